@@ -1,0 +1,88 @@
+"""Run the rules over a loaded ledger: the middle of the pipeline.
+
+load (generator.ledger) → validate (on load) → evaluate + rules (here, as
+of a date) → print (generator.printers).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from . import rules
+from .calendar import WorkingCalendar
+from .evaluate import ItemStatus, evaluate
+from .findings import Finding, sort_key
+from .ledger import Ledger
+from .model import Item
+
+
+@dataclass
+class CheckResult:
+    as_of: dt.date
+    items: list[tuple[Item, ItemStatus]]
+    findings: list[Finding]
+
+
+def run_rules(ledger: Ledger, as_of: dt.date, *, with_dates: bool = True,
+              calendar: WorkingCalendar | None = None) -> CheckResult:
+    """Evaluate every readable item as of `as_of` and collect all findings.
+
+    `with_dates=False` runs only the rules that do not depend on the date
+    (what `ducha validate` reports).
+    """
+    calendar = calendar or WorkingCalendar.for_ledger(ledger.config)
+    ctx = rules.Context(as_of, ledger.config, calendar, ledger.items, ledger.files)
+    selected = [r for r in rules.RULES.values() if with_dates or not r.NEEDS_AS_OF]
+    item_rules = [r for r in selected if r.SCOPE == "item"]
+    ledger_rules = [r for r in selected if r.SCOPE == "ledger"]
+
+    findings = list(ledger.findings)
+    evaluated = []
+    for item in ledger.items:
+        status = evaluate(item, as_of, calendar)
+        evaluated.append((item, status))
+        for rule in item_rules:
+            findings.extend(rule.check(item, status, ctx))
+    for rule in ledger_rules:
+        findings.extend(rule.check(ctx))
+    findings.sort(key=sort_key)
+    evaluated.sort(key=lambda pair: pair[0].id)
+    return CheckResult(as_of, evaluated, findings)
+
+
+def item_json(item: Item, status: ItemStatus) -> dict:
+    """One item of `ducha check --format json` (CONTRACT.md keys first)."""
+    def iso(d):
+        return d.isoformat() if d else None
+
+    return {
+        "id": item.id,
+        "category": item.category,
+        "lead_unit": item.lead_unit,
+        "assigned": iso(item.assigned),
+        "deadline": iso(status.effective_deadline),
+        "hard_deadline": iso(status.hard_deadline.date if status.hard_deadline else None),
+        "state": status.state,
+        "overdue": status.overdue,
+        "days_overdue": status.days_overdue,
+        "next_report_due": iso(status.next_report_due.date if status.next_report_due else None),
+        "escalation": {
+            "level": status.escalation_level,
+            "pending": [p.to_dict() for p in status.escalation_pending],
+        },
+        "title": item.title,
+        "file": item.file,
+        "co_units": list(item.co_units),
+        "public": item.public,
+        "completed_on": iso(status.completed_on),
+        "completed_late": status.completed_late,
+        "hard_deadline_passed": status.hard_deadline_passed,
+    }
+
+
+def result_json(result: CheckResult) -> dict:
+    return {
+        "as_of": result.as_of.isoformat(),
+        "items": [item_json(i, s) for i, s in result.items],
+        "findings": [f.to_dict() for f in result.findings],
+    }

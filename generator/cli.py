@@ -1,0 +1,202 @@
+"""The `ducha` command: thin wrappers that read the edges (files, clock, terminal)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import printers
+from .findings import fails
+
+FORMATS = list(printers.FORMATS)
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()  # the one place the clock is read
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期 {value} 无效，请写成 YYYY-MM-DD，例如 2025-07-25。") from None
+
+
+def _emit(report: printers.Report, fmt: str) -> None:
+    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(printers.render(report, fmt, color=color), nl=False)
+
+
+def _unreadable(err, fmt: str, command: str) -> None:
+    findings = err.findings
+    if fmt == "text":
+        if findings:
+            click.echo(printers.render(printers.Report(command, findings), "text"), nl=False, err=True)
+        click.echo(f"错误：{err}", err=True)
+    else:
+        click.echo(printers.render(printers.Report(command, findings), fmt), nl=False)
+        click.echo(f"错误：{err}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ducha")
+def main() -> None:
+    """督查台账工具：校验事项、计算期限与督办升级、生成网站。"""
+
+
+ledger_option = click.option("--ledger", "ledger_dir", type=click.Path(file_okay=False, path_type=Path),
+                             default=".", show_default=True, help="台账目录（含 ledger.yaml 和 items/）。")
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                             help="输出格式：text 供人阅读；json、github、gitlab、junit 供 CI 使用。")
+no_cache_option = click.option("--no-cache", is_flag=True, help="不读写 .ducha-cache/ 缓存。")
+
+
+@main.command()
+@ledger_option
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）。")
+@format_option
+@click.option("--fail-on", type=click.Choice(["error", "overdue", "never"]), default="error", show_default=True,
+              help="何时以状态 1 退出：error 有错误；overdue 有错误或超期；never 从不。")
+@no_cache_option
+def check(ledger_dir: Path, as_of: str | None, fmt: str, fail_on: str, no_cache: bool) -> None:
+    """校验整个台账，并按规则计算每个事项在某日的期限、状态、超期和督办级别。
+
+    \b
+    示例：
+      ducha check --as-of 2025-07-25
+      ducha check --format json > check.json
+      ducha check --fail-on overdue      # 每日定时任务：有超期即失败
+    """
+    from .check import item_json, run_rules
+    from .ledger import LedgerUnreadable, load_ledger
+
+    day = _as_of(as_of)
+    try:
+        ledger = load_ledger(ledger_dir, use_cache=not no_cache)
+    except LedgerUnreadable as err:
+        _unreadable(err, fmt, "check")
+    result = run_rules(ledger, day)
+    report = printers.Report(
+        "check", result.findings,
+        payload={"as_of": day.isoformat(), "items": [item_json(i, s) for i, s in result.items]} if fmt == "json" else {},
+        titles={i.id: i.title for i, _ in result.items},
+        files=["ledger.yaml", *ledger.files],
+        checked=len(ledger.files),
+    )
+    _emit(report, fmt)
+    sys.exit(1 if fails(result.findings, fail_on) else 0)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@ledger_option
+@format_option
+@click.option("--fail-on", type=click.Choice(["error", "never"]), default="error", show_default=True,
+              help="何时以状态 1 退出。")
+@no_cache_option
+def validate(files: tuple[Path, ...], ledger_dir: Path, fmt: str, fail_on: str, no_cache: bool) -> None:
+    """只校验数据（格式、字段、单位、编号），不涉及日期；供合并请求和 pre-commit 使用。
+
+    给出 FILES 时只校验这些事项文件（以及 ledger.yaml）。
+
+    \b
+    示例：
+      ducha validate
+      ducha validate items/2025/2025-0042.yaml
+    """
+    from .check import run_rules
+    from .ledger import LedgerUnreadable, load_ledger
+
+    only = None
+    if files:
+        root = ledger_dir.resolve()
+        only = []
+        for f in files:
+            try:
+                rel = f.resolve().relative_to(root).as_posix()
+            except ValueError:
+                raise click.BadParameter(f"{f} 不在台账目录 {root} 之内。", param_hint="FILES") from None
+            if rel.startswith("items/") and rel.endswith(".yaml"):
+                only.append(rel)
+    try:
+        ledger = load_ledger(ledger_dir, use_cache=not no_cache, only=only)
+    except LedgerUnreadable as err:
+        _unreadable(err, fmt, "validate")
+    result = run_rules(ledger, dt.date.today(), with_dates=False)
+    findings = result.findings
+    if only is not None:
+        wanted = set(only) | {"ledger.yaml"}
+        findings = [f for f in findings if f.file in wanted]
+    report = printers.Report("validate", findings, titles={i.id: i.title for i in ledger.items},
+                             files=["ledger.yaml", *(only if only is not None else ledger.files)],
+                             checked=len(only) if only is not None else len(ledger.files))
+    _emit(report, fmt)
+    sys.exit(1 if fails(findings, fail_on) else 0)
+
+
+@main.command()
+@ledger_option
+@click.option("--month", required=True, metavar="YYYY-MM", help="办结月份。")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按哪一天的台账（默认今天）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
+    """为某月办结的网友留言抽取复核事项，使复核率达到 30%（同一台账同一月份结果相同）。
+
+    \b
+    示例：
+      ducha sample --month 2025-09
+    """
+    from .ledger import LedgerUnreadable, load_ledger
+    from .sample import draw_sample
+
+    try:
+        dt.datetime.strptime(month, "%Y-%m")
+    except ValueError:
+        raise click.BadParameter(f"月份 {month} 无效，请写成 YYYY-MM，例如 2025-09。", param_hint="--month") from None
+    day = _as_of(as_of)
+    try:
+        ledger = load_ledger(ledger_dir)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", "sample")
+    drawn = draw_sample(ledger.items, month, day, salt=ledger.config.name)
+    r = drawn.review
+    if fmt == "json":
+        click.echo(json.dumps({
+            "month": month, "completed": r.completed, "reviewed": r.reviewed, "required": r.required,
+            "rate": round(r.rate, 4), "picks": drawn.picks, "rate_after": round(drawn.rate_after, 4),
+        }, ensure_ascii=False, indent=1))
+        return
+    titles = {i.id: i for i in ledger.items}
+    click.echo(f"{month} 办结的网友留言 {r.completed} 件，已确定复核 {r.reviewed} 件（{r.rate:.0%}），"
+               f"复核率须达 30%（至少 {r.required} 件）。")
+    if not drawn.picks:
+        click.echo("无须再抽取。" if r.completed else "该月没有办结的网友留言。")
+        return
+    click.echo(f"建议抽取以下 {len(drawn.picks)} 件复核（在事项中写 verify: true），抽取后复核率 {drawn.rate_after:.0%}：")
+    for ident in drawn.picks:
+        item = titles[ident]
+        click.echo(f"  {ident}  {item.title}  （{item.file}）")
+
+
+@main.command()
+@ledger_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录（默认台账目录下的 schema/）。")
+def schema(ledger_dir: Path, out_dir: Path | None) -> None:
+    """生成事项文件和 ledger.yaml 的 JSON Schema，供 VS Code 补全和悬停说明。"""
+    from .ledger import LedgerUnreadable, load_config
+    from .schema import write_schemas
+
+    try:
+        config, _ = load_config(ledger_dir)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", "schema")
+    for path in write_schemas(config, out_dir or ledger_dir / "schema"):
+        click.echo(f"已写入 {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,193 @@
+"""Evaluate one item as of a date: deadlines, state, overdue, reports, escalation.
+
+Pure functions of (item, as_of, calendar): the date is always passed in.
+The words follow RULES.md §4–§6.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .calendar import PeriodEnd, WorkingCalendar
+from .model import CATEGORIES, Event, Item
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+CLOSED = "closed"
+
+STATE_NAMES = {
+    NOT_STARTED: "未落实",
+    IN_PROGRESS: "落实中",
+    COMPLETED: "已办结（待复核）",
+    CLOSED: "已落实",
+}
+
+# The follow-up each escalation level demands (RULES.md §6).
+ESCALATION_ACTIONS = {1: "circular", 2: "circular", 3: "transfer"}
+ESCALATION_ACTION_NAMES = {
+    1: "督查室通报并记入《日常考核工作台账》",
+    2: "市政府办公室通报，单位主要负责人说明情况并提出整改措施",
+    3: "经市政府同意移交监察部门问责",
+}
+
+
+@dataclass(frozen=True)
+class PendingAction:
+    level: int
+    action: str
+
+    def to_dict(self) -> dict:
+        return {"level": self.level, "action": self.action}
+
+
+@dataclass
+class ItemStatus:
+    """What the rules say about one item on `as_of`."""
+
+    as_of: dt.date
+    events: list[Event]  # the events dated on or before as_of
+    base_deadline: PeriodEnd | None  # the item's deadline, explicit or by default
+    effective_deadline: dt.date | None
+    hard_deadline: PeriodEnd | None
+    state: str
+    overdue: bool
+    days_overdue: int
+    completed_on: dt.date | None
+    completed_late: bool
+    hard_deadline_passed: bool
+    monthly_reports: bool
+    next_report_due: PeriodEnd | None
+    report_missing: bool
+    urges: int
+    escalation_levels: tuple[int, ...]
+    escalation_pending: tuple[PendingAction, ...] = field(default_factory=tuple)
+
+    @property
+    def escalation_level(self) -> int:
+        return max(self.escalation_levels, default=0)
+
+
+def default_deadline(item: Item, calendar: WorkingCalendar) -> PeriodEnd | None:
+    """The deadline RULES.md §2 gives when the item gives none (None: required)."""
+    rule = CATEGORIES[item.category].default
+    if rule is None:
+        return None
+    if rule[0] == "year_end":
+        return PeriodEnd(dt.date(item.assigned.year, 12, 31))
+    if rule[0] == "months":
+        return calendar.period_end(item.assigned, months=rule[1])
+    return calendar.period_end(item.assigned, working_days=rule[1])
+
+
+def item_deadline(item: Item, calendar: WorkingCalendar) -> PeriodEnd | None:
+    """The explicit deadline, taken as written, else the category default."""
+    if item.deadline is not None:
+        return PeriodEnd(item.deadline)
+    return default_deadline(item, calendar)
+
+
+def hard_deadline(item: Item, calendar: WorkingCalendar) -> PeriodEnd | None:
+    months = CATEGORIES[item.category].hard_limit_months
+    if months is None:
+        return None
+    return calendar.period_end(item.assigned, months=months)
+
+
+def effective_deadline(base: dt.date | None, events: list[Event]) -> dt.date | None:
+    """The newest approved extension's new deadline, else the item's deadline."""
+    for event in reversed(events):
+        if event.type == "extension" and event.approved and event.new_deadline:
+            return event.new_deadline
+    return base
+
+
+def item_state(item: Item, events: list[Event]) -> tuple[str, dt.date | None]:
+    """The state (RULES.md §4) and the date of the completion that holds, if any."""
+    last_completed = None
+    for i, event in enumerate(events):
+        if event.type == "completed":
+            last_completed = i
+    if last_completed is not None:
+        after = events[last_completed + 1:]
+        if any(e.type == "returned" for e in after):
+            return IN_PROGRESS, None
+        if not item.verify:
+            return CLOSED, events[last_completed].date
+        verdicts = [e.result for e in after if e.type == "verified"]
+        if verdicts and verdicts[-1] == "pass":
+            return CLOSED, events[last_completed].date
+        if verdicts and verdicts[-1] == "fail":
+            return IN_PROGRESS, None
+        return COMPLETED, events[last_completed].date
+    if any(e.type == "progress" for e in events):
+        return IN_PROGRESS, None
+    return NOT_STARTED, None
+
+
+def escalation(events: list[Event], closed: bool) -> tuple[tuple[int, ...], tuple[PendingAction, ...]]:
+    """Levels of "two circulars, one transfer" that hold, and their missing follow-ups."""
+    urges = sum(1 for e in events if e.type == "urge")
+    returned = any(e.type == "returned" for e in events)
+    demand = any(e.type == "leader_demand" for e in events)
+    explained = any(e.type == "explanation" and e.accepted for e in events)
+    holds = []
+    if urges >= 1 or returned:
+        holds.append(1)
+    if urges >= 2 or (demand and not closed):
+        holds.append(2)
+    if urges >= 3 and not closed and not explained:
+        holds.append(3)
+    circulars = {e.level for e in events if e.type == "circular" and (e.kind or "criticism") == "criticism"}
+    transferred = any(e.type == "transfer" for e in events)
+    pending = []
+    for level in holds:
+        done = transferred if level == 3 else level in circulars
+        if not done:
+            pending.append(PendingAction(level, ESCALATION_ACTIONS[level]))
+    return tuple(holds), tuple(pending)
+
+
+def evaluate(item: Item, as_of: dt.date, calendar: WorkingCalendar) -> ItemStatus:
+    """Everything RULES.md §4–§6 says about `item` on `as_of`."""
+    events = [e for e in item.events if e.date <= as_of]
+    base = item_deadline(item, calendar)
+    effective = effective_deadline(base.date if base else None, events)
+    hard = hard_deadline(item, calendar)
+    state, completed_on = item_state(item, events)
+    done = state in (COMPLETED, CLOSED)
+
+    overdue = effective is not None and not done and as_of > effective
+    days_overdue = (as_of - effective).days if overdue else 0
+    completed_late = bool(done and effective and completed_on and completed_on > effective)
+    hard_passed = bool(hard and not done and as_of > hard.date)
+
+    # Monthly reports (§5): owed when the deadline is more than a month away
+    # from assignment; due a month after the latest report, or assignment.
+    monthly = bool(effective and effective > calendar.period_end(item.assigned, months=1).date)
+    next_due = None
+    if monthly and not done:
+        reports = [e.date for e in events if e.type in ("progress", "completed")]
+        next_due = calendar.period_end(max(reports, default=item.assigned), months=1)
+    report_missing = bool(next_due and as_of > next_due.date)
+
+    levels, pending = escalation(events, closed=state == CLOSED)
+    return ItemStatus(
+        as_of=as_of,
+        events=events,
+        base_deadline=base,
+        effective_deadline=effective,
+        hard_deadline=hard,
+        state=state,
+        overdue=overdue,
+        days_overdue=days_overdue,
+        completed_on=completed_on,
+        completed_late=completed_late,
+        hard_deadline_passed=hard_passed,
+        monthly_reports=monthly,
+        next_report_due=next_due,
+        report_missing=report_missing,
+        urges=sum(1 for e in events if e.type == "urge"),
+        escalation_levels=levels,
+        escalation_pending=pending,
+    )

@@ -1,0 +1,107 @@
+"""Findings: what `ducha validate`, `check` and `audit` report, as plain data.
+
+A finding never prints itself; the printers in `generator.printers` turn a
+list of findings into text, JSON, CI annotations or JUnit XML.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+SEVERITY_RANK = {INFO: 0, WARNING: 1, ERROR: 2}
+
+# The stable codes of CONTRACT.md, with the severity each one carries.
+# Errors make the data wrong; warnings make the work late; info is advice.
+CODES: dict[str, str] = {
+    "yaml_syntax": ERROR,
+    "invalid_field": ERROR,
+    "duplicate_id": ERROR,
+    "id_mismatch": ERROR,
+    "unknown_unit": ERROR,
+    "missing_deadline": ERROR,
+    "deadline_beyond_limit": ERROR,
+    "overdue": WARNING,
+    "hard_deadline_passed": WARNING,
+    "report_missing": WARNING,
+    "no_advance_notice": WARNING,
+    "escalation_pending": WARNING,
+    "review_rate_low": WARNING,
+    "provisional_deadline": INFO,
+}
+
+# Codes that `--fail-on overdue` treats as failures besides every error.
+OVERDUE_CODES = frozenset({"overdue", "hard_deadline_passed"})
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem found in the ledger.
+
+    `file` is relative to the ledger folder with forward slashes; `line` is
+    1-based. `item` is the item id when known (a file that cannot be read
+    has none). Ordering sorts by file, line, then code, so lists compare
+    stably in tests and print in reading order.
+    """
+
+    file: str | None
+    line: int | None
+    code: str
+    message: str = field(compare=False)
+    item: str | None = field(default=None, compare=False)
+    severity: str = field(default="", compare=False)
+    column: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown finding code: {self.code}")
+        if not self.severity:
+            object.__setattr__(self, "severity", CODES[self.code])
+
+    def to_dict(self) -> dict:
+        """The finding as CONTRACT.md's JSON object."""
+        out = {
+            "code": self.code,
+            "severity": self.severity,
+            "item": self.item,
+            "file": self.file,
+            "line": self.line,
+            "message": self.message,
+        }
+        if self.column is not None:
+            out["column"] = self.column
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Finding":
+        return cls(
+            file=data["file"],
+            line=data["line"],
+            code=data["code"],
+            message=data["message"],
+            item=data.get("item"),
+            severity=data.get("severity", ""),
+            column=data.get("column"),
+        )
+
+
+def sort_key(f: Finding) -> tuple:
+    return (f.file or "\uffff", f.line or 0, f.column or 0, f.code)
+
+
+def fails(findings: list[Finding], fail_on: str) -> bool:
+    """Whether `findings` reach the `--fail-on` threshold.
+
+    `error`: any error. `overdue`: any error, or an item past its
+    deadline (overdue, hard_deadline_passed). `never`: nothing fails.
+    """
+    if fail_on == "never":
+        return False
+    for f in findings:
+        if f.severity == ERROR:
+            return True
+        if fail_on == "overdue" and f.code in OVERDUE_CODES:
+            return True
+    return False

@@ -1,0 +1,254 @@
+"""The ledger's data model: categories, item and event fields, ledger settings.
+
+The field tables here are the single source for validation
+(`generator.validate`) and for the JSON Schemas of `ducha schema`, so the
+editor's hover text and the CLI's messages always agree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# --- Categories (RULES.md §2) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    name: str
+    # Default deadline: ("year_end",), ("months", n), ("working_days", n),
+    # or None where an explicit deadline is required.
+    default: tuple | None
+    hard_limit_months: int | None = None
+
+
+CATEGORIES: dict[str, Category] = {c.key: c for c in [
+    Category("work_report", "《政府工作报告》目标任务", ("year_end",)),
+    Category("policy_document", "重要政策性文件", ("months", 3)),
+    Category("meeting_decision", "重要会议决定事项", None),
+    Category("leader_instruction", "领导批示件和交办事项", None),
+    Category("leader_research", "领导调研明确事项", None),
+    Category("npc_suggestion", "人大代表建议", ("months", 3), hard_limit_months=6),
+    Category("cppcc_proposal", "政协委员提案", ("months", 3), hard_limit_months=6),
+    Category("npc_motion", "人大议案", ("months", 6)),
+    Category("npc_review", "人大常委会审议意见", None),
+    Category("higher_assignment", "上级政府交办事项", ("months", 3)),
+    Category("netizen_message", "人民网网友留言", ("working_days", 10)),
+    Category("central_work", "阶段性中心工作", None),
+]}
+
+NETIZEN_REVIEW_RATE = 0.30
+
+# --- Field declarations -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One key of an item, event or ledger mapping.
+
+    kind: str | text | date | bool | int | unit | units | category | enum |
+    events | number. `title`/`help` are the Chinese texts shown in editors
+    and error messages.
+    """
+
+    name: str
+    kind: str
+    title: str
+    help: str
+    required: bool = False
+    choices: tuple = ()
+    internal: bool = False
+
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+UNIT_ID_PATTERN = r"^[a-z0-9_-]+$"
+
+ITEM_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("id", "str", "事项编号", "与文件名相同（不含 .yaml），只能用字母、数字、- 和 _，例如 2025-0042。", required=True),
+    FieldSpec("title", "str", "事项标题", "一句话写清要落实什么，例如：完成城区老旧小区改造120个。", required=True),
+    FieldSpec("category", "category", "事项类别", "决定默认办理期限，见 RULES.md 第 2 节，例如 work_report。", required=True),
+    FieldSpec("source", "str", "事项来源", "例如：2025年《政府工作报告》、市政府第12次常务会议。"),
+    FieldSpec("description", "text", "具体内容", "任务的具体要求，可多行。"),
+    FieldSpec("assigned", "date", "交办日期", "写成 YYYY-MM-DD，例如 2025-02-20。所有期限从次日起算。", required=True),
+    FieldSpec("lead_unit", "unit", "主办单位", "ledger.yaml 中的单位编号，例如 zjj。", required=True),
+    FieldSpec("co_units", "units", "协办单位", "单位编号列表，例如 [qcq, czj]。"),
+    FieldSpec("deadline", "date", "办结期限", "写成 YYYY-MM-DD。不写时按类别的默认期限计算；会议决定、领导批示等类别必须写。"),
+    FieldSpec("verify", "bool", "需要复核", "true 表示办结后须经督查室实地复核才算落实。"),
+    FieldSpec("follow_up", "bool", "回头看", "true 表示办结后要组织“回头看”“再督查”。"),
+    FieldSpec("public", "bool", "向社会公开", "true 表示在公开网站上展示；默认 false。"),
+    FieldSpec("contact", "str", "联系人", "承办联系人及电话，仅内部可见。", internal=True),
+    FieldSpec("note", "text", "内部备注", "仅内部网站可见。", internal=True),
+    FieldSpec("events", "events", "办理记录", "按日期先后追加，只增不改。"),
+]}
+
+EVENT_TYPES: dict[str, str] = {
+    "progress": "进展报告",
+    "extension": "延期申请",
+    "urge": "催办",
+    "returned": "退回重办",
+    "leader_demand": "领导明确整改要求",
+    "explanation": "说明原因",
+    "circular": "通报",
+    "transfer": "移交监察",
+    "completed": "办结",
+    "verified": "复核",
+    "evaluation": "第三方评估",
+}
+
+# Event types the public sees by default (RULES.md §9). Extensions are public
+# only once approved; circulars only when marked public.
+PUBLIC_EVENT_TYPES = frozenset({"progress", "completed", "verified", "evaluation"})
+
+EVENT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("date", "date", "日期", "写成 YYYY-MM-DD；不得早于上一条记录。", required=True),
+    FieldSpec("type", "enum", "记录类型", "进展、催办、办结等。", required=True, choices=tuple(EVENT_TYPES)),
+    FieldSpec("text", "text", "内容", "对外公开的说明文字（若该记录公开）。"),
+    FieldSpec("note", "text", "内部备注", "仅内部可见。", internal=True),
+    FieldSpec("by", "str", "记录人", "可选：记录人或单位。", internal=True),
+    FieldSpec("public", "bool", "公开本条", "true：即使此类记录默认不公开，也在公开网站展示；false：不公开。"),
+    FieldSpec("new_deadline", "date", "新期限", "延期申请的新期限，写成 YYYY-MM-DD。"),
+    FieldSpec("approved", "bool", "已批准", "延期申请：true 批准，false 不批准，不写表示待批。"),
+    FieldSpec("accepted", "bool", "原因已采纳", "说明原因：true 表示督查室认可所说原因。"),
+    FieldSpec("level", "int", "通报级别", "1：督查室通报；2：政府办公室通报。", choices=(1, 2)),
+    FieldSpec("kind", "enum", "通报性质", "criticism 批评（默认）或 praise 表扬。", choices=("criticism", "praise")),
+    FieldSpec("result", "enum", "复核结果", "pass 通过，fail 未通过。", choices=("pass", "fail")),
+    FieldSpec("evaluator", "str", "评估机构", "第三方评估机构名称。"),
+    FieldSpec("grade", "str", "评估等次", "例如：优秀、良好。"),
+    FieldSpec("score", "number", "评估分数", "0–100。"),
+    FieldSpec("report", "str", "报告编号", "评估报告的文号或链接。"),
+]}
+
+# Keys each event type requires or allows beyond date/type/text/note/by/public.
+EVENT_TYPE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "progress": ((), ()),
+    "extension": (("new_deadline",), ("approved",)),
+    "urge": ((), ()),
+    "returned": ((), ()),
+    "leader_demand": ((), ()),
+    "explanation": ((), ("accepted",)),
+    "circular": ((), ("level", "kind")),
+    "transfer": ((), ()),
+    "completed": ((), ()),
+    "verified": (("result",), ()),
+    "evaluation": (("evaluator",), ("grade", "score", "report")),
+}
+COMMON_EVENT_KEYS = ("date", "type", "text", "note", "by", "public")
+
+UNIT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("id", "str", "单位编号", "小写字母、数字、- 和 _，例如 zjj。", required=True),
+    FieldSpec("name", "str", "单位名称", "例如：市住房和城乡建设局。", required=True),
+    FieldSpec("role", "enum", "角色", "office：督查室；unit：承办单位（默认）。", choices=("office", "unit")),
+    FieldSpec("short", "str", "简称", "例如：市住建局。"),
+]}
+
+PERSON_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("email", "str", "提交邮箱", "Git 提交使用的邮箱。", required=True),
+    FieldSpec("name", "str", "姓名", "", required=True),
+    FieldSpec("unit", "unit", "所在单位", "单位编号；人员的角色取其单位的角色。", required=True),
+]}
+
+CALENDAR_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("holidays", "dates", "补充放假日", "官方日历之外的放假日（含新公布年份的放假安排）。"),
+    FieldSpec("workdays", "dates", "补充调休上班日", "官方日历之外的周末上班日（调休）。"),
+    FieldSpec("confirmed_years", "years", "已确认年份", "本台账已按国务院办公厅通知补全放假安排的年份，例如 [2027]。"),
+]}
+
+AUDIT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("backdate_days", "int", "补录容忍天数", "记录提交日期晚于记录日期超过此天数即视为补录（倒签），默认 7。"),
+    FieldSpec("require_signed", "bool", "要求签名", "true：每个台账提交都须有作者本人的有效签名。"),
+    FieldSpec("allowed_signers", "str", "签名公钥文件", "Git gpg.ssh.allowedSignersFile 格式，相对台账目录。"),
+]}
+
+LEDGER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("name", "str", "台账名称", "显示在网站和报告上，例如：亳州市政府督查台账。"),
+    FieldSpec("units", "list", "单位", "督查室和各承办单位。", required=True),
+    FieldSpec("calendar", "map", "日历修正", "对官方工作日历的补充。"),
+    FieldSpec("people", "list", "人员", "可提交台账的人员及其单位。"),
+    FieldSpec("audit", "map", "审计设置", "Git 历史审计的参数。"),
+]}
+
+# --- Values -------------------------------------------------------------------
+
+
+@dataclass
+class Event:
+    """One entry of an item's append-only event log."""
+
+    date: dt.date
+    type: str
+    line: int
+    text: str | None = None
+    note: str | None = None
+    by: str | None = None
+    public: bool | None = None
+    new_deadline: dt.date | None = None
+    approved: bool | None = None
+    accepted: bool | None = None
+    level: int | None = None
+    kind: str | None = None
+    result: str | None = None
+    evaluator: str | None = None
+    grade: str | None = None
+    score: float | None = None
+    report: str | None = None
+
+
+@dataclass
+class Item:
+    """One supervision item, as read from `items/**/<id>.yaml`."""
+
+    id: str
+    title: str
+    category: str
+    assigned: dt.date
+    lead_unit: str
+    file: str
+    co_units: list[str] = field(default_factory=list)
+    deadline: dt.date | None = None
+    verify: bool = False
+    follow_up: bool = False
+    public: bool = False
+    source: str | None = None
+    description: str | None = None
+    contact: str | None = None
+    note: str | None = None
+    events: list[Event] = field(default_factory=list)
+    # 1-based line of each top-level key, for findings that point at a field.
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    role: str = "unit"
+    short: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str
+    unit: str
+
+
+@dataclass
+class LedgerConfig:
+    """What `ledger.yaml` says: units, people, calendar corrections, settings."""
+
+    name: str = "督查台账"
+    units: dict[str, Unit] = field(default_factory=dict)
+    people: list[Person] = field(default_factory=list)
+    extra_holidays: frozenset[dt.date] = frozenset()
+    extra_workdays: frozenset[dt.date] = frozenset()
+    confirmed_years: frozenset[int] = frozenset()
+    backdate_days: int = 7
+    require_signed: bool = False
+    allowed_signers: str | None = None
+
+    @property
+    def office_units(self) -> set[str]:
+        return {u.id for u in self.units.values() if u.role == "office"}

@@ -1,0 +1,10 @@
+"""JSON for other tools: CONTRACT.md's object, findings last."""
+from __future__ import annotations
+
+import json as _json
+
+
+def render(report, color: bool = False) -> str:
+    out = dict(report.payload)
+    out["findings"] = [f.to_dict() for f in report.findings]
+    return _json.dumps(out, ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,72 @@
+"""The rules: one module per finding code, each with the same small shape.
+
+A rule module declares
+- `CODE`: the finding code it yields (CONTRACT.md),
+- `SCOPE`: "item" (called once per readable item) or "ledger" (once),
+- `NEEDS_AS_OF`: whether it depends on the date (`ducha validate` runs
+  only the rules that do not),
+and a generator `check(...)`:
+- item rules: `check(item, status, ctx)`, where `status` is the item's
+  `evaluate.ItemStatus` as of `ctx.as_of`;
+- ledger rules: `check(ctx)`.
+Adding a rule means adding a module and listing it below; no other rule
+changes. Each module's docstring is its documentation.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from ..calendar import WorkingCalendar
+from ..model import Item, LedgerConfig
+from . import (
+    deadline_beyond_limit,
+    duplicate_id,
+    escalation_pending,
+    hard_deadline_passed,
+    id_mismatch,
+    missing_deadline,
+    no_advance_notice,
+    overdue,
+    provisional_deadline,
+    report_missing,
+    review_rate_low,
+    unknown_unit,
+)
+
+RULES: dict[str, ModuleType] = {m.CODE: m for m in (
+    id_mismatch,
+    duplicate_id,
+    unknown_unit,
+    missing_deadline,
+    deadline_beyond_limit,
+    provisional_deadline,
+    overdue,
+    hard_deadline_passed,
+    report_missing,
+    no_advance_notice,
+    escalation_pending,
+    review_rate_low,
+)}
+
+
+@dataclass
+class Context:
+    """What a rule may read besides the item: the ledger and the date."""
+
+    as_of: dt.date
+    config: LedgerConfig
+    calendar: WorkingCalendar
+    items: list[Item] = field(default_factory=list)
+    # Every item file path (relative), readable or not: duplicate ids are
+    # found from file names too.
+    files: list[str] = field(default_factory=list)
+
+
+def get(code: str) -> ModuleType:
+    """The rule module for `code`."""
+    try:
+        return RULES[code]
+    except KeyError:
+        raise ValueError(f"no such rule: {code}") from None

@@ -1,0 +1,36 @@
+"""`duplicate_id`: no two item files may carry the same id.
+
+Ids equal file names, so two files with one id sit in different folders
+(`items/2025/x.yaml` and `items/2026/x.yaml`), or one file's `id` copies
+another's. Found from file names as well as from the ids read, so even an
+unreadable duplicate is caught.
+
+FAIL: `items/2025/2025-0001.yaml` and `items/archive/2025-0001.yaml`.
+"""
+from collections import defaultdict
+from pathlib import PurePosixPath
+
+from ..findings import Finding
+
+CODE = "duplicate_id"
+SCOPE = "ledger"
+NEEDS_AS_OF = False
+
+
+def check(ctx):
+    claims: dict[str, dict[str, int]] = defaultdict(dict)
+    for rel in ctx.files:
+        claims[PurePosixPath(rel).name.removesuffix(".yaml")][rel] = 1
+    for item in ctx.items:
+        claims[item.id][item.file] = item.line_of("id")
+    for ident, files in claims.items():
+        if len(files) < 2:
+            continue
+        for rel, line in sorted(files.items()):
+            others = "、".join(f for f in sorted(files) if f != rel)
+            yield Finding(
+                rel, line, CODE,
+                f"编号 {ident} 重复：{others} 也使用了这个编号。每个事项的编号必须唯一，"
+                "请给其中一个换一个未使用的编号（同时修改文件名）。",
+                item=ident,
+            )

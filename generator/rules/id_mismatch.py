@@ -1,0 +1,26 @@
+"""`id_mismatch`: the item's `id` must equal its file name without `.yaml`.
+
+The id is how items link to each other, to pages and to Git history; a
+file renamed without its id (or the reverse) breaks those links.
+
+PASS: `items/2025/2025-0042.yaml` with `id: 2025-0042`.
+FAIL: `items/2025/2025-0042.yaml` with `id: 2025-042`.
+"""
+from pathlib import PurePosixPath
+
+from ..findings import Finding
+
+CODE = "id_mismatch"
+SCOPE = "item"
+NEEDS_AS_OF = False
+
+
+def check(item, status, ctx):
+    stem = PurePosixPath(item.file).name.removesuffix(".yaml")
+    if item.id != stem:
+        yield Finding(
+            item.file, item.line_of("id"), CODE,
+            f"编号 {item.id} 与文件名 {stem}.yaml 不一致。请把 id 改成 {stem}，"
+            f"或把文件改名为 {item.id}.yaml（二者必须相同）。",
+            item=item.id,
+        )

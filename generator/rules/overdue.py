@@ -1,0 +1,23 @@
+"""`overdue`: past the effective deadline and neither completed nor closed.
+
+Days overdue are calendar days after the effective deadline (the newest
+approved extension's new deadline, else the item's deadline).
+
+PASS: deadline 2025-06-30, completed 2025-06-28.
+FAIL: deadline 2025-06-30, as of 2025-07-25 only progress reported (25 days).
+"""
+from ..findings import Finding
+
+CODE = "overdue"
+SCOPE = "item"
+NEEDS_AS_OF = True
+
+
+def check(item, status, ctx):
+    if status.overdue:
+        yield Finding(
+            item.file, item.line_of("deadline" if "deadline" in item.lines else "assigned"), CODE,
+            f"已超期 {status.days_overdue} 天：办结期限 {status.effective_deadline}，至 {status.as_of} 仍未办结。"
+            "承办单位应尽快办结并报告；确有困难的，应说明原因并申请延期。",
+            item=item.id,
+        )

@@ -1,0 +1,25 @@
+"""`report_missing`: a monthly progress report is owed and late (RULES.md §5).
+
+Items whose deadline lies more than a month after assignment report every
+month until completion; the next report is due one month (a §3 period)
+after the latest progress or completion report, else after assignment.
+
+FAIL: assigned 2025-02-20, last progress 2025-03-15, as of 2025-04-16
+(report due 2025-04-15).
+"""
+from ..findings import Finding
+
+CODE = "report_missing"
+SCOPE = "item"
+NEEDS_AS_OF = True
+
+
+def check(item, status, ctx):
+    if status.report_missing:
+        due = status.next_report_due.date
+        yield Finding(
+            item.file, item.line_of("events" if item.events else "assigned"), CODE,
+            f"缺少月度进展报告：应在 {due} 前报告，至 {status.as_of} 已晚 {(status.as_of - due).days} 天。"
+            "请承办单位补报进展（type: progress）。",
+            item=item.id,
+        )

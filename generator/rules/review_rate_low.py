@@ -1,0 +1,26 @@
+"""`review_rate_low`: fewer than 30% of a month's netizen messages verified.
+
+"严格复核上报的办理结果，复核率应在 30%以上" (seed §3.7). For each calendar
+month that has ended by `as_of`, of the netizen messages whose completion
+falls in that month, at least 30% must be marked for verification
+(`verify: true`, as `ducha sample` proposes) or carry a `verified` event.
+
+FAIL: 10 completed in 2025-09, 2 marked for verification.
+"""
+from ..findings import Finding
+from ..sample import month_review
+
+CODE = "review_rate_low"
+SCOPE = "ledger"
+NEEDS_AS_OF = True
+
+
+def check(ctx):
+    for review in month_review(ctx.items, ctx.as_of):
+        if review.closed_month and review.completed and not review.rate_met:
+            yield Finding(
+                None, None, CODE,
+                f"{review.month} 办结的网友留言 {review.completed} 件，复核 {review.reviewed} 件，"
+                f"复核率 {review.rate:.0%}，低于 30%（至少需 {review.required} 件）。"
+                f"请运行 ducha sample --month {review.month} 抽取复核事项。",
+            )

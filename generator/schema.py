@@ -1,0 +1,156 @@
+"""JSON Schemas for item files and `ledger.yaml`, generated from `model`.
+
+Editors (VS Code with the YAML extension) use them to complete keys and
+explain them on hover; `ducha validate` stays the authority, since a
+schema cannot see other files (unknown units, duplicate ids) or dates.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .model import (
+    AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
+    EVENT_TYPES, ID_PATTERN, ITEM_FIELDS, LEDGER_FIELDS, PERSON_FIELDS, UNIT_FIELDS, UNIT_ID_PATTERN,
+    FieldSpec, LedgerConfig,
+)
+
+DRAFT = "http://json-schema.org/draft-07/schema#"
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+
+
+def _field(spec: FieldSpec, unit_ids: list[str]) -> dict:
+    base = {"title": spec.title, "description": spec.help}
+    kind = spec.kind
+    if kind in ("str", "text"):
+        base["type"] = "string"
+        if spec.required:
+            base["minLength"] = 1
+    elif kind == "date":
+        base.update(DATE)
+    elif kind == "bool":
+        base["type"] = "boolean"
+    elif kind == "int":
+        base["type"] = "integer"
+        if spec.choices:
+            base["enum"] = list(spec.choices)
+    elif kind == "number":
+        base["type"] = "number"
+    elif kind == "enum":
+        base["type"] = "string"
+        base["enum"] = list(spec.choices)
+    elif kind == "category":
+        base["type"] = "string"
+        base["enum"] = list(CATEGORIES)
+        base["markdownEnumDescriptions"] = [c.name for c in CATEGORIES.values()]
+    elif kind == "unit":
+        base["type"] = "string"
+        base["pattern"] = UNIT_ID_PATTERN
+        if unit_ids:
+            base["enum"] = unit_ids
+    elif kind == "units":
+        base["type"] = "array"
+        base["items"] = {"type": "string", "pattern": UNIT_ID_PATTERN, **({"enum": unit_ids} if unit_ids else {})}
+        base["uniqueItems"] = True
+    elif kind == "dates":
+        base["type"] = "array"
+        base["items"] = DATE
+    elif kind == "years":
+        base["type"] = "array"
+        base["items"] = {"type": "integer", "minimum": 1950, "maximum": 2100}
+    return base
+
+
+def _event_schema(unit_ids: list[str]) -> dict:
+    variants = []
+    for etype, (required, optional) in EVENT_TYPE_FIELDS.items():
+        keys = COMMON_EVENT_KEYS + required + optional
+        props = {k: _field(EVENT_FIELDS[k], unit_ids) for k in keys}
+        props["type"] = {"const": etype, "title": "记录类型", "description": EVENT_TYPES[etype]}
+        variants.append({
+            "title": f"{EVENT_TYPES[etype]}（{etype}）",
+            "if": {"properties": {"type": {"const": etype}}, "required": ["type"]},
+            "then": {"properties": props, "required": ["date", "type", *required], "additionalProperties": False},
+        })
+    type_field = _field(EVENT_FIELDS["type"], unit_ids)
+    type_field["markdownEnumDescriptions"] = list(EVENT_TYPES.values())
+    return {
+        "type": "object",
+        "title": "办理记录",
+        "description": "一条办理记录：date、type，以及该类型需要的键。",
+        "properties": {"date": _field(EVENT_FIELDS["date"], unit_ids), "type": type_field},
+        "required": ["date", "type"],
+        "allOf": variants,
+    }
+
+
+def item_schema(unit_ids: list[str]) -> dict:
+    """The schema of `items/**/<id>.yaml`, with `unit_ids` as the unit enum."""
+    props = {}
+    for name, spec in ITEM_FIELDS.items():
+        if spec.kind == "events":
+            props[name] = {"title": spec.title, "description": spec.help, "type": "array",
+                           "items": {"$ref": "#/definitions/event"}}
+        else:
+            props[name] = _field(spec, unit_ids)
+    props["id"]["pattern"] = ID_PATTERN
+    return {
+        "$schema": DRAFT,
+        "$id": "https://ducha.example/schema/item.schema.json",
+        "title": "督查事项",
+        "description": "一个督查事项，一个文件（items/<年份>/<编号>.yaml）。",
+        "type": "object",
+        "properties": props,
+        "required": [n for n, s in ITEM_FIELDS.items() if s.required],
+        "additionalProperties": False,
+        "definitions": {"event": _event_schema(unit_ids)},
+    }
+
+
+def _record(fields: dict[str, FieldSpec], title: str, unit_ids: list[str]) -> dict:
+    return {
+        "type": "object",
+        "title": title,
+        "properties": {n: _field(s, unit_ids) for n, s in fields.items()},
+        "required": [n for n, s in fields.items() if s.required],
+        "additionalProperties": False,
+    }
+
+
+def ledger_schema(unit_ids: list[str]) -> dict:
+    """The schema of `ledger.yaml`."""
+    unit = _record(UNIT_FIELDS, "单位", [])
+    unit["properties"]["id"]["pattern"] = UNIT_ID_PATTERN
+    props = {
+        "name": _field(LEDGER_FIELDS["name"], unit_ids),
+        "units": {"type": "array", "title": LEDGER_FIELDS["units"].title,
+                  "description": LEDGER_FIELDS["units"].help, "items": unit},
+        "people": {"type": "array", "title": LEDGER_FIELDS["people"].title,
+                   "description": LEDGER_FIELDS["people"].help, "items": _record(PERSON_FIELDS, "人员", unit_ids)},
+        "calendar": {**_record(CALENDAR_FIELDS, LEDGER_FIELDS["calendar"].title, unit_ids),
+                     "description": LEDGER_FIELDS["calendar"].help},
+        "audit": {**_record(AUDIT_FIELDS, LEDGER_FIELDS["audit"].title, unit_ids),
+                  "description": LEDGER_FIELDS["audit"].help},
+    }
+    return {
+        "$schema": DRAFT,
+        "$id": "https://ducha.example/schema/ledger.schema.json",
+        "title": "督查台账设置",
+        "description": "ledger.yaml：单位、人员、日历修正和审计设置。",
+        "type": "object",
+        "properties": props,
+        "required": ["units"],
+        "additionalProperties": False,
+    }
+
+
+def write_schemas(config: LedgerConfig, out_dir: Path) -> list[Path]:
+    """Write both schemas into `out_dir`; return the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    unit_ids = sorted(config.units)
+    written = []
+    for name, schema in (("item.schema.json", item_schema(unit_ids)), ("ledger.schema.json", ledger_schema(unit_ids))):
+        path = out_dir / name
+        path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
