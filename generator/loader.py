@@ -142,7 +142,7 @@ def load_text(text: str, rel: str) -> tuple[YNode | None, list[Finding]]:
     except _Stop as stop:
         return None, [stop.finding]
     except yaml.YAMLError as e:
-        return None, [_syntax_finding(e, rel)]
+        return None, [_syntax_finding(e, rel, text)]
     if root is None:
         return None, [Finding(
             rel, 1, "yaml_syntax",
@@ -175,7 +175,7 @@ def load_bytes(data: bytes, rel: str, max_bytes: int = MAX_ITEM_BYTES) -> tuple[
     return load_text(text, rel)
 
 
-def _syntax_finding(e: yaml.YAMLError, rel: str) -> Finding:
+def _syntax_finding(e: yaml.YAMLError, rel: str, text: str) -> Finding:
     mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
@@ -185,9 +185,16 @@ def _syntax_finding(e: yaml.YAMLError, rel: str) -> Finding:
         problem = f"含有不允许的控制字符（{e.character!r}）"
     else:
         problem = getattr(e, "problem", None) or str(e)
+    if mark is not None and "\t" in _line_at(text, mark.line)[: mark.column + 1]:
+        problem = "found character '\\t' (Tab)"
     hint = _SYNTAX_HINTS.get(_hint_key(problem), "请对照相邻各行检查缩进、冒号和引号是否成对。")
     where = f"第 {line} 行" if line else "文件中"
     return Finding(rel, line, "yaml_syntax", f"YAML 格式错误：{where}{_problem_zh(problem)}。{hint}", column=column)
+
+
+def _line_at(text: str, index: int) -> str:
+    lines = text.splitlines()
+    return lines[index] if 0 <= index < len(lines) else ""
 
 
 _SYNTAX_HINTS = {
