@@ -1,0 +1,79 @@
+"""Loading a whole ledger: the parsed-item cache and the parallel cold parse."""
+import os
+
+import generator.ledger as ledger_mod
+from generator.ledger import CACHE_DIR, load_ledger
+
+from .conftest import item_yaml, write_ledger
+
+
+def counting(monkeypatch):
+    calls = []
+    real = ledger_mod.parse_item_bytes
+
+    def spy(data, rel):
+        calls.append(rel)
+        return real(data, rel)
+
+    monkeypatch.setattr(ledger_mod, "parse_item_bytes", spy)
+    return calls
+
+
+def test_second_run_parses_nothing_and_edits_are_seen(tmp_path, monkeypatch):
+    root = write_ledger(tmp_path, {f"items/2025/2025-000{n}.yaml": item_yaml(f"2025-000{n}") for n in range(1, 4)})
+    calls = counting(monkeypatch)
+    first = load_ledger(root)
+    assert len(calls) == 3
+    assert (root / CACHE_DIR / ".gitignore").read_text() == "*\n"
+
+    calls.clear()
+    again = load_ledger(root)
+    assert calls == [] and [i.title for i in again.items] == [i.title for i in first.items]
+
+    path = root / "items/2025/2025-0002.yaml"
+    path.write_text(item_yaml("2025-0002").replace("120个", "130个"), encoding="utf-8")
+    calls.clear()
+    edited = load_ledger(root)
+    assert calls == ["items/2025/2025-0002.yaml"]
+    assert edited.items[1].title.endswith("130个")
+
+
+def test_touched_but_unchanged_file_is_not_reparsed(tmp_path, monkeypatch):
+    root = write_ledger(tmp_path, {"items/2025/2025-0001.yaml": item_yaml("2025-0001")})
+    load_ledger(root)
+    path = root / "items/2025/2025-0001.yaml"
+    os.utime(path, (1, 1))  # as a fresh checkout does
+    calls = counting(monkeypatch)
+    load_ledger(root)
+    assert calls == []
+
+
+def test_findings_survive_the_cache(tmp_path):
+    root = write_ledger(tmp_path, {"items/2025/2025-0001.yaml": item_yaml("2025-0001", extra="deadline: 2025-3-5\n")})
+    assert [f.code for f in load_ledger(root).findings] == ["invalid_field"]
+    assert [f.code for f in load_ledger(root).findings] == ["invalid_field"]
+
+
+def test_deleted_files_leave_the_cache(tmp_path):
+    root = write_ledger(tmp_path, {f"items/2025/2025-000{n}.yaml": item_yaml(f"2025-000{n}") for n in (1, 2)})
+    load_ledger(root)
+    (root / "items/2025/2025-0002.yaml").unlink()
+    assert [i.id for i in load_ledger(root).items] == ["2025-0001"]
+
+
+def test_corrupt_cache_is_ignored(tmp_path):
+    root = write_ledger(tmp_path, {"items/2025/2025-0001.yaml": item_yaml("2025-0001")})
+    load_ledger(root)
+    (root / CACHE_DIR / "items.pickle").write_bytes(b"not a pickle")
+    assert [i.id for i in load_ledger(root).items] == ["2025-0001"]
+
+
+def test_parallel_parse_gives_the_same_result(tmp_path, monkeypatch):
+    items = {f"items/2025/2025-00{n:02d}.yaml": item_yaml(f"2025-00{n:02d}") for n in range(1, 13)}
+    items["items/2025/2025-0013.yaml"] = "id: [\n"
+    root = write_ledger(tmp_path, items)
+    serial = load_ledger(root, use_cache=False)
+    monkeypatch.setattr(ledger_mod, "PARALLEL_FROM", 2)
+    parallel = load_ledger(root, use_cache=False)
+    assert [i.id for i in parallel.items] == [i.id for i in serial.items]
+    assert parallel.findings == serial.findings and len(serial.findings) == 1
