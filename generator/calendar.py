@@ -13,8 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
-
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -64,8 +62,11 @@ class WorkingCalendar:
         self.extra_holidays = frozenset(extra_holidays)
         self.extra_workdays = frozenset(extra_workdays)
         self.confirmed_years = library_confirmed_years() | frozenset(confirmed_years)
+        import holidays  # imported here: a cached run never needs it
+
         self._official = holidays.country_holidays("CN")
         self._days_off: dict[int, frozenset[dt.date]] = {}
+        self._periods: dict[tuple[dt.date, int, int], PeriodEnd] = {}
 
     @classmethod
     def for_ledger(cls, config) -> "WorkingCalendar":
@@ -111,6 +112,13 @@ class WorkingCalendar:
         N-th working day after `start`. A last day that is not a working
         day moves to the next working day.
         """
+        key = (start, months, working_days)
+        found = self._periods.get(key)
+        if found is None:
+            found = self._periods[key] = self._period_end(start, months, working_days)
+        return found
+
+    def _period_end(self, start: dt.date, months: int, working_days: int) -> PeriodEnd:
         if (months > 0) == (working_days > 0):
             raise ValueError("give exactly one of months or working_days, positive")
         if months:

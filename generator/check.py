@@ -9,10 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from . import rules
+from .cache import ResultCache, code_key
 from .calendar import WorkingCalendar
 from .evaluate import ItemStatus, evaluate
 from .findings import Finding, sort_key
-from .ledger import Ledger
+from .ledger import Ledger, LedgerScan, load_ledger
 from .model import Item
 
 
@@ -86,3 +87,39 @@ def result_json(result: CheckResult) -> dict:
         "items": [item_json(i, s) for i, s in result.items],
         "findings": [f.to_dict() for f in result.findings],
     }
+
+
+@dataclass
+class Outcome:
+    """What `check`/`validate` print: findings, items as JSON, titles."""
+
+    findings: list[Finding]
+    items: list[dict]
+    titles: dict[str, str]
+    from_cache: bool = False
+
+
+def check_scanned(scan: LedgerScan, as_of: dt.date, *, with_dates: bool = True,
+                  only: list[str] | None = None, use_cache: bool = True) -> Outcome:
+    """Load, validate and evaluate a scanned ledger, or reuse the stored outcome.
+
+    The stored outcome is keyed by every input (see `LedgerScan.fingerprint`),
+    so a run with nothing changed costs a stat per file and one JSON read.
+    """
+    results = ResultCache(scan.root, enabled=use_cache)
+    fingerprint = scan.fingerprint(
+        code_key() if use_cache else "", "check" if with_dates else "validate", as_of.isoformat() if with_dates else "-",
+        "\n".join(only) if only is not None else "*")
+    stored = results.get(fingerprint)
+    if stored is not None:
+        return Outcome([Finding.from_dict(f) for f in stored["findings"]], stored["items"], stored["titles"], True)
+    ledger = load_ledger(scan, use_cache=use_cache, only=only)
+    result = run_rules(ledger, as_of, with_dates=with_dates)
+    findings = result.findings
+    if only is not None:
+        wanted = set(only) | {"ledger.yaml", None}
+        findings = [f for f in findings if f.file in wanted]
+    outcome = Outcome(findings, [item_json(i, s) for i, s in result.items], {i.id: i.title for i in ledger.items})
+    results.put(fingerprint, {"findings": [f.to_dict() for f in outcome.findings], "items": outcome.items,
+                              "titles": outcome.titles})
+    return outcome

@@ -41,6 +41,41 @@ class PendingAction:
         return {"level": self.level, "action": self.action}
 
 
+@dataclass(frozen=True)
+class Pressure:
+    """What the office has done to press an item: the inputs of escalation."""
+
+    urges: int = 0
+    returned: bool = False
+    leader_demand: bool = False
+    explanation_accepted: bool = False
+    circular_levels: frozenset[int] = frozenset()
+    transferred: bool = False
+
+
+def pressure(events: list[Event]) -> Pressure:
+    """Count urges, returns, demands, accepted explanations, circulars and transfers (one pass)."""
+    urges = 0
+    returned = demand = explained = transferred = False
+    circulars = set()
+    for e in events:
+        t = e.type
+        if t == "urge":
+            urges += 1
+        elif t == "returned":
+            returned = True
+        elif t == "leader_demand":
+            demand = True
+        elif t == "explanation":
+            explained = explained or bool(e.accepted)
+        elif t == "circular":
+            if (e.kind or "criticism") == "criticism":  # praise is not a follow-up
+                circulars.add(e.level)
+        elif t == "transfer":
+            transferred = True
+    return Pressure(urges, returned, demand, explained, frozenset(circulars), transferred)
+
+
 @dataclass
 class ItemStatus:
     """What the rules say about one item on `as_of`."""
@@ -59,7 +94,7 @@ class ItemStatus:
     monthly_reports: bool
     next_report_due: PeriodEnd | None
     report_missing: bool
-    urges: int
+    pressure: Pressure
     escalation_levels: tuple[int, ...]
     escalation_pending: tuple[PendingAction, ...] = field(default_factory=tuple)
 
@@ -125,24 +160,18 @@ def item_state(item: Item, events: list[Event]) -> tuple[str, dt.date | None]:
     return NOT_STARTED, None
 
 
-def escalation(events: list[Event], closed: bool) -> tuple[tuple[int, ...], tuple[PendingAction, ...]]:
+def escalation(p: Pressure, closed: bool) -> tuple[tuple[int, ...], tuple[PendingAction, ...]]:
     """Levels of "two circulars, one transfer" that hold, and their missing follow-ups."""
-    urges = sum(1 for e in events if e.type == "urge")
-    returned = any(e.type == "returned" for e in events)
-    demand = any(e.type == "leader_demand" for e in events)
-    explained = any(e.type == "explanation" and e.accepted for e in events)
     holds = []
-    if urges >= 1 or returned:
+    if p.urges >= 1 or p.returned:
         holds.append(1)
-    if urges >= 2 or (demand and not closed):
+    if p.urges >= 2 or (p.leader_demand and not closed):
         holds.append(2)
-    if urges >= 3 and not closed and not explained:
+    if p.urges >= 3 and not closed and not p.explanation_accepted:
         holds.append(3)
-    circulars = {e.level for e in events if e.type == "circular" and (e.kind or "criticism") == "criticism"}
-    transferred = any(e.type == "transfer" for e in events)
     pending = []
     for level in holds:
-        done = transferred if level == 3 else level in circulars
+        done = p.transferred if level == 3 else level in p.circular_levels
         if not done:
             pending.append(PendingAction(level, ESCALATION_ACTIONS[level]))
     return tuple(holds), tuple(pending)
@@ -171,7 +200,8 @@ def evaluate(item: Item, as_of: dt.date, calendar: WorkingCalendar) -> ItemStatu
         next_due = calendar.period_end(max(reports, default=item.assigned), months=1)
     report_missing = bool(next_due and as_of > next_due.date)
 
-    levels, pending = escalation(events, closed=state == CLOSED)
+    pressed = pressure(events)
+    levels, pending = escalation(pressed, closed=state == CLOSED)
     return ItemStatus(
         as_of=as_of,
         events=events,
@@ -187,7 +217,7 @@ def evaluate(item: Item, as_of: dt.date, calendar: WorkingCalendar) -> ItemStatu
         monthly_reports=monthly,
         next_report_due=next_due,
         report_missing=report_missing,
-        urges=sum(1 for e in events if e.type == "urge"),
+        pressure=pressed,
         escalation_levels=levels,
         escalation_pending=pending,
     )

@@ -1,28 +1,27 @@
 """Load a whole ledger: `ledger.yaml` and every `items/**/<id>.yaml`.
 
-This is the I/O edge of the pipeline. Parsed items are cached by file
-content in `.ducha-cache/` (git-ignored) so that a repeated run reads only
-what changed; a cold run over many files parses on every core.
+This is the I/O edge of the pipeline, in two steps: `scan_ledger` reads
+`ledger.yaml` and lists the item files with their stat (cheap, and enough
+to fingerprint the inputs), `load_ledger` then parses the items, reusing
+`.ducha-cache/` where a file is unchanged and using every core for a cold
+run over many files.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import pickle
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import loader, validate
+from .cache import ItemCache, code_key
 from .findings import Finding
 from .model import Item, LedgerConfig
 
 LEDGER_FILE = "ledger.yaml"
 ITEMS_DIR = "items"
-CACHE_DIR = ".ducha-cache"
 MAX_LEDGER_BYTES = 4 * 1024 * 1024
 PARALLEL_FROM = 400  # below this many files to parse, a process pool costs more than it saves
 
@@ -33,6 +32,29 @@ class LedgerUnreadable(Exception):
     def __init__(self, message: str, findings: list[Finding] | None = None):
         super().__init__(message)
         self.findings = findings or []
+
+
+@dataclass
+class LedgerScan:
+    """`ledger.yaml` read, item files listed with their (mtime_ns, size)."""
+
+    root: Path
+    config: LedgerConfig
+    ledger_bytes: bytes
+    files: list[str]
+    stats: dict[str, tuple[int, int]]
+    findings: list[Finding] = field(default_factory=list)
+
+    def fingerprint(self, key: str, *parts: str) -> str:
+        """A hash of every input: code `key`, ledger.yaml, each file's stat, `parts`."""
+        h = hashlib.sha256(key.encode())
+        h.update(self.ledger_bytes)
+        for rel in self.files:
+            mtime, size = self.stats.get(rel, (0, -1))
+            h.update(f"\x00{rel}\x00{mtime}\x00{size}".encode())
+        for part in parts:
+            h.update(f"\x01{part}".encode())
+        return h.hexdigest()
 
 
 @dataclass
@@ -56,187 +78,154 @@ def parse_item_bytes(data: bytes, rel: str) -> tuple[Item | None, list[Finding]]
     return item, findings + more
 
 
-def parse_item_file(path: str | os.PathLike, rel: str) -> tuple[Item | None, list[Finding]]:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(loader.MAX_ITEM_BYTES + 1)
-    except OSError as e:
-        return None, [Finding(rel, None, "yaml_syntax", f"无法读取文件：{e.strerror}。")]
-    return parse_item_bytes(data, rel)
-
-
-def load_config(root: Path) -> tuple[LedgerConfig, list[Finding]]:
-    """Read and validate `ledger.yaml`; raise LedgerUnreadable when it cannot be used."""
+def _read_config(root: Path) -> tuple[LedgerConfig, bytes, list[Finding]]:
     path = root / LEDGER_FILE
-    if not path.is_file():
-        raise LedgerUnreadable(f"在 {root} 找不到 {LEDGER_FILE}。请在台账根目录运行，或用 --ledger 指定台账目录。")
-    tree, findings = loader.load_file(path, LEDGER_FILE, MAX_LEDGER_BYTES)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise LedgerUnreadable(f"在 {root} 找不到 {LEDGER_FILE}。请在台账根目录运行，或用 --ledger 指定台账目录。") from None
+    tree, findings = loader.load_bytes(data, LEDGER_FILE, MAX_LEDGER_BYTES)
     if tree is None:
         raise LedgerUnreadable(f"{LEDGER_FILE} 无法读取，请先修正其中的错误。", findings)
     config, more = validate.ledger_from_tree(tree, LEDGER_FILE)
     findings += more
     if not config.units:
         raise LedgerUnreadable(f"{LEDGER_FILE} 中没有可用的单位（units），无法校验事项。", findings)
+    return config, data, findings
+
+
+def load_config(root: str | os.PathLike) -> tuple[LedgerConfig, list[Finding]]:
+    """Only `ledger.yaml`: its config and findings; raise LedgerUnreadable when unusable."""
+    config, _, findings = _read_config(Path(root))
     return config, findings
 
 
-def find_item_files(root: Path) -> tuple[list[str], list[Finding]]:
-    """Every `items/**/*.yaml`, relative with forward slashes, sorted."""
+def scan_ledger(root: str | os.PathLike) -> LedgerScan:
+    """Read `ledger.yaml` and list the item files; raise LedgerUnreadable when unusable."""
+    root = Path(root)
+    config, data, findings = _read_config(root)
+    files, stats, file_findings = _find_item_files(root)
+    return LedgerScan(root, config, data, files, stats, findings + file_findings)
+
+
+def _find_item_files(root: Path) -> tuple[list[str], dict[str, tuple[int, int]], list[Finding]]:
     base = root / ITEMS_DIR
     if not base.is_dir():
         raise LedgerUnreadable(f"在 {root} 找不到 {ITEMS_DIR}/ 目录。")
     found: list[str] = []
+    stats: dict[str, tuple[int, int]] = {}
     findings: list[Finding] = []
-    stack = [base]
+    stack = [(str(base), ITEMS_DIR)]
     while stack:
-        folder = stack.pop()
+        folder, rel_folder = stack.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.startswith("."):
+                name = entry.name
+                if name.startswith("."):
                     continue
+                rel = f"{rel_folder}/{name}"
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-                    continue
-                rel = Path(entry.path).relative_to(root).as_posix()
-                if entry.name.endswith(".yaml"):
+                    stack.append((entry.path, rel))
+                elif name.endswith(".yaml"):
                     found.append(rel)
-                elif entry.name.endswith(".yml"):
+                    try:
+                        st = entry.stat()
+                        stats[rel] = (st.st_mtime_ns, st.st_size)
+                    except OSError:
+                        pass
+                elif name.endswith(".yml"):
                     findings.append(Finding(
                         rel, None, "id_mismatch",
-                        f"事项文件的扩展名必须是 .yaml，这个文件不会被读取。请改名为 {entry.name[:-4]}.yaml。",
+                        f"事项文件的扩展名必须是 .yaml，这个文件不会被读取。请改名为 {name[:-4]}.yaml。",
                     ))
     found.sort()
-    return found, findings
+    return found, stats, findings
 
 
-def _code_key() -> str:
-    h = hashlib.sha256()
-    here = Path(__file__).parent
-    for name in ("loader.py", "validate.py", "model.py", "findings.py", "ledger.py"):
-        h.update((here / name).read_bytes())
-    h.update(f"{sys.version_info[:2]}{yaml.__version__}{loader.HAVE_LIBYAML}".encode())
-    return h.hexdigest()
+def _read(path: str) -> bytes | OSError:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(loader.MAX_ITEM_BYTES + 1)
+    except OSError as e:
+        return e
 
 
-class ItemCache:
-    """Parsed items keyed by path, checked by (mtime, size) then content hash."""
+def _parse_many(jobs: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes]]:
+    """Parse files; return (rel, sha1 of content, pickled (item, findings)) each.
 
-    def __init__(self, root: Path, enabled: bool = True) -> None:
-        self.path = root / CACHE_DIR / "items.pickle"
-        self.enabled = enabled
-        self.entries: dict[str, tuple] = {}
-        self.dirty = False
-        self.key = _code_key() if enabled else ""
-        if enabled:
-            try:
-                with open(self.path, "rb") as fh:
-                    stored = pickle.load(fh)
-                if stored.get("key") == self.key:
-                    self.entries = stored["entries"]
-            except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError, ValueError):
-                self.entries = {}
-
-    def save(self, keep: set[str]) -> None:
-        if not self.enabled:
-            return
-        if set(self.entries) - keep:
-            self.entries = {k: v for k, v in self.entries.items() if k in keep}
-            self.dirty = True
-        if not self.dirty:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.path.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n", encoding="utf-8")
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump({"key": self.key, "entries": self.entries}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a read-only checkout still works, only slower next time
-
-
-def _parse_many(jobs: list[tuple[str, str]]) -> list[tuple[str, bytes, Item | None, list[Finding]]]:
+    Pickled here so that a worker process's results travel once and are
+    stored in the cache as they are.
+    """
     out = []
     for path, rel in jobs:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read(loader.MAX_ITEM_BYTES + 1)
-        except OSError as e:
-            out.append((rel, b"", None, [Finding(rel, None, "yaml_syntax", f"无法读取文件：{e.strerror}。")]))
+        data = _read(path)
+        if isinstance(data, OSError):
+            parsed = (None, [Finding(rel, None, "yaml_syntax", f"无法读取文件：{data.strerror}。")])
+            out.append((rel, b"", pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)))
             continue
-        item, findings = parse_item_bytes(data, rel)
-        out.append((rel, hashlib.sha1(data).digest(), item, findings))
+        parsed = parse_item_bytes(data, rel)
+        out.append((rel, hashlib.sha1(data).digest(), pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)))
     return out
 
 
-def load_items(root: Path, files: list[str], cache: ItemCache, workers: int | None = None) -> list[tuple[str, Item | None, list[Finding]]]:
-    """Parse `files` (relative to root), reusing the cache where the content is unchanged."""
-    results: dict[str, tuple[Item | None, list[Finding]]] = {}
+def load_items(scan: LedgerScan, files: list[str], cache: ItemCache,
+               workers: int | None = None) -> list[tuple[str, Item | None, list[Finding]]]:
+    """Parse `files`, reusing the cache where the content is unchanged."""
+    blobs: dict[str, bytes] = {}
     to_parse: list[tuple[str, str]] = []
     for rel in files:
-        path = os.path.join(root, rel)
-        try:
-            st = os.stat(path)
-        except OSError:
-            to_parse.append((path, rel))
-            continue
+        path = os.path.join(scan.root, rel)
+        stat = scan.stats.get(rel)
         hit = cache.entries.get(rel)
-        if hit and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
-            results[rel] = (hit[3], hit[4])
+        if hit and stat and hit[0] == stat[0] and hit[1] == stat[1]:
+            blobs[rel] = hit[3]
             continue
-        if hit:
+        if hit and stat:
             # Touched but maybe unchanged (a checkout rewrites mtimes): compare content.
-            try:
-                with open(path, "rb") as fh:
-                    data = fh.read(loader.MAX_ITEM_BYTES + 1)
-            except OSError:
-                data = None
-            if data is not None and hashlib.sha1(data).digest() == hit[2]:
-                cache.entries[rel] = (st.st_mtime_ns, st.st_size) + hit[2:]
-                cache.dirty = True
-                results[rel] = (hit[3], hit[4])
+            data = _read(path)
+            if not isinstance(data, OSError) and hashlib.sha1(data).digest() == hit[2]:
+                cache.put(rel, stat[0], stat[1], hit[2], hit[3])
+                blobs[rel] = hit[3]
                 continue
         to_parse.append((path, rel))
 
+    loaded: dict[str, tuple[Item | None, list[Finding]]] = {}
     if to_parse:
         workers = workers or os.cpu_count() or 1
         if workers > 1 and len(to_parse) >= PARALLEL_FROM:
             size = max(50, len(to_parse) // (workers * 8))
             chunks = [to_parse[i:i + size] for i in range(0, len(to_parse), size)]
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                parsed = [r for chunk in pool.map(_parse_many, chunks) for r in chunk]
+                # Results arrive in order while later chunks are still parsed:
+                # unpack each as it comes instead of all at the end.
+                for chunk in pool.map(_parse_many, chunks):
+                    _take(chunk, scan, cache, loaded)
         else:
-            parsed = _parse_many(to_parse)
-        for (path, rel), (_, digest, item, findings) in zip(to_parse, parsed):
-            results[rel] = (item, findings)
-            if cache.enabled and digest:
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                cache.entries[rel] = (st.st_mtime_ns, st.st_size, digest, item, findings)
-                cache.dirty = True
-    return [(rel, *results[rel]) for rel in files]
+            _take(_parse_many(to_parse), scan, cache, loaded)
+    for rel, blob in blobs.items():
+        loaded[rel] = pickle.loads(blob)
+    return [(rel, *loaded[rel]) for rel in files]
 
 
-def load_ledger(root: str | os.PathLike, *, use_cache: bool = True, only: list[str] | None = None) -> Ledger:
-    """Read the ledger at `root`. `only`: item files to read (others are listed, not parsed)."""
-    root = Path(root)
-    config, findings = load_config(root)
-    files, file_findings = find_item_files(root)
-    findings += file_findings
-    cache = ItemCache(root, enabled=use_cache)
-    targets = files if only is None else [f for f in only]
-    loaded = load_items(root, targets, cache)
-    if only is None:
-        cache.save(set(files))
-    elif cache.dirty:
-        cache.save(set(cache.entries))
+def _take(parsed, scan: LedgerScan, cache: ItemCache, loaded: dict) -> None:
+    for rel, digest, blob in parsed:
+        loaded[rel] = pickle.loads(blob)
+        stat = scan.stats.get(rel)
+        if digest and stat:
+            cache.put(rel, stat[0], stat[1], digest, blob)
+
+
+def load_ledger(root: str | os.PathLike | LedgerScan, *, use_cache: bool = True,
+                only: list[str] | None = None) -> Ledger:
+    """Read the ledger at `root`. `only`: item files to parse (all are still listed)."""
+    scan = root if isinstance(root, LedgerScan) else scan_ledger(root)
+    cache = ItemCache(scan.root, code_key() if use_cache else "", enabled=use_cache)
+    loaded = load_items(scan, scan.files if only is None else only, cache)
+    cache.save(set(scan.files) if only is None else None)
+    findings = list(scan.findings)
     items = []
     for _, item, item_findings in loaded:
         findings += item_findings
         if item is not None:
             items.append(item)
-    return Ledger(root, config, items, files, findings)
+    return Ledger(scan.root, scan.config, items, scan.files, findings)

@@ -90,16 +90,28 @@ class YSeq(YNode):
         self.items: list[YNode] = []
 
 
+_RESOLVED: dict[str, str] = {}
+
+
 def _resolve(text: str, implicit_plain: bool) -> str:
     # The same implicit resolution PyYAML's SafeLoader applies (YAML 1.1).
     if not implicit_plain:
         return STR
+    tag = _RESOLVED.get(text)
+    if tag is not None:
+        return tag
+    tag = STR
     if text == "":
-        return NULL
-    for tag, regexp in Resolver.yaml_implicit_resolvers.get(text[0], ()):
-        if regexp.match(text):
-            return tag
-    return STR
+        tag = NULL
+    else:
+        for candidate, regexp in Resolver.yaml_implicit_resolvers.get(text[0], ()):
+            if regexp.match(text):
+                tag = candidate
+                break
+    if len(_RESOLVED) > 50_000:  # keys and common words repeat; bound the memo
+        _RESOLVED.clear()
+    _RESOLVED[text] = tag
+    return tag
 
 
 class _Stop(Exception):
@@ -138,11 +150,17 @@ def load_text(text: str, rel: str) -> tuple[YNode | None, list[Finding]]:
         )]
     findings: list[Finding] = []
     try:
-        root = _compose(text, rel, findings)
+        parser = _EventLoader(text)
+    except yaml.YAMLError as e:  # the pure-Python reader checks characters up front
+        return None, [_syntax_finding(e, rel, text)]
+    try:
+        root = _compose(parser, rel, findings)
     except _Stop as stop:
         return None, [stop.finding]
     except yaml.YAMLError as e:
         return None, [_syntax_finding(e, rel, text)]
+    finally:
+        parser.dispose()
     if root is None:
         return None, [Finding(
             rel, 1, "yaml_syntax",
@@ -243,8 +261,7 @@ def _problem_zh(problem: str) -> str:
     return f"无法解析（{problem}）"
 
 
-def _compose(text: str, rel: str, findings: list[Finding]) -> YNode | None:
-    events = yaml.parse(text, Loader=_EventLoader)
+def _compose(parser, rel: str, findings: list[Finding]) -> YNode | None:
     stack: list[YNode] = []
     pending_key: list[YScalar | None] = []
     root: YNode | None = None
@@ -284,8 +301,12 @@ def _compose(text: str, rel: str, findings: list[Finding]) -> YNode | None:
             ))
         parent.entries[key.text] = (key, node)
 
-    for ev in events:
+    get_event = parser.get_event
+    while True:
+        ev = get_event()
         cls = type(ev)
+        if ev is None or cls is yaml.StreamEndEvent:
+            break
         if cls is yaml.ScalarEvent:
             line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
             if ev.tag and ev.tag != "!":

@@ -190,11 +190,11 @@ def read_number(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None)
 
 
 def read_choice(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None) -> str | None:
+    if isinstance(node, YScalar) and node.tag == loader.STR and node.text in spec.choices:
+        return node.text
     where = _where(spec, key)
     allowed = "、".join(str(c) for c in spec.choices)
     if isinstance(node, YScalar) and node.tag == loader.STR:
-        if node.text in spec.choices:
-            return node.text
         close = difflib.get_close_matches(node.text, [str(c) for c in spec.choices], n=1, cutoff=0.5)
         hint = f"是不是想写 {close[0]}？" if close else ""
         out.add(node, "invalid_field", f"{where} 不认识 {node.text}。{hint}可选：{allowed}。")

@@ -2,7 +2,8 @@
 import os
 
 import generator.ledger as ledger_mod
-from generator.ledger import CACHE_DIR, load_ledger
+from generator.cache import CACHE_DIR
+from generator.ledger import load_ledger
 
 from .conftest import item_yaml, write_ledger
 
@@ -77,3 +78,23 @@ def test_parallel_parse_gives_the_same_result(tmp_path, monkeypatch):
     parallel = load_ledger(root, use_cache=False)
     assert [i.id for i in parallel.items] == [i.id for i in serial.items]
     assert parallel.findings == serial.findings and len(serial.findings) == 1
+
+
+def test_result_cache_answers_an_unchanged_ledger(tmp_path, monkeypatch):
+    from generator.check import check_scanned
+    from generator.ledger import scan_ledger
+
+    from .conftest import D
+
+    root = write_ledger(tmp_path, {"items/2025/2025-0001.yaml": item_yaml("2025-0001", category="leader_instruction",
+                                                                         extra="deadline: 2025-06-30\n")})
+    first = check_scanned(scan_ledger(root), D("2025-07-25"))
+    assert not first.from_cache and [f.code for f in first.findings] == ["no_advance_notice", "overdue"]
+    again = check_scanned(scan_ledger(root), D("2025-07-25"))
+    assert again.from_cache and again.findings == first.findings and again.items == first.items
+    # Another date or a changed file is computed afresh.
+    assert not check_scanned(scan_ledger(root), D("2025-07-26")).from_cache
+    path = root / "items/2025/2025-0001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("2025-06-30", "2025-08-31"), encoding="utf-8")
+    changed = check_scanned(scan_ledger(root), D("2025-07-25"))
+    assert not changed.from_cache and changed.findings == []

@@ -7,4 +7,5 @@ import json as _json
 def render(report, color: bool = False) -> str:
     out = dict(report.payload)
     out["findings"] = [f.to_dict() for f in report.findings]
-    return _json.dumps(out, ensure_ascii=False, indent=1) + "\n"
+    # Compact: the C encoder is ~10x faster than the indenting one on a big ledger.
+    return _json.dumps(out, ensure_ascii=False) + "\n"

@@ -8,7 +8,6 @@ unreadable duplicate is caught.
 FAIL: `items/2025/2025-0001.yaml` and `items/archive/2025-0001.yaml`.
 """
 from collections import defaultdict
-from pathlib import PurePosixPath
 
 from ..findings import Finding
 
@@ -20,7 +19,7 @@ NEEDS_AS_OF = False
 def check(ctx):
     claims: dict[str, dict[str, int]] = defaultdict(dict)
     for rel in ctx.files:
-        claims[PurePosixPath(rel).name.removesuffix(".yaml")][rel] = 1
+        claims[rel.rsplit("/", 1)[-1].removesuffix(".yaml")][rel] = 1
     for item in ctx.items:
         claims[item.id][item.file] = item.line_of("id")
     for ident, files in claims.items():

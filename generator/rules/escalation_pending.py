@@ -17,11 +17,11 @@ SCOPE = "item"
 NEEDS_AS_OF = True
 
 
-def _reasons(status) -> str:
-    reasons = [f"催办 {status.urges} 次"] if status.urges else []
-    if any(e.type == "returned" for e in status.events):
+def _reasons(pressure) -> str:
+    reasons = [f"催办 {pressure.urges} 次"] if pressure.urges else []
+    if pressure.returned:
         reasons.append("曾被退回重办")
-    if any(e.type == "leader_demand" for e in status.events):
+    if pressure.leader_demand:
         reasons.append("领导已提出明确整改要求")
     return "，".join(reasons)
 
@@ -31,7 +31,7 @@ def check(item, status, ctx):
         record = "type: transfer" if pending.action == "transfer" else f"type: circular, level: {pending.level}"
         yield Finding(
             item.file, item.line_of("events" if item.events else "assigned"), CODE,
-            f"已达到第 {pending.level} 级督办（{_reasons(status)}），待办：{ESCALATION_ACTION_NAMES[pending.level]}。"
+            f"已达到第 {pending.level} 级督办（{_reasons(status.pressure)}），待办：{ESCALATION_ACTION_NAMES[pending.level]}。"
             f"办理后请记录（{record}）。",
             item=item.id,
         )

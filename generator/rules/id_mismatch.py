@@ -6,8 +6,6 @@ file renamed without its id (or the reverse) breaks those links.
 PASS: `items/2025/2025-0042.yaml` with `id: 2025-0042`.
 FAIL: `items/2025/2025-0042.yaml` with `id: 2025-042`.
 """
-from pathlib import PurePosixPath
-
 from ..findings import Finding
 
 CODE = "id_mismatch"
@@ -16,7 +14,7 @@ NEEDS_AS_OF = False
 
 
 def check(item, status, ctx):
-    stem = PurePosixPath(item.file).name.removesuffix(".yaml")
+    stem = item.file.rsplit("/", 1)[-1].removesuffix(".yaml")
     if item.id != stem:
         yield Finding(
             item.file, item.line_of("id"), CODE,

@@ -1,0 +1,127 @@
+"""Time `ducha check` on a synthetic ledger against merely parsing its files.
+
+    python benchmarks/bench_check.py [--items 10000] [--out benchmarks/out/ledger]
+
+Measures, in one run on this machine:
+- parse:    every item file loaded with PyYAML's C loader, one process;
+- cold:     `ducha check --format json` with no cache (wall time, peak memory
+            of the whole process tree, workers included);
+- warm:     the same again, nothing changed;
+- next day: `--as-of` one day later (results recomputed, items from cache);
+- one edit: one item file changed;
+- validate: `ducha validate FILE` of one file, as pre-commit calls it.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth  # noqa: E402
+
+AS_OF = "2026-11-26"
+
+
+def parse_only(root: Path) -> float:
+    files = sorted((root / "items").rglob("*.yaml"))
+    start = time.perf_counter()
+    for path in files:
+        with open(path, "rb") as fh:
+            yaml.load(fh.read(), Loader=yaml.CSafeLoader)
+    return time.perf_counter() - start
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of `pid` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, int, int]:
+    """Run a command; return (seconds, peak tree RSS in MB, exit status)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    proc.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return elapsed, peak // 1024, proc.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "ledger")
+    args = parser.parse_args()
+
+    root = synth.write(args.out, args.items)
+    size = sum(p.stat().st_size for p in (root / "items").rglob("*.yaml")) / args.items
+    ducha = [sys.executable, "-m", "generator"]
+    check = [*ducha, "check", "--format", "json", "--as-of", AS_OF]
+    print(f"ledger: {args.items} items, {size:.0f} bytes each on average, 6 events each")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, PyYAML {yaml.__version__}")
+
+    parse = parse_only(root)
+    print(f"parse only (PyYAML C loader)     {parse:6.2f} s")
+
+    shutil.rmtree(root / ".ducha-cache", ignore_errors=True)
+    cold, cold_mb, code = run(check, root)
+    print(f"check, cold                       {cold:6.2f} s  {cold_mb:4d} MB peak  "
+          f"({cold / parse:.2f}x parse; target 1.5x, 300 MB)  exit {code}")
+    warm, warm_mb, _ = run(check, root)
+    print(f"check, nothing changed            {warm:6.2f} s  {warm_mb:4d} MB peak  (target 0.5 s)")
+    next_day = (dt.date.fromisoformat(AS_OF) + dt.timedelta(days=1)).isoformat()
+    day, day_mb, _ = run([*ducha, "check", "--format", "json", "--as-of", next_day], root)
+    print(f"check, next day (items cached)    {day:6.2f} s  {day_mb:4d} MB peak")
+    one = sorted((root / "items").rglob("*.yaml"))[0]
+    one.write_text(one.read_text(encoding="utf-8").replace("推进", "加快推进", 1), encoding="utf-8")
+    edit, edit_mb, _ = run(check, root)
+    print(f"check, one file edited            {edit:6.2f} s  {edit_mb:4d} MB peak")
+    rel = one.relative_to(root).as_posix()
+    shutil.rmtree(root / ".ducha-cache", ignore_errors=True)
+    val, val_mb, code = run([*ducha, "validate", rel], root)
+    print(f"validate one file (no cache)      {val:6.2f} s  {val_mb:4d} MB peak  (target 1 s)  exit {code}")
+
+
+if __name__ == "__main__":
+    main()
