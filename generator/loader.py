@@ -221,6 +221,7 @@ _SYNTAX_HINTS = {
     "indent": "同一层的键要对齐，子项要比上一层多缩进两个空格。",
     "quote": "引号要成对出现；文字里有引号时，改用另一种引号把整段括起来。",
     "document": "一个文件只能写一个事项，请删去多余的 --- 分隔线。",
+    "nesting": "事项文件不需要这么深的结构，请检查括号是否多写了。",
 }
 
 
@@ -228,6 +229,8 @@ def _hint_key(problem: str) -> str:
     p = problem.lower()
     if "tab" in p:
         return "tab"
+    if "nesting depth" in p:
+        return "nesting"
     if "expected a single document" in p or "but found another document" in p:
         return "document"
     if "mapping values are not allowed" in p or "could not find expected ':'" in p:
@@ -243,6 +246,7 @@ def _problem_zh(problem: str) -> str:
     p = problem.lower()
     table = [
         ("found character '\\t'", "有 Tab 字符"),
+        ("exceeded maximum nesting depth", "嵌套层数过多"),
         ("mapping values are not allowed", "出现了不该有的冒号"),
         ("could not find expected ':'", "缺少冒号"),
         ("did not find expected key", "缩进不对，找不到预期的键"),
