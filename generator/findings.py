@@ -36,14 +36,14 @@ CODES: dict[str, str] = {
 OVERDUE_CODES = frozenset({"overdue", "hard_deadline_passed"})
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Finding:
     """One problem found in the ledger.
 
     `file` is relative to the ledger folder with forward slashes; `line` is
     1-based. `item` is the item id when known (a file that cannot be read
-    has none). Ordering sorts by file, line, then code, so lists compare
-    stably in tests and print in reading order.
+    has none). Two findings are equal when file, line and code agree, so
+    tests compare what a user would act on; `sort_key` gives reading order.
     """
 
     file: str | None

@@ -30,6 +30,10 @@ def test_gitlab_code_quality():
     assert issues[0]["location"] == {"path": "items/2025/2025-0001.yaml", "lines": {"begin": 3}}
     assert issues[3]["location"]["path"] == "ledger.yaml"
     assert len({i["fingerprint"] for i in issues}) == 4
+    # Two findings of one code on one line (two pending levels) still differ.
+    twice = Report("check", [Finding("a.yaml", 3, "escalation_pending", "第 1 级"),
+                             Finding("a.yaml", 3, "escalation_pending", "第 2 级")])
+    assert len({i["fingerprint"] for i in json.loads(render(twice, "gitlab"))}) == 2
     assert all({"description", "check_name", "fingerprint", "severity", "location"} <= set(i) for i in issues)
 
 

@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import hashlib
 import json as _json
+from collections import Counter
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
 
 def render(report, color: bool = False) -> str:
     issues = []
+    seen: Counter = Counter()
     for f in report.findings:
         path = f.file or "ledger.yaml"
-        commit = getattr(f, "commit", None) or ""
-        ident = "\x1f".join([f.code, path, f.item or "", str(f.line or ""), commit])
+        # Stable across days (messages carry day counts), unique within a report.
+        ident = "\x1f".join([f.code, path, f.item or "", str(f.line or "")])
+        seen[ident] += 1
+        ident += f"\x1f{seen[ident]}"
         issues.append({
             "type": "issue",
             "description": f.message,
