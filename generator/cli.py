@@ -203,5 +203,63 @@ def schema(ledger_dir: Path, out_dir: Path | None) -> None:
         click.echo(f"已写入 {path}")
 
 
+@main.command()
+@ledger_option
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）。")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录（默认台账目录下的 site/），其中生成 public/ 和 internal/。")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="MkDocs 设置文件（默认台账目录下的 mkdocs.yml）。")
+@no_cache_option
+def build(ledger_dir: Path, as_of: str | None, out_dir: Path | None, config_file: Path | None, no_cache: bool) -> None:
+    """生成公开网站（site/public）和内部网站（site/internal）。
+
+    两个网站先在临时目录中生成，全部成功后才替换原有网站；失败时原有网站保持不变。
+
+    \b
+    示例：
+      ducha build
+      ducha build --as-of 2025-12-31 --out /srv/ducha
+    """
+    from .ledger import LedgerUnreadable
+    from .site import BuildFailed, build_sites
+    from .site.builder import END_OF_LIFE_NOTICE
+
+    day = _as_of(as_of)
+    click.echo(END_OF_LIFE_NOTICE, err=True)
+    out = out_dir or ledger_dir / "site"
+    try:
+        result = build_sites(ledger_dir, out, day, config_file=config_file, use_cache=not no_cache)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", "build")
+    except BuildFailed as err:
+        click.echo(f"错误：{err}。原有网站未被改动。", err=True)
+        sys.exit(1)
+    click.echo(f"公开网站：{result.sites['public']}（{result.pages['public']} 个公开事项）")
+    click.echo(f"内部网站：{result.sites['internal']}（{result.pages['internal']} 个事项）")
+
+
+@main.command()
+@ledger_option
+@click.option("--site", "audience", type=click.Choice(["public", "internal"]), default="public", show_default=True,
+              help="预览哪个网站。")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(ledger_dir: Path, audience: str, host: str, port: int) -> None:
+    """在本机预览网站；修改事项文件后页面自动刷新。
+
+    \b
+    示例：
+      ducha serve                    # 公开网站，http://127.0.0.1:8000/
+      ducha serve --site internal --port 8001
+    """
+    from .site import prepare_serve
+    from .site import builder
+
+    config_file = prepare_serve(ledger_dir.resolve(), audience)
+    click.echo(f"正在预览{'公开' if audience == 'public' else '内部'}网站：http://{host}:{port}/ （Ctrl+C 结束）")
+    builder.serve(config_file, host, port)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,276 @@
+"""What the sites show, computed in Python (templates only lay it out).
+
+`site_data(result, config, audience)` turns a `CheckResult` into plain view
+objects. For the public audience this is also where "public means public
+only" is enforced: non-public items, internal fields and internal events
+never enter the view, so no template can leak them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..check import CheckResult
+from ..evaluate import CLOSED, COMPLETED, ESCALATION_ACTION_NAMES, IN_PROGRESS, NOT_STARTED, STATE_NAMES, ItemStatus
+from ..findings import Finding
+from ..model import CATEGORIES, EVENT_TYPES, PUBLIC_EVENT_TYPES, Event, Item, LedgerConfig
+
+PUBLIC = "public"
+INTERNAL = "internal"
+STATES = (NOT_STARTED, IN_PROGRESS, COMPLETED, CLOSED)
+DUE_SOON_DAYS = 14
+# Event types that enter the daily assessment ledger (日常考核工作台账).
+ASSESSMENT_TYPES = ("urge", "returned", "leader_demand", "circular", "transfer")
+
+LIGHTS = {"red": "超期", "yellow": "临近期限", "green": "正常", "done": "已落实"}
+
+
+def is_public_event(event: Event) -> bool:
+    """RULES.md §9: what the public sees of an item's events."""
+    if event.public is not None:
+        return event.public
+    if event.type == "extension":
+        return bool(event.approved)
+    return event.type in PUBLIC_EVENT_TYPES
+
+
+@dataclass
+class EventView:
+    date: dt.date
+    type: str
+    type_name: str
+    text: str | None
+    detail: str | None  # new deadline, verification result, circular level
+    note: str | None = None  # internal only
+    by: str | None = None  # internal only
+    public: bool = True
+
+
+@dataclass
+class ItemView:
+    id: str
+    title: str
+    category: str
+    category_name: str
+    source: str | None
+    description: str | None
+    assigned: dt.date
+    lead_unit: str
+    lead_unit_name: str
+    co_units: list[tuple[str, str]]
+    deadline: dt.date | None
+    hard_deadline: dt.date | None
+    state: str
+    state_name: str
+    light: str
+    light_name: str
+    overdue: bool
+    days_overdue: int
+    completed_on: dt.date | None
+    completed_late: bool
+    last_updated: dt.date
+    events: list[EventView]
+    public: bool
+    # Internal only (None / empty on the public site):
+    contact: str | None = None
+    note: str | None = None
+    next_report_due: dt.date | None = None
+    report_missing: bool = False
+    escalation_level: int = 0
+    pending: list[tuple[int, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class UnitStats:
+    id: str
+    name: str
+    total: int = 0
+    closed: int = 0
+    open: int = 0
+    overdue: int = 0
+    due: int = 0  # items whose deadline has passed, or done
+    on_time: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+
+@dataclass
+class Circular:
+    date: dt.date
+    item_id: str
+    item_title: str
+    unit: str
+    unit_name: str
+    kind: str  # praise or criticism
+    level: int | None
+    text: str | None
+
+
+@dataclass
+class SiteData:
+    audience: str
+    ledger_name: str
+    as_of: dt.date
+    items: list[ItemView]
+    units: list[UnitStats]
+    by_state: dict[str, int]
+    by_category: dict[str, int]
+    overdue: int
+    on_time_rate: float | None
+    due: int
+    on_time: int
+    circulars: list[Circular]
+    # Internal boards (empty on the public site):
+    escalations: dict[int, list[ItemView]] = field(default_factory=dict)
+    missing_reports: list[ItemView] = field(default_factory=list)
+    upcoming: list[ItemView] = field(default_factory=list)
+    assessment: dict[str, list[tuple[EventView, ItemView]]] = field(default_factory=dict)
+    ledger_findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def public(self) -> bool:
+        return self.audience == PUBLIC
+
+
+def _light(status: ItemStatus, as_of: dt.date) -> str:
+    if status.state in (COMPLETED, CLOSED):
+        return "done"
+    if status.overdue or status.hard_deadline_passed:
+        return "red"
+    if status.effective_deadline and (status.effective_deadline - as_of).days <= DUE_SOON_DAYS:
+        return "yellow"
+    return "green"
+
+
+def _event_detail(event: Event) -> str | None:
+    if event.type == "extension" and event.new_deadline:
+        status = {True: "已批准", False: "未批准"}.get(event.approved, "待批")
+        return f"新期限 {event.new_deadline}（{status}）"
+    if event.type == "verified":
+        return "复核通过" if event.result == "pass" else "复核未通过"
+    if event.type == "circular":
+        if (event.kind or "criticism") == "praise":
+            return "表扬"
+        return {1: "督查室通报", 2: "市政府办公室通报"}.get(event.level, "通报")
+    if event.type == "explanation" and event.accepted is not None:
+        return "原因已采纳" if event.accepted else "原因未采纳"
+    if event.type == "evaluation":
+        parts = [event.evaluator, event.grade, f"{event.score:g} 分" if event.score is not None else None]
+        return "，".join(p for p in parts if p)
+    return None
+
+
+def _item_view(item: Item, status: ItemStatus, config: LedgerConfig, audience: str,
+               findings: list[Finding]) -> ItemView:
+    internal = audience == INTERNAL
+    events = [e for e in status.events if internal or is_public_event(e)]
+    views = [EventView(e.date, e.type, EVENT_TYPES[e.type], e.text, _event_detail(e),
+                       note=e.note if internal else None, by=e.by if internal else None,
+                       public=is_public_event(e)) for e in events]
+    unit_name = config.units.get(item.lead_unit)
+    light = _light(status, status.as_of)
+    return ItemView(
+        id=item.id, title=item.title, category=item.category, category_name=CATEGORIES[item.category].name,
+        source=item.source, description=item.description, assigned=item.assigned,
+        lead_unit=item.lead_unit, lead_unit_name=unit_name.name if unit_name else item.lead_unit,
+        co_units=[(u, config.units[u].name if u in config.units else u) for u in item.co_units],
+        deadline=status.effective_deadline,
+        hard_deadline=status.hard_deadline.date if status.hard_deadline else None,
+        state=status.state, state_name=STATE_NAMES[status.state], light=light, light_name=LIGHTS[light],
+        overdue=status.overdue, days_overdue=status.days_overdue, completed_on=status.completed_on,
+        completed_late=status.completed_late,
+        last_updated=max([v.date for v in views], default=item.assigned),
+        events=views, public=item.public,
+        contact=item.contact if internal else None,
+        note=item.note if internal else None,
+        next_report_due=status.next_report_due.date if internal and status.next_report_due else None,
+        report_missing=status.report_missing if internal else False,
+        escalation_level=status.escalation_level if internal else 0,
+        pending=[(p.level, ESCALATION_ACTION_NAMES[p.level]) for p in status.escalation_pending] if internal else [],
+        findings=findings if internal else [],
+    )
+
+
+def _is_due(status: ItemStatus, as_of: dt.date) -> bool:
+    done = status.state in (COMPLETED, CLOSED)
+    return done or bool(status.effective_deadline and as_of > status.effective_deadline)
+
+
+def site_data(result: CheckResult, config: LedgerConfig, audience: str) -> SiteData:
+    """The view of one site as of `result.as_of`."""
+    as_of = result.as_of
+    internal = audience == INTERNAL
+    by_item: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        if f.item:
+            by_item[f.item].append(f)
+    pairs = [(i, s) for i, s in result.items if internal or i.public]
+    items = [_item_view(i, s, config, audience, by_item.get(i.id, [])) for i, s in pairs]
+
+    units = {u.id: UnitStats(u.id, u.short or u.name) for u in config.units.values() if u.role != "office"}
+    due = on_time = 0
+    for (item, status), view in zip(pairs, items):
+        stats = units.setdefault(item.lead_unit, UnitStats(item.lead_unit, view.lead_unit_name))
+        stats.total += 1
+        stats.closed += status.state == CLOSED
+        stats.open += status.state in (NOT_STARTED, IN_PROGRESS)
+        stats.overdue += status.overdue
+        if _is_due(status, as_of):
+            stats.due += 1
+            due += 1
+            if status.state in (COMPLETED, CLOSED) and not status.completed_late:
+                stats.on_time += 1
+                on_time += 1
+
+    circulars = []
+    for item, status in pairs:
+        for e in status.events:
+            if e.type == "circular" and (internal or is_public_event(e)):
+                unit = config.units.get(item.lead_unit)
+                circulars.append(Circular(e.date, item.id, item.title, item.lead_unit,
+                                          unit.name if unit else item.lead_unit, e.kind or "criticism", e.level, e.text))
+    circulars.sort(key=lambda c: (c.date, c.item_id), reverse=True)
+
+    data = SiteData(
+        audience=audience, ledger_name=config.name, as_of=as_of, items=items,
+        units=sorted((u for u in units.values() if u.total), key=lambda u: u.id),
+        by_state={s: sum(1 for v in items if v.state == s) for s in STATES},
+        by_category={c: n for c in CATEGORIES if (n := sum(1 for v in items if v.category == c))},
+        overdue=sum(1 for v in items if v.overdue),
+        on_time_rate=on_time / due if due else None, due=due, on_time=on_time,
+        circulars=circulars,
+    )
+    if internal:
+        _internal_boards(data, pairs, result)
+    return data
+
+
+def _internal_boards(data: SiteData, pairs, result: CheckResult) -> None:
+    views = {v.id: v for v in data.items}
+    for level in (1, 2, 3):
+        data.escalations[level] = [views[i.id] for i, s in pairs
+                                   if any(p.level == level for p in s.escalation_pending)]
+    data.missing_reports = sorted((v for v in data.items if v.report_missing), key=lambda v: v.next_report_due)
+    horizon = data.as_of + dt.timedelta(days=DUE_SOON_DAYS)
+    data.upcoming = sorted((v for v in data.items
+                            if v.state in (NOT_STARTED, IN_PROGRESS) and v.deadline
+                            and data.as_of <= v.deadline <= horizon), key=lambda v: (v.deadline, v.id))
+    assessment: dict[str, list] = defaultdict(list)
+    for view in data.items:
+        for event in view.events:
+            if event.type in ASSESSMENT_TYPES and not (event.type == "circular" and event.detail == "表扬"):
+                assessment[view.lead_unit].append((event, view))
+    data.assessment = {u: sorted(rows, key=lambda r: (r[0].date, r[1].id)) for u, rows in sorted(assessment.items())}
+    data.ledger_findings = [f for f in result.findings if not f.item]
+
+
+def counts_by(items: list[ItemView], key) -> dict[str, list[ItemView]]:
+    """Group item views by `key(view)`, keeping item order."""
+    groups: dict[str, list[ItemView]] = defaultdict(list)
+    for v in items:
+        groups[key(v)].append(v)
+    return groups

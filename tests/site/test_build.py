@@ -1,0 +1,162 @@
+"""`ducha build` for real: MkDocs builds both sites; nothing internal reaches the public one."""
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.site import BuildFailed, build_sites
+
+from ..conftest import D, REPO, item_yaml, write_ledger
+
+# Letters only: an escaped canary (&#45; for "-") must still be found.
+CANARIES = {
+    "CANARYxPRIVATExTITLE": "title of an item that is not public",
+    "CANARYxCONTACT": "contact of a public item",
+    "CANARYxITEMxNOTE": "internal note of a public item",
+    "CANARYxEVENTxNOTE": "internal note on a public event",
+    "CANARYxBY": "who recorded an event",
+    "CANARYxURGE": "text of an urge (internal by default)",
+    "CANARYxDEMAND": "text of a leader demand",
+    "CANARYxEXPLAIN": "text of an explanation",
+    "CANARYxPENDINGxEXT": "text of an extension not approved",
+    "CANARYxCIRCULAR": "circular not marked public",
+    "CANARYxHIDDEN": "progress marked public: false",
+    "CANARYxPRIVATExEVENT": "event of the private item",
+}
+
+PUBLIC_ITEM = item_yaml("2025-0001", extra="""\
+public: true
+contact: 王芳 CANARYxCONTACT
+note: CANARYxITEMxNOTE
+""", events=[
+    "date: 2025-03-15, type: progress, text: 已完成摸底调查, note: CANARYxEVENTxNOTE, by: CANARYxBY",
+    "date: 2025-04-20, type: urge, text: CANARYxURGE",
+    "date: 2025-04-21, type: leader_demand, text: CANARYxDEMAND",
+    "date: 2025-04-22, type: explanation, text: CANARYxEXPLAIN, accepted: true",
+    "date: 2025-04-23, type: extension, new_deadline: 2026-03-31, text: CANARYxPENDINGxEXT",
+    "date: 2025-04-24, type: circular, level: 1, text: CANARYxCIRCULAR",
+    "date: 2025-04-25, type: progress, text: CANARYxHIDDEN, public: false",
+    "date: 2025-04-26, type: circular, kind: praise, public: true, text: 公开表扬住建局",
+    "date: 2025-05-10, type: progress, text: 首批45个小区开工",
+])
+PRIVATE_ITEM = item_yaml("2025-0002", category="leader_instruction", extra="deadline: 2025-08-31\n",
+                         events=["date: 2025-03-20, type: progress, text: CANARYxPRIVATExEVENT"]
+                         ).replace("完成城区老旧小区改造120个", "CANARYxPRIVATExTITLE")
+HOSTILE_ITEM = item_yaml("2025-0003", extra="public: true\n", events=[
+    "date: 2025-03-15, type: progress, text: '<img src=x onerror=alert(1)> [点我](javascript:alert(2)) a|b'"]
+).replace("完成城区老旧小区改造120个", "'</title><script>alert(\"x\")</script> 排水|改造 [链接](javascript:alert(3))'")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = write_ledger(tmp_path_factory.mktemp("ledger"), {
+        "items/2025/2025-0001.yaml": PUBLIC_ITEM,
+        "items/2025/2025-0002.yaml": PRIVATE_ITEM,
+        "items/2025/2025-0003.yaml": HOSTILE_ITEM,
+    })
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example", "commit", "-qm", "x"], cwd=root,
+                   check=True)
+    result = build_sites(root, root / "site", D("2025-06-01"), use_cache=False)
+    return root, result
+
+
+def all_files(folder: Path):
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def test_nothing_internal_reaches_the_public_site(built):
+    root, result = built
+    public, internal = result.sites["public"], result.sites["internal"]
+    files = all_files(public)
+    assert any(p.name == "search_index.json" for p in files)
+    assert any(p.suffix == ".ics" for p in files) and (public / "feed.xml").is_file()
+    assert (public / "data" / "items.csv").is_file() and (public / "data" / "items.json").is_file()
+    for path in files:
+        data = path.read_bytes()
+        for canary in CANARIES:
+            assert canary.encode() not in data, f"{canary} ({CANARIES[canary]}) leaked into {path.relative_to(public)}"
+    # The canaries are really in the ledger: the internal site shows every one.
+    internal_text = b"".join(p.read_bytes() for p in all_files(internal))
+    for canary in CANARIES:
+        assert canary.encode() in internal_text, canary
+
+
+def test_public_site_shows_public_events_and_praise(built):
+    _, result = built
+    page = (result.sites["public"] / "items" / "2025-0001" / "index.html").read_text(encoding="utf-8")
+    assert "首批45个小区开工" in page and "已完成摸底调查" in page
+    assert not (result.sites["public"] / "items" / "2025-0002").exists()
+    circulars = (result.sites["public"] / "circulars" / "index.html").read_text(encoding="utf-8")
+    assert "公开表扬住建局" in circulars
+
+
+def test_hostile_text_is_shown_not_run(built):
+    _, result = built
+    for site in result.sites.values():
+        html = (site / "items" / "2025-0003" / "index.html").read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert 'href="javascript' not in html.lower()
+        assert "javascript" in html  # shown as text
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title
+        # The table of the list page still has its five cells per row.
+        listing = (site / "lists" / "category-work_report" / "index.html").read_text(encoding="utf-8")
+        row = re.search(r"<tr>\s*<td><a href=\"../../items/2025-0003/\".*?</tr>", listing, re.S).group(0)
+        assert row.count("<td") == 5
+
+
+def test_pages_refer_to_no_other_host(built):
+    # What the scripts fetch at run time is checked in the browser test.
+    _, result = built
+    pattern = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
+    for site in result.sites.values():
+        for path in all_files(site):
+            if path.suffix in (".html", ".css"):
+                text = path.read_text(encoding="utf-8", errors="replace")
+                assert not pattern.search(text), f"{path.name} refers to another host"
+                assert "fonts.googleapis" not in text and "unpkg.com" not in text
+
+
+def test_ledger_head_is_written_into_each_site(built):
+    root, result = built
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+    for audience, site in result.sites.items():
+        data = json.loads((site / "ledger-head.json").read_text(encoding="utf-8"))
+        assert data["commit"] == head and data["site"] == audience and data["as_of"] == "2025-06-01"
+
+
+def test_search_index_holds_titles_not_progress(built):
+    _, result = built
+    index = json.loads((result.sites["public"] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = json.dumps(index, ensure_ascii=False).replace("\u200b", "")
+    assert "完成城区老旧小区改造120个" in text
+    assert "首批45个小区开工" not in text  # progress paragraphs stay out of the index
+
+
+def test_failed_build_leaves_the_last_good_site(tmp_path):
+    root = write_ledger(tmp_path, {"items/2025/2025-0001.yaml": item_yaml("2025-0001", extra="public: true\n")})
+    first = build_sites(root, root / "site", D("2025-06-01"), use_cache=False, parallel=False)
+    marker = first.sites["public"] / "index.html"
+    before = marker.read_bytes()
+    (root / "mkdocs.yml").write_text("theme:\n  name: no-such-theme\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build_sites(root, root / "site", D("2025-07-01"), use_cache=False, parallel=False)
+    assert marker.read_bytes() == before
+    assert sorted(p.name for p in (root / "site").iterdir()) == ["internal", "public"]
+
+
+def test_demo_ledger_builds_through_the_cli(tmp_path, cli):
+    code, out, err = cli("build", "--ledger", str(REPO), "--as-of", "2026-11-26", "--out", str(tmp_path / "site"),
+                         "--no-cache")
+    assert code == 0, err
+    assert "公开网站" in out and "2027-05-05" in err
+    internal = tmp_path / "site" / "internal"
+    for page in ("escalations", "reports", "upcoming", "assessment"):
+        assert (internal / page / "index.html").is_file()
+    assert not (tmp_path / "site" / "public" / "escalations").exists()
+    board = (internal / "escalations" / "index.html").read_text(encoding="utf-8")
+    assert "新增普惠性托位1000个" in board  # 2026-0002 waits for a level-2 circular

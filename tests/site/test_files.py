@@ -1,0 +1,65 @@
+"""Open data and feeds: CSV, JSON, Atom and iCalendar, read back with their libraries."""
+import csv
+import datetime as dt
+import io
+import json
+from xml.etree import ElementTree as ET
+
+import icalendar
+
+from generator.check import run_rules
+from generator.ledger import load_ledger
+from generator.site.files import COLUMNS, atom_feed, items_csv, items_json, unit_calendar
+from generator.site.model import PUBLIC, site_data
+
+from ..conftest import item_yaml, write_ledger
+
+
+def data(tmp_path):
+    root = write_ledger(tmp_path, {
+        "items/2025/2025-0001.yaml": item_yaml("2025-0001", extra="public: true\nsource: 常务会议, 第3次\n",
+                                               events=["date: 2025-03-15, type: progress, text: '已开工, \"一期\"'"]),
+        "items/2025/2025-0002.yaml": item_yaml("2025-0002", category="leader_instruction",
+                                               extra="public: true\ndeadline: 2025-06-30\n"),
+    })
+    result = run_rules(load_ledger(root, use_cache=False), dt.date(2025, 7, 1))
+    return site_data(result, result_config(root), PUBLIC)
+
+
+def result_config(root):
+    return load_ledger(root, use_cache=False).config
+
+
+def test_csv_has_the_documented_columns_and_opens_in_excel(tmp_path):
+    text = items_csv(data(tmp_path))
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert list(rows[0]) == [c[0] for c in COLUMNS]
+    assert rows[0]["source"] == "常务会议, 第3次" and rows[0]["state"] == "in_progress"
+    assert rows[1]["overdue"] == "true" and rows[1]["days_overdue"] == "1"
+
+
+def test_json_carries_columns_and_public_events(tmp_path):
+    payload = json.loads(items_json(data(tmp_path)))
+    assert [c["key"] for c in payload["columns"]] == [c[0] for c in COLUMNS]
+    first = payload["items"][0]
+    assert first["events"] == [{"date": "2025-03-15", "type": "progress", "type_name": "进展报告",
+                                "text": '已开工, "一期"', "detail": None}]
+    assert payload["items"][1]["completed_on"] is None
+
+
+def test_atom_feed_is_valid_xml_with_relative_links(tmp_path):
+    root = ET.fromstring(atom_feed(data(tmp_path), "urn:ducha:public").encode())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = root.findall("a:entry", ns)
+    assert len(entries) == 1
+    assert entries[0].find("a:link", ns).get("href") == "items/2025-0001/"
+    assert "进展报告" in entries[0].find("a:title", ns).text
+
+
+def test_unit_calendar_lists_open_deadlines(tmp_path):
+    cal = icalendar.Calendar.from_ical(unit_calendar(data(tmp_path), "zjj", "ducha.invalid"))
+    events = cal.walk("VEVENT")
+    assert sorted(str(e["uid"]) for e in events) == ["2025-0001-deadline@ducha.invalid", "2025-0002-deadline@ducha.invalid"]
+    starts = sorted(e.decoded("dtstart") for e in events)
+    assert starts == [dt.date(2025, 6, 30), dt.date(2025, 12, 31)]
