@@ -66,9 +66,9 @@ def site_config(base_file: Path | None, audience: str, docs_dir: Path, site_dir:
         use_directory_urls=True,
         strict=True,  # a broken internal link fails the build instead of publishing it
     )
-    config.setdefault("extra_css", [])
-    if "assets/ducha.css" not in config["extra_css"]:
-        config["extra_css"] = [*config["extra_css"], "assets/ducha.css"]
+    for key, asset in (("extra_css", "assets/ducha.css"), ("extra_javascript", "assets/ducha.js")):
+        present = list(config.get(key) or [])
+        config[key] = present if asset in present else [*present, asset]
     return config
 
 

@@ -91,7 +91,8 @@ def write_docs(data: SiteData, docs: Path, head: dict, feed_id: str) -> list[str
     """Write every page and file of one site into `docs`; return their paths."""
     env = environment()
     w = DocsWriter(docs, env, data)
-    w.file("assets/ducha.css", (TEMPLATES / "assets" / "ducha.css").read_text(encoding="utf-8"))
+    for asset in ("ducha.css", "ducha.js"):
+        w.file(f"assets/{asset}", (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
     w.file("ledger-head.json", json.dumps(head, ensure_ascii=False, indent=1) + "\n")
 
     # Charts (numbers as tables beside them on the same page).
