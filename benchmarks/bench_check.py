@@ -17,9 +17,7 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -27,6 +25,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
+from common import run  # noqa: E402
 
 AS_OF = "2026-11-26"
 
@@ -38,54 +37,6 @@ def parse_only(root: Path) -> float:
         with open(path, "rb") as fh:
             yaml.load(fh.read(), Loader=yaml.CSafeLoader)
     return time.perf_counter() - start
-
-
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of `pid` and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        todo.extend(children.get(p, []))
-        try:
-            with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
-
-
-def run(args: list[str], cwd: Path) -> tuple[float, int, int]:
-    """Run a command; return (seconds, peak tree RSS in MB, exit status)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    done = threading.Event()
-
-    def sample():
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    proc.wait()
-    elapsed = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    return elapsed, peak // 1024, proc.returncode
 
 
 def main() -> None:

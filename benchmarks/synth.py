@@ -23,7 +23,7 @@ TEXTS = ["已完成摸底调查，形成工作方案，明确责任分工和时�
          "召开专题推进会，协调解决用地、资金等问题，整体进度符合预期。", "完成阶段性目标任务，下一步将加强督导检查，确保按期完成。"]
 
 
-def item_text(n: int, rng: random.Random) -> str:
+def item_text(n: int, rng: random.Random, all_public: bool = False) -> str:
     category = CATEGORIES[n % len(CATEGORIES)]
     assigned = dt.date(2025, 1, 6) + dt.timedelta(days=rng.randrange(0, 600))
     ident = f"{assigned.year}-{n:05d}"
@@ -43,7 +43,8 @@ def item_text(n: int, rng: random.Random) -> str:
     ]
     if category in NEEDS_DEADLINE:
         lines.append(f"deadline: {assigned + dt.timedelta(days=rng.randrange(60, 300))}")
-    lines += [f"public: {'true' if n % 3 else 'false'}", "contact: 联系人 0558-5550000", "events:"]
+    public = all_public or n % 3
+    lines += [f"public: {'true' if public else 'false'}", "contact: 联系人 0558-5550000", "events:"]
     day = assigned
     kinds = ["progress", "progress", "urge", "progress", "progress", "completed"]
     for k, kind in enumerate(kinds):
@@ -59,14 +60,14 @@ def item_text(n: int, rng: random.Random) -> str:
     return ident, "\n".join(lines) + "\n"
 
 
-def write(out: Path, count: int, seed: int = 20251) -> Path:
+def write(out: Path, count: int, seed: int = 20251, all_public: bool = False) -> Path:
     if out.exists():
         shutil.rmtree(out)
     (out / "items").mkdir(parents=True)
     shutil.copy(REPO / "ledger.yaml", out / "ledger.yaml")
     rng = random.Random(seed)
     for n in range(1, count + 1):
-        ident, text = item_text(n, rng)
+        ident, text = item_text(n, rng, all_public)
         folder = out / "items" / ident[:4]
         folder.mkdir(exist_ok=True)
         (folder / f"{ident}.yaml").write_text(text, encoding="utf-8")
@@ -77,8 +78,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--all-public", action="store_true", help="mark every item public")
     args = parser.parse_args()
-    write(args.out, args.items)
+    write(args.out, args.items, all_public=args.all_public)
     print(f"wrote {args.items} items to {args.out}")
 
 

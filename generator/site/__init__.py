@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -42,22 +43,46 @@ def ledger_head(root: Path) -> str | None:
         return None
 
 
-def prepare_docs(root: Path, targets: dict[str, Path], as_of: dt.date, *, use_cache: bool = True) -> dict:
-    """Write the Markdown of each requested site; return {audience: SiteData}."""
+def _evaluate(root: Path, as_of: dt.date, use_cache: bool):
     scan = scan_ledger(root)
     ledger = load_ledger(scan, use_cache=use_cache)
     result = run_rules(ledger, as_of)
     head = {"commit": ledger_head(root), "as_of": as_of.isoformat(), "ledger": scan.config.name}
-    out = {}
-    for audience, docs in targets.items():
-        data = site_data(result, scan.config, audience)
-        write_docs(data, docs, {**head, "site": audience}, feed_id=f"urn:ducha:{audience}")
-        out[audience] = data
-    return out
+    return scan.config, result, head
 
 
-def _build_one(config_file: str) -> None:
-    builder.build(Path(config_file))
+def _write_site_docs(config, result, head: dict, audience: str, docs: Path):
+    data = site_data(result, config, audience)
+    write_docs(data, docs, fragments_of(docs), {**head, "site": audience}, feed_id=f"urn:ducha:{audience}")
+    return data
+
+
+def fragments_of(docs: Path) -> Path:
+    """Where the HTML fragments of a docs folder live (beside it, not in it)."""
+    return docs.with_name(docs.name + "-fragments")
+
+
+def prepare_docs(root: Path, targets: dict[str, Path], as_of: dt.date, *, use_cache: bool = True) -> dict:
+    """Write the Markdown of each requested site; return {audience: SiteData}."""
+    config, result, head = _evaluate(root, as_of, use_cache)
+    return {a: _write_site_docs(config, result, head, a, docs) for a, docs in targets.items()}
+
+
+# What the build workers share: set before the pool forks, so the evaluated
+# ledger is inherited rather than pickled to each worker.
+_SHARED: dict = {}
+
+
+def _build_audience(audience: str, work: str, base: str | None) -> int:
+    config, result, head = _SHARED["config"], _SHARED["result"], _SHARED["head"]
+    work = Path(work)
+    data = _write_site_docs(config, result, head, audience, work / f"docs-{audience}")
+    name = SITE_NAMES[audience].format(name=data.ledger_name)
+    docs = work / f"docs-{audience}"
+    mk = builder.site_config(Path(base) if base else None, audience, docs, work / f"site-{audience}", name,
+                             fragments=fragments_of(docs))
+    builder.build(builder.write_config(mk, work / f"mkdocs-{audience}.yml"))
+    return len(data.items)
 
 
 @dataclass
@@ -69,32 +94,34 @@ class BuildResult:
 
 def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | None = None,
                 use_cache: bool = True, parallel: bool = True) -> BuildResult:
-    """Build `out/public` and `out/internal` for the ledger at `root`."""
+    """Build `out/public` and `out/internal` for the ledger at `root`.
+
+    The ledger is read and evaluated once; then each site (its view, its
+    Markdown and its MkDocs build) is made in its own process, side by side.
+    """
+    root, out = Path(root).resolve(), Path(out).resolve()  # MkDocs resolves paths from its config file
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".ducha-build-", dir=out))
     try:
-        docs = {a: work / f"docs-{a}" for a in AUDIENCES}
-        data = prepare_docs(root, docs, as_of, use_cache=use_cache)
+        config, result, head = _evaluate(root, as_of, use_cache)
+        _SHARED.update(config=config, result=result, head=head)
         base = config_file or (root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else None)
-        configs = []
-        for audience in AUDIENCES:
-            name = SITE_NAMES[audience].format(name=data[audience].ledger_name)
-            config = builder.site_config(base, audience, docs[audience], work / f"site-{audience}", name)
-            configs.append(str(builder.write_config(config, work / f"mkdocs-{audience}.yml")))
+        base = str(Path(base).resolve()) if base else None
+        pages = {}
         try:
             if parallel and (os.cpu_count() or 1) > 1:
-                with ProcessPoolExecutor(max_workers=2) as pool:
-                    for future in [pool.submit(_build_one, c) for c in configs]:
-                        future.result()
+                ctx = multiprocessing.get_context("fork")
+                with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
+                    futures = {a: pool.submit(_build_audience, a, str(work), base) for a in AUDIENCES}
+                    pages = {a: f.result() for a, f in futures.items()}
             else:
-                for c in configs:
-                    _build_one(c)
+                pages = {a: _build_audience(a, str(work), base) for a in AUDIENCES}
         except (Exception, SystemExit) as e:
             raise BuildFailed(f"网站生成失败：{e}") from e
-        sites = {}
-        for audience in AUDIENCES:
-            sites[audience] = _swap(work / f"site-{audience}", out / audience)
-        return BuildResult(out, sites, {a: len(data[a].items) for a in AUDIENCES})
+        finally:
+            _SHARED.clear()
+        sites = {a: _swap(work / f"site-{a}", out / a) for a in AUDIENCES}
+        return BuildResult(out, sites, pages)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -119,8 +146,9 @@ def prepare_serve(root: Path, audience: str) -> Path:
     data = prepare_docs(root, {audience: docs}, dt.date.today())
     base = root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else None
     config = builder.site_config(base, audience, docs, work / "site",
-                                 SITE_NAMES[audience].format(name=data[audience].ledger_name))
-    config["watch"] = [str(root / "items"), str(root / "ledger.yaml")]
-    config["hooks"] = [str(builder.SERVE_HOOK)]
+                                 SITE_NAMES[audience].format(name=data[audience].ledger_name),
+                                 fragments=fragments_of(docs))
+    config["watch"] = [str(root / "items"), str(root / "ledger.yaml"), str(fragments_of(docs))]
+    config["hooks"] = [str(builder.SERVE_HOOK), *config["hooks"]]
     config["strict"] = False  # a half-typed edit should show, not stop the preview
     return builder.write_config(config, work / "mkdocs.yml")

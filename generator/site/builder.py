@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent.parent / "mkdocs.yml"
+HOOKS = Path(__file__).with_name("mkdocs_hooks.py")
 
 # Small navigation: item pages are reached through lists and search, never
 # listed in the nav (a nav of every page makes the build quadratic).
@@ -41,8 +42,13 @@ NOT_IN_NAV = "items/\nlists/\nunits/\n"
 _OUTBOUND_KEYS = ("repo_url", "repo_name", "edit_uri", "google_analytics")
 
 
-def site_config(base_file: Path | None, audience: str, docs_dir: Path, site_dir: Path, site_name: str) -> dict:
-    """The MkDocs configuration for one site, as a plain dict."""
+def site_config(base_file: Path | None, audience: str, docs_dir: Path, site_dir: Path, site_name: str,
+                fragments: Path | None = None) -> dict:
+    """The MkDocs configuration for one site, as a plain dict.
+
+    `fragments`: the folder of HTML fragments that `mkdocs_hooks` puts into
+    the rendered pages.
+    """
     base = yaml.safe_load((base_file or DEFAULT_CONFIG).read_text(encoding="utf-8")) or {}
     config = {k: v for k, v in base.items() if k not in _OUTBOUND_KEYS}
     theme = dict(config.get("theme") or {})
@@ -53,7 +59,10 @@ def site_config(base_file: Path | None, audience: str, docs_dir: Path, site_dir:
     extra = dict(config.get("extra") or {})
     extra.pop("analytics", None)
     extra["generator"] = False
+    if fragments is not None:
+        extra["ducha_fragments"] = str(fragments)
     config["extra"] = extra
+    config["hooks"] = [str(HOOKS)]
     plugins = [p for p in (config.get("plugins") or ["search"])
                if (p if isinstance(p, str) else next(iter(p))) not in ("offline", "social", "privacy")]
     config["plugins"] = plugins

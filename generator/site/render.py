@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts, escape, files
+from .mkdocs_hooks import MARK
 from .model import INTERNAL, LIGHTS, STATES, SiteData, counts_by
 from ..evaluate import STATE_NAMES
 from ..model import CATEGORIES
@@ -56,29 +57,46 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["block"] = lambda v: Markup(escape.block(v))
     env.filters["page_title"] = lambda v: Markup(escape.page_title(v))
     env.filters["pct"] = pct
-    env.globals.update(light=light, STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES)
+    env.globals.update(light=light, STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES,
+                       FRAGMENT=Markup(MARK))
     return env
 
 
 class DocsWriter:
-    """Renders templates into a docs folder, recording every file written."""
+    """Renders templates into a docs folder, recording every file written.
 
-    def __init__(self, docs: Path, env: jinja2.Environment, data: SiteData) -> None:
+    A template may end its Markdown with the fragment marker; what follows
+    is plain HTML, written to `fragments/` and put in place by the builder
+    after MkDocs rendered the page (see `mkdocs_hooks`).
+    """
+
+    def __init__(self, docs: Path, env: jinja2.Environment, data: SiteData, fragments: Path) -> None:
         self.docs = docs
+        self.fragments = fragments
         self.env = env
         self.data = data
         self.written: list[str] = []
 
     def page(self, rel: str, template: str, **context) -> None:
+        # `root` leads from this Markdown file to the docs root (for Markdown
+        # links, which MkDocs checks and rewrites); `url_root` from the page's
+        # URL (items/x.md is served as items/x/) to the site root, for raw HTML.
         depth = rel.count("/")
+        url_depth = depth + (0 if rel.rsplit("/", 1)[-1] == "index.md" else 1)
         text = self.env.get_template(template).render(
-            data=self.data, internal=self.data.audience == INTERNAL, root=Markup("../" * depth), **context)
-        self.file(rel, text)
+            data=self.data, internal=self.data.audience == INTERNAL, root=Markup("../" * depth),
+            url_root=Markup("../" * url_depth), **context)
+        markdown, mark, fragment = text.partition(MARK)
+        self.file(rel, markdown + mark + "\n" if mark else markdown)
+        if mark:
+            self._write(self.fragments / (rel[:-3] + ".html"), fragment.encode("utf-8"))
 
     def file(self, rel: str, content: str | bytes) -> None:
-        path = self.docs / rel
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
         self.written.append(rel)
+        self._write(self.docs / rel, content if isinstance(content, bytes) else content.encode("utf-8"))
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
         try:
             if path.stat().st_size == len(data) and path.read_bytes() == data:
                 return  # unchanged: `ducha serve` must not see a change and rebuild again
@@ -87,10 +105,11 @@ class DocsWriter:
         path.write_bytes(data)
 
 
-def write_docs(data: SiteData, docs: Path, head: dict, feed_id: str) -> list[str]:
-    """Write every page and file of one site into `docs`; return their paths."""
+def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id: str) -> list[str]:
+    """Write every page and file of one site into `docs` (HTML fragments into
+    `fragments`); return the paths written under `docs`."""
     env = environment()
-    w = DocsWriter(docs, env, data)
+    w = DocsWriter(docs, env, data, fragments)
     for asset in ("ducha.css", "ducha.js"):
         w.file(f"assets/{asset}", (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
     w.file("ledger-head.json", json.dumps(head, ensure_ascii=False, indent=1) + "\n")

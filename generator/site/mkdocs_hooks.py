@@ -1,0 +1,42 @@
+"""MkDocs hooks of the builder (listed in each site's config by `builder`).
+
+`on_post_page` puts each page's HTML fragment in place after MkDocs
+rendered it. Pages whose body is plain HTML (an item's table and timeline, long lists)
+are split by `render.DocsWriter`: the Markdown keeps the title, the line
+that search indexes and a marker comment; the HTML waits in a fragments
+folder outside `docs/`. Replacing the marker in the finished page spares
+Python-Markdown and the search indexer from parsing thousands of tables,
+which is most of the build time on a large ledger. The page a reader gets
+is the same.
+"""
+import json
+from pathlib import Path
+
+MARK = "<!-- ducha:fragment -->"
+
+
+def on_post_page(output, page, config, **kwargs):
+    folder = (config.extra or {}).get("ducha_fragments")
+    if not folder or MARK not in output:
+        return output
+    fragment = Path(folder) / (page.file.src_uri[:-3] + ".html")
+    try:
+        html = fragment.read_text(encoding="utf-8")
+    except OSError:
+        return output
+    return output.replace(MARK, html, 1)
+
+
+def on_post_build(config, **kwargs):
+    """Rewrite the search index as UTF-8 JSON.
+
+    The theme writes it with every Chinese character as a six-byte \\uXXXX
+    escape; the same JSON in UTF-8 is about 40% smaller, and a phone has to
+    download all of it before search works.
+    """
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
