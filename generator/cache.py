@@ -42,7 +42,8 @@ def code_key() -> str:
     return h.hexdigest()
 
 
-def _prepare(folder: Path) -> None:
+def ensure_ignored(folder: Path) -> None:
+    """Create `folder` with a .gitignore that keeps Git out of it."""
     folder.mkdir(parents=True, exist_ok=True)
     gitignore = folder / ".gitignore"
     if not gitignore.exists():
@@ -89,7 +90,7 @@ class ItemCache:
         if not self.dirty:
             return
         try:
-            _prepare(self.folder)
+            ensure_ignored(self.folder)
             _atomic_write(self.path, pickle.dumps({"key": self.key, "entries": self.entries},
                                                   protocol=pickle.HIGHEST_PROTOCOL))
             self.dirty = False
@@ -116,7 +117,7 @@ class ResultCache:
         if not self.enabled:
             return
         try:
-            _prepare(self.folder.parent)
+            ensure_ignored(self.folder.parent)
             self.folder.mkdir(exist_ok=True)
             _atomic_write(self.folder / f"{fingerprint}.json",
                           json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

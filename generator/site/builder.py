@@ -134,6 +134,8 @@ def serve(config_file: Path, host: str, port: int) -> None:
     """Preview one site with live reload (`serve_hook` regenerates its Markdown)."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    _quiet_segmenter()
+    _log_warnings()
     mkdocs_serve(config_file=str(config_file), dev_addr=f"{host}:{port}", livereload=True)
 
 
