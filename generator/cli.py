@@ -205,6 +205,78 @@ def schema(ledger_dir: Path, out_dir: Path | None) -> None:
 
 @main.command()
 @ledger_option
+@click.option("--range", "rev_range", metavar="A..B", help="只审计这些提交，例如 origin/main..HEAD（合并请求）。")
+@click.option("--published", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="已发布网站的 ledger-head.json：核对其提交仍在历史中。")
+@format_option
+@click.option("--fail-on", type=click.Choice(["error", "never"]), default="error", show_default=True,
+              help="何时以状态 1 退出。")
+@no_cache_option
+def audit(ledger_dir: Path, rev_range: str | None, published: Path | None, fmt: str, fail_on: str,
+          no_cache: bool) -> None:
+    """审计台账的 Git 历史：记录只增不改、不得补录倒签、只能改自己有权改的内容、签名、已发布历史未被改写。
+
+    \b
+    示例：
+      ducha audit
+      ducha audit --range origin/main..HEAD --format gitlab > gl-code-quality-report.json
+      ducha audit --published site/public/ledger-head.json
+    """
+    from .audit import run_audit
+    from .history import HistoryError
+    from .ledger import LedgerUnreadable, load_config
+
+    try:
+        config, _ = load_config(ledger_dir)
+    except LedgerUnreadable as err:
+        _unreadable(err, fmt, "audit")
+    try:
+        result = run_audit(ledger_dir, config, rev_range, published, use_cache=not no_cache)
+    except HistoryError as err:
+        click.echo(f"错误：{err}", err=True)
+        sys.exit(2)
+    _emit(printers.Report("audit", result.findings, files=sorted({c.path for r in result.commits for c in r.changes}),
+                          checked=len(result.commits)), fmt)
+    sys.exit(1 if fails(result.findings, fail_on) else 0)
+
+
+@main.command()
+@click.argument("item_id", metavar="ITEM")
+@ledger_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@no_cache_option
+def history(item_id: str, ledger_dir: Path, fmt: str, no_cache: bool) -> None:
+    """列出一个事项的修改历史：日期、作者、提交和改了什么。
+
+    \b
+    示例：
+      ducha history 2025-0042
+    """
+    from .history import HistoryError, describe, item_history
+
+    try:
+        entries = item_history(ledger_dir, item_id, use_cache=not no_cache)
+    except HistoryError as err:
+        click.echo(f"错误：{err}", err=True)
+        sys.exit(2)
+    if fmt == "json":
+        click.echo(json.dumps([{
+            "commit": r.sha, "author": r.author_name, "email": r.author_email,
+            "date": r.author_date.isoformat(), "committed": r.committer_date.isoformat(), "subject": r.subject,
+            "changes": [describe(c) for c in changes],
+        } for r, changes in entries], ensure_ascii=False, indent=1))
+        return
+    if not entries:
+        click.echo(f"没有找到事项 {item_id} 的修改记录（编号是否正确？文件是否已提交？）。")
+        sys.exit(1)
+    for record, changes in entries:
+        click.echo(f"{record.author_date:%Y-%m-%d %H:%M}  {record.author_name} <{record.author_email}>  {record.short}  {record.subject}")
+        for change in changes:
+            click.echo(f"    {describe(change)}")
+
+
+@main.command()
+@ledger_option
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）。")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录（默认台账目录下的 site/），其中生成 public/ 和 internal/。")

@@ -30,6 +30,13 @@ CODES: dict[str, str] = {
     "escalation_pending": WARNING,
     "review_rate_low": WARNING,
     "provisional_deadline": INFO,
+    # ducha audit: the Git history of the ledger.
+    "append_only_violation": ERROR,
+    "backdated_event": ERROR,
+    "future_event": ERROR,
+    "unauthorised_change": ERROR,
+    "unsigned_commit": ERROR,
+    "history_rewritten": ERROR,
 }
 
 # Codes that `--fail-on overdue` treats as failures besides every error.
@@ -53,6 +60,7 @@ class Finding:
     item: str | None = field(default=None, compare=False)
     severity: str = field(default="", compare=False)
     column: int | None = field(default=None, compare=False)
+    commit: str | None = field(default=None, compare=False)  # full sha, for audit findings
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -72,6 +80,8 @@ class Finding:
         }
         if self.column is not None:
             out["column"] = self.column
+        if self.commit is not None:
+            out["commit"] = self.commit
         return out
 
     @classmethod
@@ -84,6 +94,7 @@ class Finding:
             item=data.get("item"),
             severity=data.get("severity", ""),
             column=data.get("column"),
+            commit=data.get("commit"),
         )
 
 

@@ -1,0 +1,58 @@
+"""`append_only_violation`: a published event was edited or removed.
+
+Events are an append-only log. Once an event is on the main line (the
+first-parent history of HEAD, or of the start of `--range` in a merge
+request), no later commit may change or delete it; a correction is a new
+event. An event added and amended within the same unmerged branch is fine.
+
+FAIL: a commit turns `{date: 2025-03-15, type: progress, text: 开工}` into
+`{date: 2025-03-01, ...}`, or deletes the item file.
+"""
+from ..findings import Finding
+from ..history import event_changes, file_at, git, repo_root
+
+CODE = "append_only_violation"
+
+
+def _fork_point(ctx, parent: str) -> str | None:
+    if ctx.base is None:
+        return None
+    repo, _ = repo_root(ctx.ledger)
+    out = git(repo, "merge-base", parent, ctx.base, check=False).decode().strip()
+    return out or None
+
+
+def check(record, ctx):
+    touched = [c for c in record.changes if c.kind in ("event_edited", "event_removed")]
+    if not touched:
+        return
+    parent = record.parents[0] if record.parents else None
+    if parent is None:
+        return
+    if parent in ctx.mainline:
+        violations = touched
+    else:
+        # A commit off the main line: only what was published at the fork
+        # point is protected.
+        fork = _fork_point(ctx, parent)
+        if fork is None:
+            return
+        violations = []
+        for path in sorted({c.path for c in touched}):
+            before, after = file_at(ctx.ledger, fork, path), file_at(ctx.ledger, record.sha, path)
+            if before is None:
+                continue
+            if after is None:
+                after = before.__class__({}, [], [], {})
+            violations += [c for c in event_changes(path, touched[0].item, before, after)
+                           if c.kind in ("event_edited", "event_removed")]
+    for change in violations:
+        old = change.old or {}
+        what = f"第 {change.index + 1} 条办理记录（{old.get('date', '?')} {old.get('type', '?')}）"
+        verb = "被修改" if change.kind == "event_edited" else "被删除"
+        yield Finding(
+            change.path, change.line or 1, CODE,
+            f"{what}已经发布，却在提交 {record.short}（{record.who}，{record.committer_date:%Y-%m-%d}）中{verb}。"
+            "办理记录只能追加：如需更正，请恢复原记录，另加一条说明更正的记录。",
+            item=change.item, commit=record.sha,
+        )
