@@ -235,8 +235,8 @@ def audit(ledger_dir: Path, rev_range: str | None, published: Path | None, fmt: 
     except HistoryError as err:
         click.echo(f"错误：{err}", err=True)
         sys.exit(2)
-    _emit(printers.Report("audit", result.findings, files=sorted({c.path for r in result.commits for c in r.changes}),
-                          checked=len(result.commits)), fmt)
+    _emit(printers.Report("audit", result.findings, files=sorted({f.file for f in result.findings if f.file}),
+                          checked=result.commits), fmt)
     sys.exit(1 if fails(result.findings, fail_on) else 0)
 
 

@@ -255,62 +255,106 @@ def _ledger_path(repo_path: str, prefix: str) -> str | None:
     return None
 
 
-class HistoryCache:
-    """CommitRecords by sha, with the code that made them."""
+class HistoryStore:
+    """CommitRecords by sha in SQLite (`.ducha-cache/history.sqlite`).
+
+    A commit that did not touch the ledger is stored with no changes, so it
+    is never read again. Records are fetched by sha, so an incremental run
+    loads only the commits it needs. `enabled=False` keeps them in memory.
+    """
 
     def __init__(self, ledger: Path, enabled: bool = True) -> None:
-        self.path = ledger / CACHE_DIR / "history.pickle"
-        self.enabled = enabled
-        self.key = code_key()
-        self.records: dict[str, CommitRecord] = {}
-        self.dirty = False
-        if enabled:
-            try:
-                stored = pickle.loads(self.path.read_bytes())
-                if stored["key"] == self.key:
-                    self.records = stored["records"]
-            except (OSError, pickle.PickleError, EOFError, KeyError, TypeError, ValueError, AttributeError):
-                self.records = {}
+        import sqlite3
 
-    def save(self) -> None:
-        if not (self.enabled and self.dirty):
-            return
+        key = code_key()
+        path = ":memory:"
+        if enabled:
+            ensure_ignored(ledger / CACHE_DIR)
+            path = str(ledger / CACHE_DIR / "history.sqlite")
         try:
-            ensure_ignored(self.path.parent)
-            tmp = self.path.with_name(f"history.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps({"key": self.key, "records": self.records}, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+            self.db = sqlite3.connect(path)
+            self._open(key)
+        except sqlite3.DatabaseError:  # a corrupt cache: start again
+            if path != ":memory:":
+                Path(path).unlink(missing_ok=True)
+            self.db = sqlite3.connect(path)
+            self._open(key)
+
+    def _open(self, key: str) -> None:
+        db = self.db
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS commits (sha TEXT PRIMARY KEY, signed INTEGER, data BLOB)")
+        row = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
+        if row is None or row[0] != key:
+            db.execute("DELETE FROM commits")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (key,))
+            db.commit()
+
+    def known(self, signed: bool) -> set[str]:
+        query = "SELECT sha FROM commits" + (" WHERE signed = 1" if signed else "")
+        return {row[0] for row in self.db.execute(query)}
+
+    def get(self, shas: list[str]) -> dict[str, CommitRecord]:
+        out = {}
+        for i in range(0, len(shas), 500):
+            chunk = shas[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for sha, data in self.db.execute(f"SELECT sha, data FROM commits WHERE sha IN ({marks})", chunk):
+                out[sha] = pickle.loads(data)
+        return out
+
+    def put(self, records: list[CommitRecord], signed: bool) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO commits VALUES (?, ?, ?)",
+                            [(r.sha, int(signed), pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)) for r in records])
+        self.db.commit()
+
+
+def list_commits(ledger: Path, rev_range: str | None = None) -> list[str]:
+    """The non-merge commits of `rev_range` (default HEAD), oldest first.
+
+    Merges are left out: each change they bring in is checked in the commit
+    that made it. Not path-limited: on a large history a path-limited walk
+    costs seconds, and commits that miss the ledger are recorded as empty.
+    """
+    repo, _ = repo_root(Path(ledger).resolve())
+    spec = rev_range or "HEAD"
+    try:
+        listed = git(repo, "rev-list", "--reverse", "--topo-order", "--no-merges", *spec.split(), "--")
+    except HistoryError as e:
+        raise HistoryError(f"找不到提交范围 {spec}：{e}") from None
+    return listed.decode().split()
+
+
+def ensure_records(ledger: Path, shas: list[str], store: HistoryStore, *, signed: bool = False,
+                   allowed_signers: Path | None = None) -> None:
+    """Read into `store` every commit of `shas` it does not hold yet."""
+    known = store.known(signed)
+    missing = [sha for sha in shas if sha not in known]
+    if not missing:
+        return
+    repo, prefix = repo_root(Path(ledger).resolve())
+    records = {r.sha: r for r in _read_commits(repo, prefix, missing, signed, allowed_signers)}
+    empty = [CommitRecord(sha, (), "", "", _EPOCH, _EPOCH, "") for sha in missing if sha not in records]
+    store.put([*records.values(), *empty], signed)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def read_history(ledger: Path, rev_range: str | None = None, *, signed: bool = False,
                  allowed_signers: Path | None = None, use_cache: bool = True) -> list[CommitRecord]:
-    """Every non-merge commit in `rev_range` (default: all of HEAD) that touched the
-    ledger, oldest first. Merges are left out: each change they bring in is
-    checked in the commit that made it."""
+    """Every non-merge commit in `rev_range` (default: all of HEAD) that touched the ledger, oldest first."""
     ledger = Path(ledger).resolve()
-    repo, prefix = repo_root(ledger)
-    cache = HistoryCache(ledger, enabled=use_cache)
-    spec = rev_range or "HEAD"
-    try:
-        listed = git(repo, "rev-list", "--reverse", "--topo-order", "--no-merges", *spec.split(), "--",
-                     f"{prefix}items", f"{prefix}{LEDGER_FILE}")
-    except HistoryError as e:
-        if "unknown revision" in str(e) or "bad revision" in str(e) or "ambiguous argument" in str(e):
-            raise HistoryError(f"找不到提交范围 {spec}：{e}") from None
-        raise
-    order = listed.decode().split()
-    missing = [sha for sha in order if sha not in cache.records or (signed and cache.records[sha].signature is None)]
-    if missing:
-        _read_commits(repo, prefix, missing, signed, allowed_signers, cache)
-        cache.save()
-    return [cache.records[sha] for sha in order if sha in cache.records]
+    shas = list_commits(ledger, rev_range)
+    store = HistoryStore(ledger, enabled=use_cache)
+    ensure_records(ledger, shas, store, signed=signed, allowed_signers=allowed_signers)
+    records = store.get(shas)
+    return [records[sha] for sha in shas if sha in records and records[sha].changes]
 
 
-def _read_commits(repo: Path, prefix: str, shas: list[str], signed: bool, allowed_signers: Path | None,
-                  cache: HistoryCache) -> None:
-    # One log over exactly the missing commits: --no-walk with the shas on stdin.
+def _read_commits(repo: Path, prefix: str, shas: list[str], signed: bool,
+                  allowed_signers: Path | None) -> list[CommitRecord]:
+    # One log over exactly these commits: --no-walk with the shas on stdin.
     options = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}"] if allowed_signers else []
     out = git(repo, *options, "log", "--no-walk=unsorted", "--stdin", "--raw", "--no-renames", "--no-abbrev", "-z",
               "--first-parent", f"--format={_SIGNED_FORMAT if signed else _FORMAT}", "--",
@@ -327,6 +371,7 @@ def _read_commits(repo: Path, prefix: str, shas: list[str], signed: bool, allowe
             snapshots[blob] = snapshot(contents.get(blob))
         return snapshots[blob]
 
+    records = []
     for raw in raws:
         record = raw.record
         for repo_path, old, new in raw.files:
@@ -340,8 +385,8 @@ def _read_commits(repo: Path, prefix: str, shas: list[str], signed: bool, allowe
             before, after = snap(old), snap(new)
             record.changes.extend(diff_item(rel, item, before, after))
             record.item_units[rel] = units_of(before if before is not None and before.readable else after)
-        cache.records[record.sha] = record
-        cache.dirty = True
+        records.append(record)
+    return records
 
 
 def file_at(ledger: Path, commit: str, rel: str) -> Snapshot | None:

@@ -210,3 +210,31 @@ def test_audit_json_carries_the_commit(repo, cli):
                        "file": ITEM, "item": "2025-0001", "line": 7}
     code, out, _ = cli("audit", "--ledger", str(repo.root), "--range", "nonexistent..HEAD")
     assert code == 2
+
+
+def test_cached_audit_matches_and_sees_new_commits(repo):
+    config, _ = load_config(repo.root)
+    repo.write(ITEM, item_yaml("2025-0001", events=["date: 2025-03-25, type: urge"]))
+    first_bad = repo.commit("单位自己催办", ZJJ, "2025-03-26T09:00:00+08:00")
+    cold = run_audit(repo.root, config).findings
+    warm = run_audit(repo.root, config).findings
+    assert [(f.code, f.commit) for f in warm] == [(f.code, f.commit) for f in cold] == [
+        ("unauthorised_change", first_bad)]
+    assert (repo.root / ".ducha-cache" / "audit.pickle").is_file()
+    repo.write(ITEM, item_yaml("2025-0001", events=["date: 2025-03-25, type: urge", "date: 2025-01-01, type: progress"]))
+    second_bad = repo.commit("补录", ZJJ, "2025-03-27T09:00:00+08:00")
+    found = run_audit(repo.root, config).findings
+    assert {(f.code, f.commit) for f in found} == {("unauthorised_change", first_bad),
+                                                   ("backdated_event", second_bad)}
+
+
+def test_changed_people_list_is_applied_to_cached_commits(repo):
+    repo.write(ITEM, item_yaml("2025-0001", events=[P1]))
+    repo.commit("进展", STRANGER, "2025-03-26T09:00:00+08:00")
+    config, _ = load_config(repo.root)
+    assert [f.code for f in run_audit(repo.root, config).findings] == ["unauthorised_change"]
+    # The office adds the person to the ledger (working tree): the cached verdict is recomputed.
+    (repo.root / "ledger.yaml").write_text(AUDIT_LEDGER + "  - {email: who@nowhere.example, name: 某人, unit: zjj}\n",
+                                           encoding="utf-8")
+    config, _ = load_config(repo.root)
+    assert run_audit(repo.root, config).findings == []

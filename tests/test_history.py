@@ -48,7 +48,7 @@ def test_cache_reads_only_new_commits(tmp_path):
     repo.write(ITEM, item_yaml("2025-0001"))
     repo.commit("新建")
     assert len(read_history(tmp_path)) == 1
-    assert (tmp_path / ".ducha-cache" / "history.pickle").is_file()
+    assert (tmp_path / ".ducha-cache" / "history.sqlite").is_file()
     repo.write(ITEM, item_yaml("2025-0001", events=["date: 2025-03-25, type: progress"]))
     repo.commit("进展")
     records = read_history(tmp_path)

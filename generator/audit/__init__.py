@@ -6,12 +6,16 @@ checks a published head once. Every finding carries the commit it is about.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from ..cache import CACHE_DIR, code_key, ensure_ignored
 from ..findings import Finding, sort_key
-from ..history import CommitRecord, first_parent_chain, read_history, resolve
+from ..history import HistoryStore, ensure_records, first_parent_chain, list_commits, resolve
 from ..model import LedgerConfig
 from . import append_only_violation, backdated_event, future_event, history_rewritten, unauthorised_change, unsigned_commit
 
@@ -38,8 +42,53 @@ class AuditContext:
 
 @dataclass
 class AuditResult:
-    commits: list[CommitRecord]
+    commits: int  # how many commits were examined
     findings: list[Finding]
+
+
+# Rules whose verdict on a commit depends only on the commit and ledger.yaml:
+# cached per commit. append_only_violation also depends on what the main
+# line holds, so it runs afresh (only on commits that edit or remove events).
+STABLE_RULES = [m for code, m in COMMIT_RULES.items() if code != "append_only_violation"]
+
+
+class AuditCache:
+    """Per-commit verdicts of the stable rules, valid for one ledger.yaml and code."""
+
+    def __init__(self, ledger: Path, key: str, enabled: bool) -> None:
+        self.path = ledger / CACHE_DIR / "audit.pickle"
+        self.key = key
+        self.enabled = enabled
+        self.results: dict[str, tuple[list[Finding], bool]] = {}
+        self.dirty = False
+        if enabled:
+            try:
+                stored = pickle.loads(self.path.read_bytes())
+                if stored["key"] == key:
+                    self.results = stored["results"]
+            except (OSError, pickle.PickleError, EOFError, KeyError, TypeError, ValueError, AttributeError):
+                self.results = {}
+
+    def save(self) -> None:
+        if not (self.enabled and self.dirty):
+            return
+        try:
+            ensure_ignored(self.path.parent)
+            tmp = self.path.with_name(f"audit.{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps({"key": self.key, "results": self.results}, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+def _audit_key(ledger: Path, config: LedgerConfig) -> str:
+    h = hashlib.sha256(code_key().encode())
+    for path in (ledger / "ledger.yaml", ledger / (config.allowed_signers or "allowed_signers")):
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"-")
+    return h.hexdigest()
 
 
 def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, published: Path | None = None,
@@ -47,19 +96,32 @@ def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, 
     """Audit the history of the ledger at `ledger` (all of HEAD, or `rev_range` A..B)."""
     ledger = Path(ledger).resolve()
     signers = ledger / config.allowed_signers if config.allowed_signers else None
-    records = read_history(ledger, rev_range, signed=config.require_signed,
-                           allowed_signers=signers if signers and signers.is_file() else None, use_cache=use_cache)
+    signers = signers if signers and signers.is_file() else None
+    shas = list_commits(ledger, rev_range)
+    store = HistoryStore(ledger, enabled=use_cache)
+    ensure_records(ledger, shas, store, signed=config.require_signed, allowed_signers=signers)
+
     base_rev = rev_range.split("..", 1)[0] if rev_range and ".." in rev_range else "HEAD"
     # The main line: what was published before these commits. An empty
     # repository (a first push) has none.
     base = resolve(ledger, base_rev)
     people = {p.email.lower(): (p.unit, config.units[p.unit].role) for p in config.people if p.unit in config.units}
     ctx = AuditContext(ledger, config, first_parent_chain(ledger, base) if base else set(), base, people)
-    findings: list[Finding] = []
-    for record in records:
-        for rule in COMMIT_RULES.values():
-            findings.extend(rule.check(record, ctx))
+
+    cache = AuditCache(ledger, _audit_key(ledger, config), enabled=use_cache)
+    todo = [sha for sha in shas if sha not in cache.results]
+    for sha, record in store.get(todo).items():
+        found = [f for rule in STABLE_RULES for f in rule.check(record, ctx)] if record.changes else []
+        edits = any(c.kind in ("event_edited", "event_removed") for c in record.changes)
+        cache.results[sha] = (found, edits)
+        cache.dirty = True
+    cache.save()
+
+    findings: list[Finding] = [f for sha in shas if sha in cache.results for f in cache.results[sha][0]]
+    edited = [sha for sha in shas if sha in cache.results and cache.results[sha][1]]
+    for record in store.get(edited).values():
+        findings.extend(append_only_violation.check(record, ctx))
     if published is not None:
         findings.extend(history_rewritten.check(published, ctx))
     findings.sort(key=sort_key)
-    return AuditResult(records, findings)
+    return AuditResult(len(shas), findings)
