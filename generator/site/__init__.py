@@ -49,11 +49,31 @@ def _evaluate(root: Path, as_of: dt.date, use_cache: bool):
     ledger = load_ledger(scan, use_cache=use_cache)
     result = run_rules(ledger, as_of)
     head = {"commit": ledger_head(root), "as_of": as_of.isoformat(), "ledger": scan.config.name}
-    return scan.config, result, head
+    history = item_histories(root, use_cache) if head["commit"] else {}
+    return scan.config, result, head, history
 
 
-def _write_site_docs(config, result, head: dict, audience: str, docs: Path):
-    data = site_data(result, config, audience)
+def item_histories(root: Path, use_cache: bool) -> dict:
+    """item id → [(CommitRecord, its changes to the item)], from the ledger's Git history."""
+    from ..history import HistoryError, read_history
+
+    try:
+        records = read_history(root, use_cache=use_cache)
+    except HistoryError:
+        return {}
+    out: dict = {}
+    for record in records:
+        by_item: dict = {}
+        for change in record.changes:
+            if change.item:
+                by_item.setdefault(change.item, []).append(change)
+        for item, changes in by_item.items():
+            out.setdefault(item, []).append((record, changes))
+    return out
+
+
+def _write_site_docs(config, result, head: dict, history: dict, audience: str, docs: Path):
+    data = site_data(result, config, audience, history)
     write_docs(data, docs, fragments_of(docs), {**head, "site": audience}, feed_id=f"urn:ducha:{audience}")
     return data
 
@@ -65,8 +85,8 @@ def fragments_of(docs: Path) -> Path:
 
 def prepare_docs(root: Path, targets: dict[str, Path], as_of: dt.date, *, use_cache: bool = True) -> dict:
     """Write the Markdown of each requested site; return {audience: SiteData}."""
-    config, result, head = _evaluate(root, as_of, use_cache)
-    return {a: _write_site_docs(config, result, head, a, docs) for a, docs in targets.items()}
+    config, result, head, history = _evaluate(root, as_of, use_cache)
+    return {a: _write_site_docs(config, result, head, history, a, docs) for a, docs in targets.items()}
 
 
 # What the build workers share: set before the pool forks, so the evaluated
@@ -75,9 +95,8 @@ _SHARED: dict = {}
 
 
 def _build_audience(audience: str, work: str, base: str | None) -> int:
-    config, result, head = _SHARED["config"], _SHARED["result"], _SHARED["head"]
     work = Path(work)
-    data = _write_site_docs(config, result, head, audience, work / f"docs-{audience}")
+    data = _write_site_docs(*_SHARED["evaluated"], audience, work / f"docs-{audience}")
     name = SITE_NAMES[audience].format(name=data.ledger_name)
     docs = work / f"docs-{audience}"
     mk = builder.site_config(Path(base) if base else None, audience, docs, work / f"site-{audience}", name,
@@ -104,8 +123,7 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".ducha-build-", dir=out))
     try:
-        config, result, head = _evaluate(root, as_of, use_cache)
-        _SHARED.update(config=config, result=result, head=head)
+        _SHARED["evaluated"] = _evaluate(root, as_of, use_cache)
         base = config_file or (root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else None)
         base = str(Path(base).resolve()) if base else None
         pages = {}

@@ -47,6 +47,18 @@ class EventView:
     public: bool = True
 
 
+# Fields whose changes the public revision history ("修订记录") shows.
+PUBLIC_FIELDS = ("title", "category", "source", "description", "assigned", "lead_unit", "co_units", "deadline")
+
+
+@dataclass
+class Revision:
+    date: dt.date
+    lines: list[str]  # what changed, in Chinese
+    commit: str | None = None  # internal only
+    author: str | None = None  # internal only
+
+
 @dataclass
 class ItemView:
     id: str
@@ -80,6 +92,7 @@ class ItemView:
     escalation_level: int = 0
     pending: list[tuple[int, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
 
 
 @dataclass
@@ -200,8 +213,28 @@ def _is_due(status: ItemStatus, as_of: dt.date) -> bool:
     return done or bool(status.effective_deadline and as_of > status.effective_deadline)
 
 
-def site_data(result: CheckResult, config: LedgerConfig, audience: str) -> SiteData:
-    """The view of one site as of `result.as_of`."""
+def revisions(entries, audience: str, as_of: dt.date) -> list[Revision]:
+    """An item's Git history for a site: everything internally; publicly only
+    the creation and changes to public fields, without names."""
+    from ..history import describe
+
+    out = []
+    for record, changes in entries:
+        if record.author_date.date() > as_of:
+            continue
+        if audience == INTERNAL:
+            lines = [describe(c) for c in changes]
+            out.append(Revision(record.author_date.date(), lines, record.sha[:10], record.who))
+            continue
+        lines = [describe(c) for c in changes
+                 if c.kind == "item_created" or (c.kind == "field_changed" and c.key in PUBLIC_FIELDS)]
+        if lines:
+            out.append(Revision(record.author_date.date(), lines))
+    return out
+
+
+def site_data(result: CheckResult, config: LedgerConfig, audience: str, history: dict | None = None) -> SiteData:
+    """The view of one site as of `result.as_of`; `history`: item id → [(CommitRecord, changes)]."""
     as_of = result.as_of
     internal = audience == INTERNAL
     by_item: dict[str, list[Finding]] = defaultdict(list)
@@ -210,6 +243,8 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str) -> SiteD
             by_item[f.item].append(f)
     pairs = [(i, s) for i, s in result.items if internal or i.public]
     items = [_item_view(i, s, config, audience, by_item.get(i.id, [])) for i, s in pairs]
+    for view in items:
+        view.revisions = revisions((history or {}).get(view.id, []), audience, as_of)
 
     units = {u.id: UnitStats(u.id, u.short or u.name) for u in config.units.values() if u.role != "office"}
     due = on_time = 0

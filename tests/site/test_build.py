@@ -160,3 +160,21 @@ def test_demo_ledger_builds_through_the_cli(tmp_path, cli):
     assert not (tmp_path / "site" / "public" / "escalations").exists()
     board = (internal / "escalations" / "index.html").read_text(encoding="utf-8")
     assert "新增普惠性托位1000个" in board  # 2026-0002 waits for a level-2 circular
+
+
+def test_item_pages_show_history(tmp_path):
+    from ..gitrepo import OFFICE, ZJJ, Repo
+
+    repo = Repo(tmp_path / "ledger")
+    path = "items/2025/2025-0001.yaml"
+    repo.write(path, item_yaml("2025-0001", extra="public: true\ndeadline: 2025-11-30\n"))
+    repo.commit("新建事项", OFFICE, "2025-03-20T10:00:00+08:00")
+    repo.write(path, item_yaml("2025-0001", extra="public: true\ndeadline: 2025-12-31\ncontact: CANARYxPHONE\n",
+                               events=["date: 2025-03-25, type: progress, text: 已开工"]))
+    repo.commit("调整期限并报告进展", ZJJ, "2025-03-26T09:00:00+08:00")
+    result = build_sites(repo.root, tmp_path / "site", D("2025-06-01"), use_cache=False, parallel=False)
+    public = (result.sites["public"] / "items" / "2025-0001" / "index.html").read_text(encoding="utf-8")
+    internal = (result.sites["internal"] / "items" / "2025-0001" / "index.html").read_text(encoding="utf-8")
+    assert "修订记录" in public and "2025&#45;11&#45;30 → 2025&#45;12&#45;31" in public
+    assert "王芳" not in public and "CANARYxPHONE" not in public and "contact" not in public
+    assert "修改历史" in internal and "王芳" in internal and "contact" in internal
