@@ -12,6 +12,7 @@ import click
 
 from . import printers
 from .findings import fails
+from .model import CATEGORIES, EVENT_TYPES
 
 FORMATS = list(printers.FORMATS)
 
@@ -201,6 +202,173 @@ def schema(ledger_dir: Path, out_dir: Path | None) -> None:
         _unreadable(err, "text", "schema")
     for path in write_schemas(config, out_dir or ledger_dir / "schema"):
         click.echo(f"已写入 {path}")
+
+
+def _date_option(name: str, help: str):
+    return click.option(name, metavar="YYYY-MM-DD", help=help)
+
+
+def _parse_date(value: str | None, what: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{what} {value} 无效，请写成 YYYY-MM-DD。") from None
+
+
+def _refused(err) -> None:
+    click.echo(f"未保存：{err}", err=True)
+    for f in getattr(err, "findings", []):
+        where = f"第 {f.line} 行：" if f.line else ""
+        click.echo(f"  {where}{f.message}", err=True)
+    sys.exit(1)
+
+
+@main.command(name="new")
+@ledger_option
+@click.option("--category", type=click.Choice(list(CATEGORIES)), help="事项类别。")
+@click.option("--title", help="事项标题。")
+@click.option("--lead", "lead_unit", help="主办单位编号，例如 zjj。")
+@click.option("--co", "co_units", multiple=True, help="协办单位编号，可多次给出。")
+@click.option("--source", help="事项来源，例如：市政府第12次常务会议。")
+@_date_option("--assigned", "交办日期（默认今天）。")
+@_date_option("--deadline", "办结期限；有默认期限的类别可不写。")
+@click.option("--public/--internal", "public", default=False, help="是否在公开网站展示（默认不公开）。")
+@click.option("--verify", is_flag=True, help="办结后需复核。")
+@click.option("--commit", "do_commit", is_flag=True, help="保存后用 Git 提交。")
+def new_item(ledger_dir: Path, category, title, lead_unit, co_units, source, assigned, deadline, public, verify,
+             do_commit) -> None:
+    """新建一个督查事项：分配编号、按规则给出期限、校验后写入 items/<年份>/<编号>.yaml。
+
+    缺少的必填项会逐一询问。
+
+    \b
+    示例：
+      ducha new --category leader_instruction --title 解决某路段积水 --lead zjj --deadline 2025-08-15
+    """
+    from .edit import EditRefused, git_commit
+    from .ledger import LedgerUnreadable, scan_ledger
+    from .new import create_item
+
+    try:
+        scan = scan_ledger(ledger_dir)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", "new")
+    category = category or click.prompt("事项类别", type=click.Choice(list(CATEGORIES)))
+    title = title or click.prompt("事项标题")
+    lead_unit = lead_unit or click.prompt("主办单位编号", type=click.Choice(sorted(scan.config.units)))
+    values = {
+        "title": title, "category": category, "source": source, "lead_unit": lead_unit,
+        "co_units": list(co_units), "assigned": _parse_date(assigned, "交办日期") or dt.date.today(),
+        "deadline": _parse_date(deadline, "办结期限"), "public": public, "verify": verify,
+    }
+    if values["deadline"] is None and CATEGORIES[category].default is None:
+        values["deadline"] = _parse_date(click.prompt("办结期限（YYYY-MM-DD，此类别必须写明）"), "办结期限")
+    try:
+        path, item, due = create_item(scan.root, scan.config, scan.files, values)
+    except EditRefused as err:
+        _refused(err)
+    rel = path.relative_to(scan.root).as_posix()
+    click.echo(f"已新建 {item.id}：{item.title}（{rel}）")
+    if due is not None:
+        how = "（按规则推算，所在年份放假安排未公布，为暂定）" if due.provisional else ("" if item.deadline else "（按类别默认期限推算）")
+        click.echo(f"办结期限：{due.date}{how}")
+    if do_commit:
+        try:
+            sha = git_commit(scan.root, [path], f"新建事项 {item.id}：{item.title}")
+        except EditRefused as err:
+            _refused(err)
+        click.echo(f"已提交 {sha[:10]}")
+
+
+def _event_command(name: str, fixed_type: str | None, help_text: str):
+    params = [
+        click.Argument(["item_id"], metavar="ITEM"),
+        *([] if fixed_type else [click.Argument(["etype"], metavar="TYPE", type=click.Choice(list(EVENT_TYPES)))]),
+    ]
+
+    @click.pass_context
+    def callback(ctx, item_id, ledger_dir, date, text, note, by, new_deadline, approved, accepted, level, kind,
+                 result, evaluator, grade, score, report, public, do_commit, etype=None):
+        from .edit import EditRefused, append_event, git_commit
+        from .ledger import LedgerUnreadable, scan_ledger
+
+        etype = fixed_type or etype
+        try:
+            scan = scan_ledger(ledger_dir)
+        except LedgerUnreadable as err:
+            _unreadable(err, "text", name)
+        matches = [f for f in scan.files if f.rsplit("/", 1)[-1] == f"{item_id}.yaml"]
+        if len(matches) != 1:
+            click.echo(f"找不到事项 {item_id}（items/ 下应有一个 {item_id}.yaml）。" if not matches
+                       else f"事项 {item_id} 有多个文件：{'、'.join(matches)}，请先修正。", err=True)
+            sys.exit(1)
+        event = {
+            "date": _parse_date(date, "日期") or dt.date.today(), "type": etype, "text": text, "note": note, "by": by,
+            "public": public, "new_deadline": _parse_date(new_deadline, "新期限"), "approved": approved,
+            "accepted": accepted, "level": level, "kind": kind, "result": result, "evaluator": evaluator,
+            "grade": grade, "score": score, "report": report,
+        }
+        event = {k: v for k, v in event.items() if v is not None}
+        path = scan.root / matches[0]
+        try:
+            item, line = append_event(path, matches[0], event)
+        except EditRefused as err:
+            _refused(err)
+        click.echo(f"已在 {matches[0]} 追加{EVENT_TYPES[etype]}记录：{line}")
+        if do_commit:
+            summary = f"：{text}" if text else ""
+            try:
+                sha = git_commit(scan.root, [path], f"{item.id} {EVENT_TYPES[etype]}（{event['date']}）{summary}")
+            except EditRefused as err:
+                _refused(err)
+            click.echo(f"已提交 {sha[:10]}")
+
+    options = [
+        click.Option(["--ledger", "ledger_dir"], type=click.Path(file_okay=False, path_type=Path), default=".",
+                     show_default=True, help="台账目录。"),
+        click.Option(["--date"], metavar="YYYY-MM-DD", help="记录日期（默认今天）。"),
+        click.Option(["--text"], help="说明文字（公开记录会显示在公开网站上）。"),
+        click.Option(["--note"], help="内部备注。"),
+        click.Option(["--by"], help="记录人。"),
+        click.Option(["--new-deadline"], metavar="YYYY-MM-DD", help="延期申请的新期限。"),
+        click.Option(["--approved/--not-approved"], default=None, help="延期：批准或不批准（仅督查室）。"),
+        click.Option(["--accepted/--not-accepted"], default=None, help="说明原因：采纳或不采纳（仅督查室）。"),
+        click.Option(["--level"], type=click.IntRange(1, 2), help="通报级别：1 督查室，2 政府办公室。"),
+        click.Option(["--kind"], type=click.Choice(["criticism", "praise"]), help="通报性质。"),
+        click.Option(["--result"], type=click.Choice(["pass", "fail"]), help="复核结果。"),
+        click.Option(["--evaluator"], help="第三方评估机构。"),
+        click.Option(["--grade"], help="评估等次。"),
+        click.Option(["--score"], type=float, help="评估分数。"),
+        click.Option(["--report"], help="评估报告编号。"),
+        click.Option(["--public/--internal"], "public", default=None, help="是否公开本条记录（默认按类型）。"),
+        click.Option(["--commit", "do_commit"], is_flag=True, help="保存后用 Git 提交。"),
+    ]
+    return click.Command(name, callback=callback, params=params + options, help=help_text)
+
+
+main.add_command(_event_command("event", None, """给事项追加一条办理记录，不改动文件的其他内容（注释、顺序、格式）。
+
+    \b
+    示例：
+      ducha event 2025-0042 extension --new-deadline 2025-12-31 --text 因用地预审延期
+      ducha event 2025-0042 circular --level 1 --text 通报 --commit"""))
+main.add_command(_event_command("urge", "urge", """催办：给事项追加一条催办记录。
+
+    \b
+    示例：
+      ducha urge 2025-0042 --note 电话催办 --commit"""))
+main.add_command(_event_command("progress", "progress", """报告进展：给事项追加一条进展报告。
+
+    \b
+    示例：
+      ducha progress 2025-0042 --text 已完成摸底调查 --commit"""))
+main.add_command(_event_command("complete", "completed", """报告办结：给事项追加一条办结记录。
+
+    \b
+    示例：
+      ducha complete 2025-0042 --text 120个小区全部完工 --commit"""))
 
 
 @main.command()

@@ -1,0 +1,87 @@
+"""Create item files: the next free id, the rules' deadline, a checked file.
+
+Used by `ducha new` and the Excel import. The text is written the way the
+demo items are (schema modeline, keys in the model's order, one-line
+events), checked like any item before it is saved.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from . import rules
+from .calendar import WorkingCalendar
+from .edit import EditRefused, _scalar, event_line, write_atomic
+from .evaluate import item_deadline
+from .findings import Finding
+from .ledger import parse_item_bytes
+from .model import ITEM_FIELDS, Item, LedgerConfig
+
+MODELINE = "# yaml-language-server: $schema={schema}"
+
+
+def next_id(existing: list[str], year: int) -> str:
+    """`YYYY-NNNN`, one more than the highest number used in that year."""
+    pattern = re.compile(rf"^{year}-(\d+)$")
+    numbers = [int(m.group(1)) for i in existing if (m := pattern.match(i))]
+    return f"{year}-{max(numbers, default=0) + 1:04d}"
+
+
+def item_text(values: dict, schema: str = "../../schema/item.schema.json") -> str:
+    """An item file: modeline, then keys in the model's order."""
+    lines = [MODELINE.format(schema=schema)]
+    for key, spec in ITEM_FIELDS.items():
+        value = values.get(key)
+        if value is None or value == [] or (key in ("verify", "follow_up") and value is False):
+            continue
+        if key == "events":
+            lines.append("events:")
+            lines += [f"  - {event_line(e)}" for e in value]
+        elif key == "co_units":
+            lines.append(f"co_units: [{', '.join(value)}]")
+        elif spec.kind == "text" and "\n" in str(value):
+            lines.append(f"{key}: |")
+            lines += [f"  {line}" if line else "" for line in str(value).rstrip("\n").split("\n")]
+        else:
+            lines.append(f"{key}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def check_item(text: str, rel: str, config: LedgerConfig, calendar: WorkingCalendar,
+               other_files: list[str]) -> tuple[Item | None, list[Finding]]:
+    """Parse `text` as the file `rel` and run the data rules on it (errors only)."""
+    item, findings = parse_item_bytes(text.encode("utf-8"), rel)
+    if item is not None:
+        ctx = rules.Context(dt.date.today(), config, calendar, [item], [*other_files, rel])
+        for rule in rules.RULES.values():
+            if rule.NEEDS_AS_OF:
+                continue
+            if rule.SCOPE == "item":
+                findings += list(rule.check(item, None, ctx))
+            else:
+                findings += [f for f in rule.check(ctx) if f.file == rel]
+    return item, [f for f in findings if f.severity == "error"]
+
+
+def create_item(root: Path, config: LedgerConfig, files: list[str], values: dict) -> tuple[Path, Item, object]:
+    """Write a new item from `values` (id allocated when missing); return (path, item, deadline).
+
+    Raises EditRefused with the findings when the item would be invalid;
+    nothing is written then.
+    """
+    assigned = values["assigned"]
+    existing = [f.rsplit("/", 1)[-1][:-5] for f in files]
+    values = {**values, "id": values.get("id") or next_id(existing, assigned.year)}
+    rel = f"items/{assigned.year}/{values['id']}.yaml"
+    if rel in files or values["id"] in existing:
+        raise EditRefused(f"编号 {values['id']} 已被使用。")
+    calendar = WorkingCalendar.for_ledger(config)
+    text = item_text(values)
+    item, errors = check_item(text, rel, config, calendar, files)
+    if item is None or errors:
+        raise EditRefused("事项不能通过校验，未保存。", errors)
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text.encode("utf-8"))
+    return path, item, item_deadline(item, calendar)

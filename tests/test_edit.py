@@ -1,0 +1,115 @@
+"""Appending events without touching the rest of the file, refusing what the rules forbid."""
+import datetime as dt
+import os
+import subprocess
+
+import pytest
+
+import generator.edit as edit
+from generator.edit import EditRefused, append_event, append_event_text
+
+from .conftest import item_yaml, write_ledger
+from .gitrepo import Repo
+
+D = dt.date
+COMMENTED = """\
+# yaml-language-server: $schema=../../schema/item.schema.json
+# 台账说明：这行注释必须保留
+id: 2025-0042
+title: "完成城区老旧小区改造120个"   # 引号和行尾注释也保留
+category: work_report
+lead_unit: zjj
+assigned: 2025-02-20
+events:
+  - {date: 2025-03-15, type: progress, text: 已完成摸底调查}
+  # 4 月的进展待补
+public: true
+"""
+
+
+def test_appended_line_is_the_only_change():
+    new = append_event_text(COMMENTED, {"date": D(2025, 4, 15), "type": "progress", "text": "首批45个小区开工"})
+    expected = COMMENTED.replace(
+        "  - {date: 2025-03-15, type: progress, text: 已完成摸底调查}\n",
+        "  - {date: 2025-03-15, type: progress, text: 已完成摸底调查}\n"
+        "  - {date: 2025-04-15, type: progress, text: 首批45个小区开工}\n")
+    assert new == expected
+
+
+def test_block_style_crlf_and_bom_are_kept(tmp_path):
+    text = "\ufeffid: 2025-0042\r\ntitle: 改造\r\ncategory: work_report\r\nassigned: 2025-02-20\r\nlead_unit: zjj\r\n" \
+           "events:\r\n  - date: 2025-03-15\r\n    type: progress\r\n"
+    path = tmp_path / "2025-0042.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    append_event(path, "items/2025/2025-0042.yaml", {"date": D(2025, 4, 1), "type": "urge", "note": "电话: 催办"})
+    assert path.read_bytes() == (text + "  - date: 2025-04-01\r\n    type: urge\r\n    note: '电话: 催办'\r\n"
+                                 ).encode("utf-8")
+
+
+def test_values_that_yaml_would_misread_are_quoted(tmp_path):
+    path = tmp_path / "2025-0042.yaml"
+    path.write_text(item_yaml(), encoding="utf-8")
+    item, line = append_event(path, "items/2025/2025-0042.yaml",
+                              {"date": D(2025, 4, 1), "type": "progress", "text": "no"})
+    assert line == "{date: 2025-04-01, type: progress, text: 'no'}"
+    assert item.events[-1].text == "no"
+
+
+@pytest.mark.parametrize("event, message", [
+    ({"date": D(2025, 3, 1), "type": "progress"}, "早于最后一条记录"),
+    ({"date": D(2025, 5, 1), "type": "progres"}, "不认识的记录类型"),
+    ({"date": D(2025, 5, 1), "type": "extension"}, "new_deadline"),
+    ({"date": D(2025, 5, 1), "type": "urge", "result": "pass"}, "不用这些键"),
+])
+def test_refusals_leave_the_file_alone(tmp_path, event, message):
+    path = tmp_path / "2025-0042.yaml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    with pytest.raises(EditRefused, match=message):
+        append_event(path, "items/2025/2025-0042.yaml", event)
+    assert path.read_text(encoding="utf-8") == COMMENTED
+
+
+def test_broken_file_is_not_touched(tmp_path):
+    path = tmp_path / "2025-0042.yaml"
+    path.write_text(COMMENTED + "deadline: 2025-3-5\n", encoding="utf-8")
+    with pytest.raises(EditRefused) as err:
+        append_event(path, "items/2025/2025-0042.yaml", {"date": D(2025, 5, 1), "type": "urge"})
+    assert err.value.findings and err.value.findings[0].code == "invalid_field"
+
+
+def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "2025-0042.yaml"
+    path.write_text(COMMENTED, encoding="utf-8")
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt  # the process dies between writing the new file and the rename
+
+    monkeypatch.setattr(edit.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        append_event(path, "items/2025/2025-0042.yaml", {"date": D(2025, 5, 1), "type": "urge"})
+    assert path.read_text(encoding="utf-8") == COMMENTED
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-0042.yaml"]  # no temp file left
+
+
+def test_event_command_commits_with_a_message_naming_item_and_event(tmp_path, cli):
+    repo = Repo(tmp_path / "ledger")
+    repo.write("items/2025/2025-0042.yaml", COMMENTED)
+    repo.commit("新建")
+    env = {"GIT_AUTHOR_NAME": "王芳", "GIT_AUTHOR_EMAIL": "wang@zjj.example",
+           "GIT_COMMITTER_NAME": "王芳", "GIT_COMMITTER_EMAIL": "wang@zjj.example"}
+    os.environ.update(env)
+    try:
+        code, out, err = cli("progress", "2025-0042", "--ledger", str(repo.root), "--date", "2025-04-15",
+                             "--text", "首批45个小区开工", "--commit")
+    finally:
+        for k in env:
+            os.environ.pop(k, None)
+    assert code == 0, err
+    assert "已提交" in out
+    log = repo.git("log", "-1", "--format=%an|%s")
+    assert log == "王芳|2025-0042 进展报告（2025-04-15）：首批45个小区开工"
+    assert repo.git("status", "--porcelain") == ""
+    code, _, err = cli("urge", "2099-0001", "--ledger", str(repo.root))
+    assert code == 1 and "找不到事项" in err
+    code, _, err = cli("event", "2025-0042", "extension", "--ledger", str(repo.root), "--date", "2025-05-01")
+    assert code == 1 and "new_deadline" in err
