@@ -371,6 +371,76 @@ main.add_command(_event_command("complete", "completed", """报告办结：给�
       ducha complete 2025-0042 --text 120个小区全部完工 --commit"""))
 
 
+@main.command(name="export-xlsx")
+@ledger_option
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）。")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件（默认 督查台账-<日期>.xlsx）。")
+def export_xlsx(ledger_dir: Path, as_of: str | None, out_file: Path | None) -> None:
+    """把台账导出为 Excel 工作簿：汇总表、每个类别一张表（红黄绿状态、筛选、冻结表头）、办理记录表。
+
+    \b
+    示例：
+      ducha export-xlsx --as-of 2025-12-31 --out 台账.xlsx
+    """
+    from .check import run_rules
+    from .excel import export_workbook
+    from .ledger import LedgerUnreadable, load_ledger
+
+    day = _as_of(as_of)
+    try:
+        ledger = load_ledger(ledger_dir)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", "export-xlsx")
+    result = run_rules(ledger, day)
+    out = out_file or Path(f"督查台账-{day.isoformat()}.xlsx")
+    export_workbook(result, ledger.config, out)
+    click.echo(f"已导出 {len(result.items)} 个事项到 {out}")
+
+
+@main.command(name="import-xlsx")
+@click.argument("workbook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@ledger_option
+@click.option("--map", "mapping_file", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="列对应关系（YAML），例如 docs/excel-mapping.yaml。")
+@click.option("--dry-run", is_flag=True, help="只检查，不写文件。")
+def import_xlsx(workbook: Path, ledger_dir: Path, mapping_file: Path, dry_run: bool) -> None:
+    """把现有的 Excel 台账转换为事项文件。任何一行有错误时不写入任何文件。
+
+    \b
+    示例：
+      ducha import-xlsx 旧台账.xlsx --map docs/excel-mapping.yaml --dry-run
+    """
+    from .excel import Mapping, run_import
+    from .ledger import LedgerUnreadable, scan_ledger
+
+    try:
+        scan = scan_ledger(ledger_dir)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", "import-xlsx")
+    try:
+        mapping = Mapping.load(mapping_file)
+    except (OSError, yaml_error()) as err:
+        click.echo(f"错误：无法读取列对应关系 {mapping_file}：{err}", err=True)
+        sys.exit(2)
+    written, problems = run_import(scan.root, workbook, mapping, scan.config, scan.files, dry_run)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo(f"发现 {len(problems)} 处问题，未写入任何文件。请修改工作簿后重新导入。", err=True)
+        sys.exit(1)
+    verb = "将写入" if dry_run else "已写入"
+    for rel in written:
+        click.echo(f"{verb} {rel}")
+    click.echo(f"{verb} {len(written)} 个事项。" + ("（试运行，未写文件）" if dry_run else ""))
+
+
+def yaml_error():
+    import yaml
+
+    return yaml.YAMLError
+
+
 @main.command()
 @ledger_option
 @click.option("--range", "rev_range", metavar="A..B", help="只审计这些提交，例如 origin/main..HEAD（合并请求）。")

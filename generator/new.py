@@ -41,7 +41,8 @@ def item_text(values: dict, schema: str = "../../schema/item.schema.json") -> st
         elif key == "co_units":
             lines.append(f"co_units: [{', '.join(value)}]")
         elif spec.kind == "text" and "\n" in str(value):
-            lines.append(f"{key}: |")
+            # A block scalar; "|-" when the text has no final line break.
+            lines.append(f"{key}: {'|' if str(value).endswith(chr(10)) else '|-'}")
             lines += [f"  {line}" if line else "" for line in str(value).rstrip("\n").split("\n")]
         else:
             lines.append(f"{key}: {_scalar(value)}")
