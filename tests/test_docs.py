@@ -47,3 +47,16 @@ def test_ci_runs_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     command = re.search(r"# 2\. 安装，并运行全部测试\n(.+)\n", README).group(1)
     assert command in ci
+
+
+def test_guide_error_examples_are_real(tmp_path, cli):
+    from .conftest import item_yaml, write_ledger
+
+    guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
+    root = write_ledger(tmp_path, {"items/2025/2025-0017.yaml": item_yaml(
+        "2025-0017", category="leader_instruction", extra="deadline: 2025-08-15\n",
+        events=["date: 2025-07-22, type: progress"])})
+    _, _, err = cli("progress", "2025-0017", "--ledger", str(root), "--date", "2025-07-01")
+    assert err.strip() in guide
+    _, _, err = cli("event", "2025-0017", "extension", "--ledger", str(root), "--date", "2025-08-10")
+    assert err.strip() in guide
