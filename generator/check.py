@@ -32,7 +32,7 @@ def run_rules(ledger: Ledger, as_of: dt.date, *, with_dates: bool = True,
     (what `ducha validate` reports).
     """
     calendar = calendar or WorkingCalendar.for_ledger(ledger.config)
-    ctx = rules.Context(as_of, ledger.config, calendar, ledger.items, ledger.files)
+    ctx = rules.Context(as_of, ledger.config, calendar, ledger.items, ledger.files, ledger.inspections)
     selected = [r for r in rules.RULES.values() if with_dates or not r.NEEDS_AS_OF]
     item_rules = [r for r in selected if r.SCOPE == "item"]
     ledger_rules = [r for r in selected if r.SCOPE == "ledger"]

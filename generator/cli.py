@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import re
 import os
 import sys
 from pathlib import Path
@@ -439,6 +440,123 @@ def yaml_error():
     import yaml
 
     return yaml.YAMLError
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["monthly", "quarterly", "annual"]))
+@click.option("--period", required=True, metavar="2025-09|2025Q3|2025", help="报告期间。")
+@ledger_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "docx"]), default="text", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="docx 输出文件。")
+def report(kind: str, period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> None:
+    """督查报告：月度督查专报、季度通报、年度报告，按期末计算并与上期比较。
+
+    \b
+    示例：
+      ducha report monthly --period 2025-09
+      ducha report quarterly --period 2025Q3 --format docx --out 2025年第三季度督查通报.docx
+    """
+    from .ledger import LedgerUnreadable, load_ledger
+    from .reports import KINDS, METRIC_NAMES, METRICS, build_report, parse_period, report_docx, report_json
+
+    try:
+        chosen = parse_period(kind, period)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--period") from None
+    try:
+        ledger = load_ledger(ledger_dir)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", "report")
+    result = build_report(ledger.items, ledger.config, chosen)
+    if fmt == "json":
+        click.echo(json.dumps(report_json(result), ensure_ascii=False, indent=1))
+        return
+    if fmt == "docx":
+        out = out_file or Path(f"{chosen.title}{KINDS[kind]}.docx")
+        report_docx(result, out)
+        click.echo(f"已生成 {out}")
+        return
+    click.echo(f"{chosen.title}{KINDS[kind]}（{chosen.start} 至 {chosen.end}）")
+    for m in METRICS:
+        click.echo(f"  {METRIC_NAMES[m]:<6} {getattr(result.total, m):>5}  上期 {getattr(result.previous, m):>5}  "
+                   f"增减 {result.change(m):+d}")
+    for item, days, deadline in result.overdue_items:
+        click.echo(f"  超期：{item.id} {item.title}（{result.unit_names.get(item.lead_unit, item.lead_unit)}，"
+                   f"期限 {deadline}，超期 {days} 天）")
+
+
+@main.command()
+@click.option("--period", required=True, metavar="2025|2025Q3|2025-09", help="考核期间：年、季度或月。")
+@ledger_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="xlsx 输出文件。")
+def assess(period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> None:
+    """单位考核得分：按 ledger.yaml 中 assessment 的权重（未写时用默认值）计算各承办单位得分。
+
+    \b
+    示例：
+      ducha assess --period 2025
+      ducha assess --period 2025 --format xlsx --out 2025年督查考核.xlsx
+    """
+    from .assessment import assess as run_assess
+    from .assessment import scores_xlsx
+    from .ledger import LedgerUnreadable, load_ledger
+    from .reports import parse_period
+
+    kind = "annual" if re.fullmatch(r"\d{4}", period) else "quarterly" if "Q" in period else "monthly"
+    try:
+        chosen = parse_period(kind, period)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--period") from None
+    try:
+        ledger = load_ledger(ledger_dir)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", "assess")
+    scores = run_assess(ledger.items, ledger.config, chosen)
+    if fmt == "json":
+        click.echo(json.dumps([{**vars(s)} for s in scores], ensure_ascii=False, indent=1))
+        return
+    if fmt == "xlsx":
+        out = out_file or Path(f"{chosen.title}督查考核得分.xlsx")
+        scores_xlsx(scores, chosen, ledger.config, out)
+        click.echo(f"已生成 {out}")
+        return
+    click.echo(f"{chosen.title}督查考核得分")
+    for rank, s in enumerate(scores, start=1):
+        click.echo(f"  {rank:>2}. {s.name:<12} {s.score:>6.1f}  办结 {s.completed}（按时 {s.on_time}）  超期 {s.overdue_day} 天  "
+                   f"催办 {s.urge}  通报 {s.circular_1}/{s.circular_2}  移交 {s.transfer}  缺报 {s.late_report}")
+
+
+@main.command()
+@click.argument("form_kind", metavar="KIND", type=click.Choice(["assignment", "urge"]))
+@click.argument("item_id", metavar="ITEM")
+@ledger_option
+@click.option("--date", metavar="YYYY-MM-DD", help="落款日期（默认今天）。")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="输出的 HTML 文件。")
+def form(form_kind: str, item_id: str, ledger_dir: Path, date: str | None, out_file: Path | None) -> None:
+    """打印用表单：市政府重要事项交办单（assignment）或督查催办通知（urge），A4 版式的 HTML。
+
+    \b
+    示例：
+      ducha form assignment 2025-0006 --out 交办单.html
+      ducha form urge 2026-0002
+    """
+    from .forms import render_form
+    from .ledger import LedgerUnreadable, load_ledger
+
+    try:
+        ledger = load_ledger(ledger_dir)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", "form")
+    item = next((i for i in ledger.items if i.id == item_id), None)
+    if item is None:
+        click.echo(f"找不到事项 {item_id}。", err=True)
+        sys.exit(1)
+    day = _parse_date(date, "日期") or dt.date.today()
+    html = render_form(form_kind, item, ledger.config, day)
+    out = out_file or Path(f"{item_id}-{'交办单' if form_kind == 'assignment' else '催办通知'}.html")
+    out.write_text(html, encoding="utf-8")
+    click.echo(f"已生成 {out}（用浏览器打开后打印）")
 
 
 @main.command()

@@ -30,6 +30,8 @@ CODES: dict[str, str] = {
     "escalation_pending": WARNING,
     "review_rate_low": WARNING,
     "provisional_deadline": INFO,
+    "visits_low": WARNING,
+    "follow_up_missed": WARNING,
     # ducha audit: the Git history of the ledger.
     "append_only_violation": ERROR,
     "backdated_event": ERROR,

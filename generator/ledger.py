@@ -18,7 +18,7 @@ from pathlib import Path
 from . import loader, validate
 from .cache import ItemCache, code_key
 from .findings import Finding
-from .model import Item, LedgerConfig
+from .model import Inspection, Item, LedgerConfig
 
 LEDGER_FILE = "ledger.yaml"
 ITEMS_DIR = "items"
@@ -64,6 +64,7 @@ class Ledger:
     items: list[Item]
     files: list[str]  # every item file found, relative, readable or not
     findings: list[Finding] = field(default_factory=list)
+    inspections: list[Inspection] = field(default_factory=list)
 
 
 def parse_item_bytes(data: bytes, rel: str) -> tuple[Item | None, list[Finding]]:
@@ -228,4 +229,38 @@ def load_ledger(root: str | os.PathLike | LedgerScan, *, use_cache: bool = True,
         findings += item_findings
         if item is not None:
             items.append(item)
-    return Ledger(scan.root, scan.config, items, scan.files, findings)
+    inspections, more = load_inspections(scan.root, scan.config, {i.id for i in items} if only is None else None)
+    return Ledger(scan.root, scan.config, items, scan.files, findings + more, inspections)
+
+
+INSPECTIONS_DIR = "inspections"
+
+
+def load_inspections(root: Path, config: LedgerConfig, item_ids: set[str] | None
+                     ) -> tuple[list[Inspection], list[Finding]]:
+    """`inspections/**/*.yaml`: leaders' supervision visits (few files; not cached)."""
+    base = root / INSPECTIONS_DIR
+    if not base.is_dir():
+        return [], []
+    visits, findings = [], []
+    for path in sorted(base.rglob("*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        tree, found = loader.load_file_bytes(path, rel)
+        findings += found
+        if tree is None:
+            continue
+        visit, found = validate.inspection_from_tree(tree, rel)
+        findings += found
+        if visit is None:
+            continue
+        if visit.leader not in config.leaders:
+            findings.append(Finding(rel, 1, "invalid_field",
+                                    f"带队领导 {visit.leader} 不在 ledger.yaml 的 leaders 中。请写已登记的领导编号，"
+                                    "或先在 leaders 中添加。"))
+            continue
+        unknown = [i for i in visit.items if item_ids is not None and i not in item_ids]
+        if unknown:
+            findings.append(Finding(rel, 1, "invalid_field",
+                                    f"涉及事项 {'、'.join(unknown)} 不存在，请核对事项编号。"))
+        visits.append(visit)
+    return visits, findings

@@ -169,6 +169,16 @@ def load_text(text: str, rel: str) -> tuple[YNode | None, list[Finding]]:
     return root, findings
 
 
+def load_file_bytes(path, rel: str, max_bytes: int = MAX_ITEM_BYTES) -> tuple[YNode | None, list[Finding]]:
+    """Read the file at `path` and compose it; `rel` names it in findings."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as e:
+        return None, [Finding(rel, None, "yaml_syntax", f"无法读取文件：{e.strerror}。")]
+    return load_bytes(data, rel, max_bytes)
+
+
 def load_bytes(data: bytes, rel: str, max_bytes: int = MAX_ITEM_BYTES) -> tuple[YNode | None, list[Finding]]:
     """Decode and compose raw file bytes (BOM and CRLF accepted)."""
     if len(data) > max_bytes:

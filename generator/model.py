@@ -93,11 +93,12 @@ EVENT_TYPES: dict[str, str] = {
     "completed": "办结",
     "verified": "复核",
     "evaluation": "第三方评估",
+    "reinspection": "回头看（再督查）",
 }
 
 # Event types the public sees by default (RULES.md §9). Extensions are public
 # only once approved; circulars only when marked public.
-PUBLIC_EVENT_TYPES = frozenset({"progress", "completed", "verified", "evaluation"})
+PUBLIC_EVENT_TYPES = frozenset({"progress", "completed", "verified", "evaluation", "reinspection"})
 
 EVENT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("date", "date", "日期", "写成 YYYY-MM-DD；不得早于上一条记录。", required=True),
@@ -131,6 +132,7 @@ EVENT_TYPE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "completed": ((), ()),
     "verified": (("result",), ()),
     "evaluation": (("evaluator",), ("grade", "score", "report")),
+    "reinspection": ((), ("result",)),
 }
 COMMON_EVENT_KEYS = ("date", "type", "text", "note", "by", "public")
 
@@ -159,8 +161,30 @@ AUDIT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("allowed_signers", "str", "签名公钥文件", "Git gpg.ssh.allowedSignersFile 格式，相对台账目录。"),
 ]}
 
+LEADER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("id", "str", "领导编号", "小写字母、数字、- 和 _，例如 mayor。", required=True),
+    FieldSpec("name", "str", "姓名", "", required=True),
+    FieldSpec("title", "str", "职务", "例如：市长、副市长。"),
+]}
+
+ASSESSMENT_KEYS = ("base", "on_time_completion", "overdue_day", "urge", "circular_1", "circular_2", "transfer",
+                   "late_report")
+
+INSPECTION_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("leader", "str", "带队领导", "ledger.yaml 中 leaders 的编号。", required=True),
+    FieldSpec("date", "date", "日期", "写成 YYYY-MM-DD。", required=True),
+    FieldSpec("places", "strs", "督查地点", "地点列表。"),
+    FieldSpec("items", "strs", "涉及事项", "事项编号列表，例如 [2025-0001]。"),
+    FieldSpec("findings", "text", "发现的问题", "督查发现与要求。"),
+    FieldSpec("note", "text", "内部备注", "仅内部可见。", internal=True),
+]}
+
 LEDGER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("name", "str", "台账名称", "显示在网站和报告上，例如：亳州市政府督查台账。"),
+    FieldSpec("leaders", "list", "政府领导", "带队督查的领导（每月至少 2 次）。"),
+    FieldSpec("assessment", "map", "考核计分", "单位考核得分的权重，见 README。"),
+    FieldSpec("follow_up_months", "int", "回头看期限（月）", "标为 follow_up 的事项办结后多少个月内须“回头看”，默认 3。"),
+    FieldSpec("inspections_from", "date", "带队督查统计起始", "从哪一天所在月份起检查领导每月带队督查次数；默认最早一次督查所在月份。"),
     FieldSpec("units", "list", "单位", "督查室和各承办单位。", required=True),
     FieldSpec("calendar", "map", "日历修正", "对官方工作日历的补充。"),
     FieldSpec("people", "list", "人员", "可提交台账的人员及其单位。"),
@@ -235,6 +259,26 @@ class Person:
     unit: str
 
 
+@dataclass(frozen=True)
+class Leader:
+    id: str
+    name: str
+    title: str | None = None
+
+
+@dataclass
+class Inspection:
+    """A leader's supervision visit (`inspections/*.yaml`)."""
+
+    file: str
+    leader: str
+    date: dt.date
+    places: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    findings: str | None = None
+    note: str | None = None
+
+
 @dataclass
 class LedgerConfig:
     """What `ledger.yaml` says: units, people, calendar corrections, settings."""
@@ -248,6 +292,10 @@ class LedgerConfig:
     backdate_days: int = 7
     require_signed: bool = False
     allowed_signers: str | None = None
+    leaders: dict[str, "Leader"] = field(default_factory=dict)
+    assessment_weights: dict[str, float] = field(default_factory=dict)
+    follow_up_months: int = 3
+    inspections_from: dt.date | None = None
 
     @property
     def office_units(self) -> set[str]:

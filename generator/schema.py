@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from .model import (
-    AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
+    ASSESSMENT_KEYS, INSPECTION_FIELDS, LEADER_FIELDS, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
     EVENT_TYPES, ID_PATTERN, ITEM_FIELDS, LEDGER_FIELDS, PERSON_FIELDS, UNIT_FIELDS, UNIT_ID_PATTERN,
     FieldSpec, LedgerConfig,
 )
@@ -55,6 +55,9 @@ def _field(spec: FieldSpec, unit_ids: list[str]) -> dict:
     elif kind == "dates":
         base["type"] = "array"
         base["items"] = DATE
+    elif kind == "strs":
+        base["type"] = "array"
+        base["items"] = {"type": "string"}
     elif kind == "years":
         base["type"] = "array"
         base["items"] = {"type": "integer", "minimum": 1950, "maximum": 2100}
@@ -131,6 +134,13 @@ def ledger_schema(unit_ids: list[str]) -> dict:
                      "description": LEDGER_FIELDS["calendar"].help},
         "audit": {**_record(AUDIT_FIELDS, LEDGER_FIELDS["audit"].title, unit_ids),
                   "description": LEDGER_FIELDS["audit"].help},
+        "leaders": {"type": "array", "title": LEDGER_FIELDS["leaders"].title,
+                    "description": LEDGER_FIELDS["leaders"].help, "items": _record(LEADER_FIELDS, "领导", [])},
+        "assessment": {"type": "object", "title": LEDGER_FIELDS["assessment"].title,
+                       "description": LEDGER_FIELDS["assessment"].help,
+                       "properties": {k: {"type": "number"} for k in ASSESSMENT_KEYS}, "additionalProperties": False},
+        "follow_up_months": {**_field(LEDGER_FIELDS["follow_up_months"], unit_ids), "minimum": 1},
+        "inspections_from": _field(LEDGER_FIELDS["inspections_from"], unit_ids),
     }
     return {
         "$schema": DRAFT,
@@ -144,12 +154,23 @@ def ledger_schema(unit_ids: list[str]) -> dict:
     }
 
 
+def inspection_schema() -> dict:
+    """The schema of `inspections/*.yaml`."""
+    return {
+        "$schema": DRAFT,
+        "$id": "https://ducha.example/schema/inspection.schema.json",
+        **_record(INSPECTION_FIELDS, "领导带队督查记录", []),
+        "description": "一次领导带队督查：领导、日期、地点、涉及事项、发现的问题。",
+    }
+
+
 def write_schemas(config: LedgerConfig, out_dir: Path) -> list[Path]:
     """Write both schemas into `out_dir`; return the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     unit_ids = sorted(config.units)
     written = []
-    for name, schema in (("item.schema.json", item_schema(unit_ids)), ("ledger.schema.json", ledger_schema(unit_ids))):
+    for name, schema in (("item.schema.json", item_schema(unit_ids)), ("ledger.schema.json", ledger_schema(unit_ids)),
+                         ("inspection.schema.json", inspection_schema())):
         path = out_dir / name
         path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(path)

@@ -16,9 +16,9 @@ from . import loader
 from .findings import Finding
 from .loader import YMap, YNode, YScalar, YSeq
 from .model import (
-    CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
-    EVENT_TYPES, ID_PATTERN, ITEM_FIELDS, LEDGER_FIELDS, PERSON_FIELDS, UNIT_FIELDS,
-    UNIT_ID_PATTERN, AUDIT_FIELDS, Event, FieldSpec, Item, LedgerConfig, Person, Unit,
+    ASSESSMENT_KEYS, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
+    EVENT_TYPES, ID_PATTERN, INSPECTION_FIELDS, ITEM_FIELDS, LEADER_FIELDS, LEDGER_FIELDS, PERSON_FIELDS,
+    UNIT_FIELDS, UNIT_ID_PATTERN, Event, FieldSpec, Inspection, Item, Leader, LedgerConfig, Person, Unit,
 )
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -406,6 +406,32 @@ def ledger_from_tree(root: YNode | None, rel: str) -> tuple[LedgerConfig, list[F
             config.people.append(Person(**person))
     if "calendar" in e:
         _read_calendar(e["calendar"][1], config, out)
+    if "leaders" in e:
+        for lnode in read_seq(e["leaders"][1], LEDGER_FIELDS["leaders"], out) or []:
+            leader = _read_record(lnode, LEADER_FIELDS, out, "领导")
+            if leader is None:
+                continue
+            if not _UNIT_ID_RE.match(leader["id"]) or leader["id"] in config.leaders:
+                out.add(lnode, "invalid_field", f"领导编号 {leader['id']} 重复或含有不允许的字符（小写字母、数字、- 和 _）。")
+                continue
+            config.leaders[leader["id"]] = Leader(**leader)
+    if "assessment" in e:
+        node = e["assessment"][1]
+        if not isinstance(node, YMap):
+            out.add(node, "invalid_field", f"assessment 应当是“项目: 分值”的映射，这里是{_kind_zh(node)}。")
+        else:
+            check_keys(node, {k: FieldSpec(k, "number", k, "") for k in ASSESSMENT_KEYS}, out, "assessment ")
+            for key, (_, vnode) in node.entries.items():
+                if key in ASSESSMENT_KEYS:
+                    value = read_number(vnode, FieldSpec(key, "number", "考核权重", ""), out, key)
+                    if value is not None:
+                        config.assessment_weights[key] = value
+    if "follow_up_months" in e:
+        months = read_int(e["follow_up_months"][1], LEDGER_FIELDS["follow_up_months"], out)
+        if months is not None and months > 0:
+            config.follow_up_months = months
+    if "inspections_from" in e:
+        config.inspections_from = read_date(e["inspections_from"][1], LEDGER_FIELDS["inspections_from"], out)
     if "audit" in e:
         audit = _read_record(e["audit"][1], AUDIT_FIELDS, out, "audit 设置")
         if audit:
@@ -472,3 +498,34 @@ def _read_calendar(node: YNode, config: LedgerConfig, out: _Out) -> None:
                 else:
                     out.add(n, "invalid_field", f"confirmed_years 中的 {y} 不是合理的年份。")
         config.confirmed_years = frozenset(years)
+
+
+def read_strs(node: YNode, spec: FieldSpec, out: _Out) -> list[str] | None:
+    seq = read_seq(node, spec, out)
+    if seq is None:
+        return None
+    values = [read_str(n, FieldSpec(spec.name, "str", spec.title, spec.help, required=True), out) for n in seq]
+    return [v for v in values if v is not None]
+
+
+def inspection_from_tree(root: YNode, rel: str) -> tuple[Inspection | None, list[Finding]]:
+    """Validate one `inspections/*.yaml` file."""
+    out = _Out(rel)
+    if not isinstance(root, YMap):
+        out.add(root, "invalid_field", f"督查记录文件应当是“键: 值”的映射（leader:、date: 等），这里是{_kind_zh(root)}。")
+        return None, out.findings
+    check_keys(root, INSPECTION_FIELDS, out, "督查记录")
+    ok = require_keys(root, INSPECTION_FIELDS, ("leader", "date"), out, "督查记录")
+    values: dict = {}
+    for key, (_, vnode) in root.entries.items():
+        spec = INSPECTION_FIELDS.get(key)
+        if spec is None or (_is_null(vnode) and not spec.required):
+            continue
+        value = read_strs(vnode, spec, out) if spec.kind == "strs" else _READERS[spec.kind](vnode, spec, out)
+        if value is None:
+            ok = ok and not spec.required
+            continue
+        values[key] = value
+    if not ok:
+        return None, out.findings
+    return Inspection(file=rel, **values), out.findings

@@ -24,6 +24,7 @@ from . import (
     deadline_beyond_limit,
     duplicate_id,
     escalation_pending,
+    follow_up_missed,
     hard_deadline_passed,
     id_mismatch,
     missing_deadline,
@@ -33,6 +34,7 @@ from . import (
     report_missing,
     review_rate_low,
     unknown_unit,
+    visits_low,
 )
 
 RULES: dict[str, ModuleType] = {m.CODE: m for m in (
@@ -48,6 +50,8 @@ RULES: dict[str, ModuleType] = {m.CODE: m for m in (
     no_advance_notice,
     escalation_pending,
     review_rate_low,
+    visits_low,
+    follow_up_missed,
 )}
 
 
@@ -62,6 +66,7 @@ class Context:
     # Every item file path (relative), readable or not: duplicate ids are
     # found from file names too.
     files: list[str] = field(default_factory=list)
+    inspections: list = field(default_factory=list)
 
 
 def get(code: str) -> ModuleType:

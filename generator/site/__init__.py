@@ -50,7 +50,7 @@ def _evaluate(root: Path, as_of: dt.date, use_cache: bool):
     result = run_rules(ledger, as_of)
     head = {"commit": ledger_head(root), "as_of": as_of.isoformat(), "ledger": scan.config.name}
     history = item_histories(root, use_cache) if head["commit"] else {}
-    return scan.config, result, head, history
+    return scan.config, result, head, history, ledger.inspections
 
 
 def item_histories(root: Path, use_cache: bool) -> dict:
@@ -72,8 +72,8 @@ def item_histories(root: Path, use_cache: bool) -> dict:
     return out
 
 
-def _write_site_docs(config, result, head: dict, history: dict, audience: str, docs: Path):
-    data = site_data(result, config, audience, history)
+def _write_site_docs(config, result, head: dict, history: dict, inspections: list, audience: str, docs: Path):
+    data = site_data(result, config, audience, history, inspections)
     write_docs(data, docs, fragments_of(docs), {**head, "site": audience}, feed_id=f"urn:ducha:{audience}")
     return data
 
@@ -85,8 +85,8 @@ def fragments_of(docs: Path) -> Path:
 
 def prepare_docs(root: Path, targets: dict[str, Path], as_of: dt.date, *, use_cache: bool = True) -> dict:
     """Write the Markdown of each requested site; return {audience: SiteData}."""
-    config, result, head, history = _evaluate(root, as_of, use_cache)
-    return {a: _write_site_docs(config, result, head, history, a, docs) for a, docs in targets.items()}
+    evaluated = _evaluate(root, as_of, use_cache)
+    return {a: _write_site_docs(*evaluated, a, docs) for a, docs in targets.items()}
 
 
 # What the build workers share: set before the pool forks, so the evaluated

@@ -27,7 +27,10 @@ NAV = {
     "internal": [
         {"首页": "index.md"},
         {"督办看板": "escalations.md"},
-        {"缺报月报": "reports.md"},
+        {"缺报月报": "missing-reports.md"},
+        {"督查报告": "reports/index.md"},
+        {"考核得分": "scores.md"},
+        {"带队督查": "visits.md"},
         {"14 天内到期": "upcoming.md"},
         {"日常考核工作台账": "assessment.md"},
         {"全部清单": "lists/index.md"},
@@ -35,7 +38,7 @@ NAV = {
         {"开放数据": "data.md"},
     ],
 }
-NOT_IN_NAV = "items/\nlists/\nunits/\n"
+NOT_IN_NAV = "items/\nlists/\nunits/\nreports/*-*.md\n"
 
 # Settings that would make a built page call another host; refused whatever
 # the ledger's mkdocs.yml says, since the sites must work offline.

@@ -143,10 +143,20 @@ class SiteData:
     upcoming: list[ItemView] = field(default_factory=list)
     assessment: dict[str, list[tuple[EventView, ItemView]]] = field(default_factory=dict)
     ledger_findings: list[Finding] = field(default_factory=list)
+    reports: list = field(default_factory=list)  # reports.Report, newest first
+    scores: dict = field(default_factory=dict)  # period label -> [assessment.UnitScore]
+    weights: dict = field(default_factory=dict)
+    visits: dict = field(default_factory=dict)  # leader id -> {"YYYY-MM": [Inspection]}
+    leaders: dict = field(default_factory=dict)
+    item_visits: dict = field(default_factory=dict)  # item id -> [Inspection]
 
     @property
     def public(self) -> bool:
         return self.audience == PUBLIC
+
+    @property
+    def item_ids(self) -> set[str]:
+        return {v.id for v in self.items}
 
 
 def _light(status: ItemStatus, as_of: dt.date) -> str:
@@ -233,7 +243,8 @@ def revisions(entries, audience: str, as_of: dt.date) -> list[Revision]:
     return out
 
 
-def site_data(result: CheckResult, config: LedgerConfig, audience: str, history: dict | None = None) -> SiteData:
+def site_data(result: CheckResult, config: LedgerConfig, audience: str, history: dict | None = None,
+              inspections: list | None = None) -> SiteData:
     """The view of one site as of `result.as_of`; `history`: item id → [(CommitRecord, changes)]."""
     as_of = result.as_of
     internal = audience == INTERNAL
@@ -281,7 +292,42 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
     )
     if internal:
         _internal_boards(data, pairs, result)
+        _reports_and_scores(data, result, config)
+        _visits(data, config, inspections or [])
     return data
+
+
+# How many past periods the internal site reports on.
+REPORT_PERIODS = {"monthly": 12, "quarterly": 4, "annual": 2}
+
+
+def _reports_and_scores(data: SiteData, result: CheckResult, config: LedgerConfig) -> None:
+    from ..assessment import assess, weights_for
+    from ..calendar import WorkingCalendar
+    from ..reports import build_report, periods_until
+
+    items = [i for i, _ in result.items]
+    if not items:
+        return
+    first = min(i.assigned for i in items)
+    calendar = WorkingCalendar.for_ledger(config)
+    cache: dict = {}
+    for kind, count in REPORT_PERIODS.items():
+        for period in reversed(periods_until(kind, first, data.as_of)[-count:]):
+            data.reports.append(build_report(items, config, period, calendar, cache))
+            if kind == "annual":
+                data.scores[period.label] = assess(items, config, period, calendar)
+    data.weights = weights_for(config)
+
+
+def _visits(data: SiteData, config: LedgerConfig, inspections: list) -> None:
+    data.leaders = dict(config.leaders)
+    for visit in sorted(inspections, key=lambda v: (v.date, v.file)):
+        if visit.date > data.as_of:
+            continue
+        data.visits.setdefault(visit.leader, {}).setdefault(visit.date.strftime("%Y-%m"), []).append(visit)
+        for item in visit.items:
+            data.item_visits.setdefault(item, []).append(visit)
 
 
 def _internal_boards(data: SiteData, pairs, result: CheckResult) -> None:

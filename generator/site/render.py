@@ -149,7 +149,26 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
 
     if data.audience == INTERNAL:
         w.page("escalations.md", "internal/escalations.md.j2")
-        w.page("reports.md", "internal/reports.md.j2")
+        w.page("missing-reports.md", "internal/missing-reports.md.j2")
         w.page("upcoming.md", "internal/upcoming.md.j2")
         w.page("assessment.md", "internal/assessment.md.j2")
+        _write_reports(w, data)
+
+
+def _write_reports(w: "DocsWriter", data: SiteData) -> None:
+    import io
+
+    from ..assessment import WEIGHT_NAMES
+    from ..reports import KINDS, METRIC_NAMES, METRICS, report_docx
+
+    w.page("reports/index.md", "internal/reports.md.j2", KINDS=KINDS)
+    for report in data.reports:
+        slug = f"{report.period.kind}-{report.period.label}"
+        buffer = io.BytesIO()
+        report_docx(report, buffer)
+        w.file(f"reports/{slug}.docx", buffer.getvalue())
+        w.page(f"reports/{slug}.md", "internal/report.md.j2", report=report, slug=slug, KINDS=KINDS,
+               METRICS=METRICS, METRIC_NAMES=METRIC_NAMES)
+    w.page("scores.md", "internal/scores.md.j2", WEIGHT_NAMES=WEIGHT_NAMES)
+    w.page("visits.md", "internal/visits.md.j2")
     return w.written

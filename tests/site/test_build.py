@@ -8,7 +8,7 @@ import pytest
 
 from generator.site import BuildFailed, build_sites
 
-from ..conftest import D, REPO, item_yaml, write_ledger
+from ..conftest import LEDGER_YAML, D, REPO, item_yaml, write_ledger
 
 # Letters only: an escaped canary (&#45; for "-") must still be found.
 CANARIES = {
@@ -24,6 +24,8 @@ CANARIES = {
     "CANARYxCIRCULAR": "circular not marked public",
     "CANARYxHIDDEN": "progress marked public: false",
     "CANARYxPRIVATExEVENT": "event of the private item",
+    "CANARYxVISIT": "a leader's visit (internal)",
+    "CANARYxUNDERCOVER": "the internal note of a visit (暗访)",
 }
 
 PUBLIC_ITEM = item_yaml("2025-0001", extra="""\
@@ -55,7 +57,9 @@ def built(tmp_path_factory):
         "items/2025/2025-0001.yaml": PUBLIC_ITEM,
         "items/2025/2025-0002.yaml": PRIVATE_ITEM,
         "items/2025/2025-0003.yaml": HOSTILE_ITEM,
-    })
+        "inspections/2025-05-20-mayor.yaml": "leader: mayor\ndate: 2025-05-20\nplaces: [现场]\n"
+                                             "items: [2025-0001]\nfindings: CANARYxVISIT\nnote: CANARYxUNDERCOVER\n",
+    }, LEDGER_YAML + "leaders:\n  - {id: mayor, name: 张建国, title: 市长}\n")
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example", "commit", "-qm", "x"], cwd=root,
@@ -155,7 +159,7 @@ def test_demo_ledger_builds_through_the_cli(tmp_path, cli):
     assert code == 0, err
     assert "公开网站" in out and "2027-05-05" in err
     internal = tmp_path / "site" / "internal"
-    for page in ("escalations", "reports", "upcoming", "assessment"):
+    for page in ("escalations", "missing-reports", "upcoming", "assessment", "reports", "scores", "visits"):
         assert (internal / page / "index.html").is_file()
     assert not (tmp_path / "site" / "public" / "escalations").exists()
     board = (internal / "escalations" / "index.html").read_text(encoding="utf-8")

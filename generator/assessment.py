@@ -1,0 +1,114 @@
+"""Per-unit assessment scores for a period (§5.3: 目标管理考核、效能考评).
+
+score = base + on_time_completion × (on-time completions ÷ completions in the
+period) + Σ count × weight over: days overdue at the period's end, urges,
+level-1 and level-2 circulars, transfers, and items missing a monthly
+report at the period's end; never below 0. The weights are declared in
+`ledger.yaml` under `assessment:`; `DEFAULT_WEIGHTS` are used otherwise.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .calendar import WorkingCalendar
+from .evaluate import evaluate
+from .model import Item, LedgerConfig
+from .reports import Period
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "base": 80.0,
+    "on_time_completion": 20.0,
+    "overdue_day": -0.1,
+    "urge": -1.0,
+    "circular_1": -2.0,
+    "circular_2": -5.0,
+    "transfer": -10.0,
+    "late_report": -1.0,
+}
+WEIGHT_NAMES = {
+    "base": "基础分", "on_time_completion": "按时办结率（乘以办结率）", "overdue_day": "每个超期日",
+    "urge": "每次催办", "circular_1": "每次督查室通报", "circular_2": "每次政府办公室通报",
+    "transfer": "每次移交问责", "late_report": "每个缺报月报的事项",
+}
+COUNTS = ("overdue_day", "urge", "circular_1", "circular_2", "transfer", "late_report")
+
+
+@dataclass
+class UnitScore:
+    unit: str
+    name: str
+    completed: int = 0
+    on_time: int = 0
+    overdue_day: int = 0
+    urge: int = 0
+    circular_1: int = 0
+    circular_2: int = 0
+    transfer: int = 0
+    late_report: int = 0
+    score: float = 0.0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.completed if self.completed else None
+
+
+def weights_for(config: LedgerConfig) -> dict[str, float]:
+    return {**DEFAULT_WEIGHTS, **(config.assessment_weights or {})}
+
+
+def assess(items: list[Item], config: LedgerConfig, period: Period,
+           calendar: WorkingCalendar | None = None) -> list[UnitScore]:
+    """Scores of every non-office unit for `period`, highest first."""
+    calendar = calendar or WorkingCalendar.for_ledger(config)
+    weights = weights_for(config)
+    scores = {u.id: UnitScore(u.id, u.short or u.name) for u in config.units.values() if u.role != "office"}
+    for item in items:
+        if item.assigned > period.end or item.lead_unit not in scores:
+            continue
+        s = scores[item.lead_unit]
+        status = evaluate(item, period.end, calendar)
+        if status.completed_on and period.start <= status.completed_on <= period.end:
+            s.completed += 1
+            s.on_time += not status.completed_late
+        s.overdue_day += status.days_overdue
+        s.late_report += status.report_missing
+        for e in status.events:
+            if not period.start <= e.date <= period.end:
+                continue
+            s.urge += e.type == "urge"
+            if e.type == "circular" and (e.kind or "criticism") == "criticism":
+                s.circular_1 += e.level == 1
+                s.circular_2 += e.level == 2
+            s.transfer += e.type == "transfer"
+    for s in scores.values():
+        rate = s.on_time_rate if s.on_time_rate is not None else 1.0  # nothing to complete: no loss
+        total = weights["base"] + weights["on_time_completion"] * rate
+        total += sum(getattr(s, key) * weights[key] for key in COUNTS)
+        s.score = round(max(0.0, total), 1)
+    return sorted(scores.values(), key=lambda s: (-s.score, s.unit))
+
+
+def scores_xlsx(scores: list[UnitScore], period: Period, config: LedgerConfig, path) -> None:
+    """The score table as an Excel workbook."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "单位考核得分"
+    headers = ["排名", "单位", "得分", "办结", "按时办结", "超期天数", "催办", "督查室通报", "政府办通报", "移交", "缺报月报"]
+    ws.append([f"{config.name}：{period.title}督查考核得分"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(headers)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for rank, s in enumerate(scores, start=1):
+        ws.append([rank, s.name, s.score, s.completed, s.on_time, s.overdue_day, s.urge, s.circular_1,
+                   s.circular_2, s.transfer, s.late_report])
+    ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:K{ws.max_row}"
+    weights = wb.create_sheet("计分方法")
+    weights.append(["项目", "分值"])
+    for key, value in weights_for(config).items():
+        weights.append([WEIGHT_NAMES[key], value])
+    wb.save(path)

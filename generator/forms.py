@@ -1,0 +1,33 @@
+"""Print-ready forms for one item: the assignment slip and the urging notice.
+
+Plain HTML with A4 print styles (`site_templates/forms/`), autoescaped by
+Jinja, so the office can open the file in a browser and print it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import jinja2
+
+from .calendar import WorkingCalendar
+from .evaluate import STATE_NAMES, evaluate
+from .model import CATEGORIES, EVENT_TYPES, Item, LedgerConfig
+from .site.render import TEMPLATES
+
+TITLES = {"assignment": "市政府重要事项交办单", "urge": "督查催办通知"}
+
+
+def render_form(kind: str, item: Item, config: LedgerConfig, day: dt.date) -> str:
+    """The HTML of form `kind` for `item`, dated `day`."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / "forms")), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    status = evaluate(item, day, WorkingCalendar.for_ledger(config))
+    unit = config.units.get(item.lead_unit)
+    office = next((u for u in config.units.values() if u.role == "office"), None)
+    return env.get_template(f"{kind}.html.j2").render(
+        title=TITLES[kind], item=item, status=status, day=day, ledger=config.name,
+        category=CATEGORIES[item.category].name, state=STATE_NAMES[status.state],
+        lead=unit.name if unit else item.lead_unit, office=office.name if office else "市政府督查室",
+        co=[config.units[u].name if u in config.units else u for u in item.co_units],
+        urges=[e for e in status.events if e.type == "urge"], EVENT_TYPES=EVENT_TYPES,
+    )

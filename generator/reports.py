@@ -1,0 +1,248 @@
+"""Supervision reports for a period: monthly (督查专报), quarterly (季通报), annual (年度).
+
+A report is computed as of the period's last day from the same rules as
+`ducha check`, and compared with the previous period of the same length.
+Figures, per the whole ledger, per lead unit and per category:
+
+- due: items whose effective deadline falls in the period;
+- on time / late: completions dated in the period, on or before / after
+  the effective deadline;
+- overdue: items overdue on the period's last day;
+- urges, circulars (criticism), transfers: events dated in the period.
+"""
+from __future__ import annotations
+
+import calendar as _cal
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .calendar import WorkingCalendar
+from .evaluate import evaluate
+from .model import CATEGORIES, Item, LedgerConfig
+
+KINDS = {"monthly": "督查专报", "quarterly": "季度督查通报", "annual": "年度督查工作报告"}
+METRICS = ("due", "on_time", "late", "overdue", "urges", "circulars", "transfers")
+METRIC_NAMES = {"due": "到期", "on_time": "按时办结", "late": "逾期办结", "overdue": "超期未办结",
+                "urges": "催办", "circulars": "通报", "transfers": "移交"}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # monthly, quarterly, annual
+    start: dt.date
+    end: dt.date
+    label: str  # 2025-09, 2025Q3, 2025
+
+    @property
+    def title(self) -> str:
+        if self.kind == "monthly":
+            return f"{self.start.year}年{self.start.month}月"
+        if self.kind == "quarterly":
+            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
+        return f"{self.start.year}年"
+
+    def previous(self) -> "Period":
+        return parse_period(self.kind, _label(self.kind, self.start - dt.timedelta(days=1)))
+
+
+def _label(kind: str, day: dt.date) -> str:
+    if kind == "monthly":
+        return f"{day.year}-{day.month:02d}"
+    if kind == "quarterly":
+        return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return str(day.year)
+
+
+def parse_period(kind: str, text: str) -> Period:
+    """`2025-09` (monthly), `2025Q3` (quarterly) or `2025` (annual)."""
+    if kind == "monthly" and (m := re.fullmatch(r"(\d{4})-(\d{2})", text)) and 1 <= int(m[2]) <= 12:
+        y, mo = int(m[1]), int(m[2])
+        return Period(kind, dt.date(y, mo, 1), dt.date(y, mo, _cal.monthrange(y, mo)[1]), text)
+    if kind == "quarterly" and (m := re.fullmatch(r"(\d{4})Q([1-4])", text)):
+        y, q = int(m[1]), int(m[2])
+        end_month = q * 3
+        return Period(kind, dt.date(y, end_month - 2, 1), dt.date(y, end_month, _cal.monthrange(y, end_month)[1]), text)
+    if kind == "annual" and re.fullmatch(r"\d{4}", text):
+        return Period(kind, dt.date(int(text), 1, 1), dt.date(int(text), 12, 31), text)
+    examples = {"monthly": "2025-09", "quarterly": "2025Q3", "annual": "2025"}
+    raise ValueError(f"期间 {text} 无效：{KINDS.get(kind, kind)}请写成 {examples.get(kind, '2025')} 这样的格式")
+
+
+def periods_until(kind: str, first: dt.date, as_of: dt.date) -> list[Period]:
+    """Every complete period of `kind` from the one containing `first` up to `as_of`."""
+    out = []
+    period = parse_period(kind, _label(kind, first))
+    while period.end < as_of:
+        out.append(period)
+        period = parse_period(kind, _label(kind, period.end + dt.timedelta(days=1)))
+    return out
+
+
+@dataclass
+class Figures:
+    due: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    urges: int = 0
+    circulars: int = 0
+    transfers: int = 0
+
+    def add(self, other: "Figures") -> None:
+        for m in METRICS:
+            setattr(self, m, getattr(self, m) + getattr(other, m))
+
+
+@dataclass
+class Report:
+    period: Period
+    ledger_name: str
+    total: Figures
+    previous: Figures
+    by_unit: dict[str, Figures]
+    by_category: dict[str, Figures]
+    unit_names: dict[str, str]
+    overdue_items: list[tuple[Item, int, dt.date]] = field(default_factory=list)  # item, days overdue, deadline
+
+    def change(self, metric: str) -> int:
+        return getattr(self.total, metric) - getattr(self.previous, metric)
+
+
+def _status(item: Item, day: dt.date, calendar: WorkingCalendar, cache: dict | None):
+    if cache is None:
+        return evaluate(item, day, calendar)
+    key = (item.id, day)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = evaluate(item, day, calendar)
+    return found
+
+
+def _figures(item: Item, period: Period, calendar: WorkingCalendar, cache: dict | None = None) -> Figures:
+    status = _status(item, period.end, calendar, cache)
+    f = Figures()
+    deadline = status.effective_deadline
+    if deadline and period.start <= deadline <= period.end:
+        f.due = 1
+    done = status.completed_on
+    if done and period.start <= done <= period.end:
+        if deadline and done > deadline:
+            f.late = 1
+        else:
+            f.on_time = 1
+    f.overdue = int(status.overdue)
+    for e in status.events:
+        if period.start <= e.date <= period.end:
+            f.urges += e.type == "urge"
+            f.circulars += e.type == "circular" and (e.kind or "criticism") == "criticism"
+            f.transfers += e.type == "transfer"
+    return f
+
+
+def _totals(items: list[Item], period: Period, calendar: WorkingCalendar, cache: dict | None = None):
+    total, by_unit, by_category = Figures(), {}, {}
+    for item in items:
+        if item.assigned > period.end:
+            continue
+        f = _figures(item, period, calendar, cache)
+        total.add(f)
+        by_unit.setdefault(item.lead_unit, Figures()).add(f)
+        by_category.setdefault(item.category, Figures()).add(f)
+    return total, by_unit, by_category
+
+
+def build_report(items: list[Item], config: LedgerConfig, period: Period,
+                 calendar: WorkingCalendar | None = None, cache: dict | None = None) -> Report:
+    """The report for `period`, computed as of its last day.
+
+    `cache`: evaluations by (item id, day), shared between reports whose
+    periods end on the same days (a site builds many).
+    """
+    calendar = calendar or WorkingCalendar.for_ledger(config)
+    total, by_unit, by_category = _totals(items, period, calendar, cache)
+    previous, _, _ = _totals(items, period.previous(), calendar, cache)
+    overdue = []
+    for item in items:
+        if item.assigned > period.end:
+            continue
+        status = _status(item, period.end, calendar, cache)
+        if status.overdue:
+            overdue.append((item, status.days_overdue, status.effective_deadline))
+    overdue.sort(key=lambda t: (-t[1], t[0].id))
+    names = {u.id: u.short or u.name for u in config.units.values()}
+    return Report(period, config.name, total, previous,
+                  dict(sorted(by_unit.items())), {c: by_category[c] for c in CATEGORIES if c in by_category},
+                  names, overdue)
+
+
+def report_json(report: Report) -> dict:
+    def figs(f: Figures) -> dict:
+        return {m: getattr(f, m) for m in METRICS}
+
+    return {
+        "kind": report.period.kind, "period": report.period.label,
+        "start": report.period.start.isoformat(), "end": report.period.end.isoformat(),
+        "total": figs(report.total), "previous": figs(report.previous),
+        "change": {m: report.change(m) for m in METRICS},
+        "by_unit": {u: figs(f) for u, f in report.by_unit.items()},
+        "by_category": {c: figs(f) for c, f in report.by_category.items()},
+        "overdue_items": [{"id": i.id, "title": i.title, "lead_unit": i.lead_unit, "days_overdue": d,
+                           "deadline": dl.isoformat()} for i, d, dl in report.overdue_items],
+    }
+
+
+def report_docx(report: Report, path) -> None:
+    """The report as a Word document in the usual official layout."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "仿宋"
+    style.font.size = Pt(14)
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(f"{report.period.title}{KINDS[report.period.kind]}")
+    run.bold = True
+    run.font.size = Pt(22)
+    date = doc.add_paragraph(f"{report.ledger_name}　　数据截至 {report.period.end.isoformat()}")
+    date.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    t = report.total
+    doc.add_heading("一、总体情况", level=1)
+    doc.add_paragraph(
+        f"本期到期事项 {t.due} 项；按时办结 {t.on_time} 项，逾期办结 {t.late} 项；期末超期未办结 {t.overdue} 项。"
+        f"本期催办 {t.urges} 次，通报 {t.circulars} 次，移交 {t.transfers} 次。")
+    doc.add_heading("二、与上期比较", level=1)
+    _table(doc, ["指标", "本期", "上期", "增减"],
+           [[METRIC_NAMES[m], getattr(t, m), getattr(report.previous, m), f"{report.change(m):+d}"] for m in METRICS])
+    doc.add_heading("三、分单位情况", level=1)
+    _table(doc, ["单位", *[METRIC_NAMES[m] for m in METRICS]],
+           [[report.unit_names.get(u, u), *[getattr(f, m) for m in METRICS]] for u, f in report.by_unit.items()])
+    doc.add_heading("四、分类别情况", level=1)
+    _table(doc, ["类别", *[METRIC_NAMES[m] for m in METRICS]],
+           [[CATEGORIES[c].name, *[getattr(f, m) for m in METRICS]] for c, f in report.by_category.items()])
+    doc.add_heading("五、超期未办结事项", level=1)
+    if report.overdue_items:
+        _table(doc, ["编号", "事项", "主办单位", "办结期限", "超期天数"],
+               [[i.id, i.title, report.unit_names.get(i.lead_unit, i.lead_unit), dl.isoformat(), d]
+                for i, d, dl in report.overdue_items])
+    else:
+        doc.add_paragraph("无。")
+    doc.save(path)
+
+
+def _table(doc, headers, rows) -> None:
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers):
+        cell.text = str(text)
+        for p in cell.paragraphs:
+            for r in p.runs:
+                r.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = str(value)

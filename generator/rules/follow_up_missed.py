@@ -1,0 +1,28 @@
+"""`follow_up_missed`: an item marked for "回头看" was not re-inspected in time.
+
+"针对已报告反馈情况的重点事项，适时组织开展'回头看'、'再督查'" (seed §4.5).
+An item with `follow_up: true` that is closed must get a `reinspection`
+event within `follow_up_months` (ledger.yaml, default 3) months after its
+completion (a §3 period).
+
+FAIL: closed 2025-09-18, follow-up due 2025-12-18, no reinspection by 2026-01-05.
+"""
+from ..findings import Finding
+
+CODE = "follow_up_missed"
+SCOPE = "item"
+NEEDS_AS_OF = True
+
+
+def check(item, status, ctx):
+    if not item.follow_up or status.state != "closed" or status.completed_on is None:
+        return
+    due = ctx.calendar.period_end(status.completed_on, months=ctx.config.follow_up_months).date
+    done = any(e.type == "reinspection" and e.date >= status.completed_on for e in status.events)
+    if ctx.as_of > due and not done:
+        yield Finding(
+            item.file, item.line_of("follow_up"), CODE,
+            f"该事项于 {status.completed_on} 办结，应在 {due} 前组织“回头看”（再督查），至 {ctx.as_of} 尚无记录。"
+            "督查后请记录（type: reinspection）。",
+            item=item.id,
+        )

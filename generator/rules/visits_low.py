@@ -1,0 +1,43 @@
+"""`visits_low`: a leader led fewer than 2 supervision visits in a month.
+
+"各级政府领导同志每月要开展 2 次以上带队督查" (seed §4.1). Counted from
+`inspections/*.yaml`, for every complete month from `inspections_from` in
+`ledger.yaml` (default: the month of the earliest recorded visit) up to
+the month before `as_of`, for every leader in `leaders`.
+
+FAIL: the mayor has one visit recorded in 2026-09.
+"""
+import datetime as dt
+from collections import Counter
+
+from ..findings import Finding
+
+CODE = "visits_low"
+SCOPE = "ledger"
+NEEDS_AS_OF = True
+MINIMUM = 2
+
+
+def months(first: dt.date, as_of: dt.date):
+    year, month = first.year, first.month
+    while (year, month) < (as_of.year, as_of.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def check(ctx):
+    visits = ctx.inspections
+    leaders = ctx.config.leaders
+    if not leaders or not (visits or ctx.config.inspections_from):
+        return
+    first = ctx.config.inspections_from or min(v.date for v in visits)
+    counted = Counter((v.leader, v.date.year, v.date.month) for v in visits if v.date <= ctx.as_of)
+    for year, month in months(first, ctx.as_of):
+        for leader in leaders.values():
+            n = counted[(leader.id, year, month)]
+            if n < MINIMUM:
+                yield Finding(
+                    None, None, CODE,
+                    f"{leader.title or ''}{leader.name} {year}年{month}月带队督查 {n} 次，少于每月 2 次的要求。"
+                    "如有遗漏，请在 inspections/ 下补充督查记录。",
+                )
