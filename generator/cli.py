@@ -442,6 +442,20 @@ def yaml_error():
     return yaml.YAMLError
 
 
+def _period_and_ledger(kind: str, period: str, ledger_dir: Path, command: str):
+    from .ledger import LedgerUnreadable, load_ledger
+    from .reports import parse_period
+
+    try:
+        chosen = parse_period(kind, period)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--period") from None
+    try:
+        return chosen, load_ledger(ledger_dir)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", command)
+
+
 @main.command()
 @click.argument("kind", type=click.Choice(["monthly", "quarterly", "annual"]))
 @click.option("--period", required=True, metavar="2025-09|2025Q3|2025", help="报告期间。")
@@ -456,17 +470,9 @@ def report(kind: str, period: str, ledger_dir: Path, fmt: str, out_file: Path | 
       ducha report monthly --period 2025-09
       ducha report quarterly --period 2025Q3 --format docx --out 2025年第三季度督查通报.docx
     """
-    from .ledger import LedgerUnreadable, load_ledger
-    from .reports import KINDS, METRIC_NAMES, METRICS, build_report, parse_period, report_docx, report_json
+    from .reports import KINDS, METRIC_NAMES, METRICS, build_report, report_docx, report_json
 
-    try:
-        chosen = parse_period(kind, period)
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="--period") from None
-    try:
-        ledger = load_ledger(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, "text", "report")
+    chosen, ledger = _period_and_ledger(kind, period, ledger_dir, "report")
     result = build_report(ledger.items, ledger.config, chosen)
     if fmt == "json":
         click.echo(json.dumps(report_json(result), ensure_ascii=False, indent=1))
@@ -500,18 +506,9 @@ def assess(period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> No
     """
     from .assessment import assess as run_assess
     from .assessment import scores_xlsx
-    from .ledger import LedgerUnreadable, load_ledger
-    from .reports import parse_period
 
     kind = "annual" if re.fullmatch(r"\d{4}", period) else "quarterly" if "Q" in period else "monthly"
-    try:
-        chosen = parse_period(kind, period)
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="--period") from None
-    try:
-        ledger = load_ledger(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, "text", "assess")
+    chosen, ledger = _period_and_ledger(kind, period, ledger_dir, "assess")
     scores = run_assess(ledger.items, ledger.config, chosen)
     if fmt == "json":
         click.echo(json.dumps([{**vars(s)} for s in scores], ensure_ascii=False, indent=1))

@@ -109,13 +109,23 @@ class Report:
         return getattr(self.total, metric) - getattr(self.previous, metric)
 
 
+# Evaluations kept per day in a shared cache: a report and the one after it
+# share a day (this period's end is the next one's "previous"); older days
+# are dropped so a site of many reports does not hold every evaluation.
+_CACHE_DAYS = 3
+
+
 def _status(item: Item, day: dt.date, calendar: WorkingCalendar, cache: dict | None):
     if cache is None:
         return evaluate(item, day, calendar)
-    key = (item.id, day)
-    found = cache.get(key)
+    per_day = cache.get(day)
+    if per_day is None:
+        while len(cache) >= _CACHE_DAYS:
+            cache.pop(next(iter(cache)))
+        per_day = cache[day] = {}
+    found = per_day.get(item.id)
     if found is None:
-        found = cache[key] = evaluate(item, day, calendar)
+        found = per_day[item.id] = evaluate(item, day, calendar)
     return found
 
 
@@ -156,7 +166,7 @@ def build_report(items: list[Item], config: LedgerConfig, period: Period,
                  calendar: WorkingCalendar | None = None, cache: dict | None = None) -> Report:
     """The report for `period`, computed as of its last day.
 
-    `cache`: evaluations by (item id, day), shared between reports whose
+    `cache`: evaluations by day and item, shared between reports whose
     periods end on the same days (a site builds many).
     """
     calendar = calendar or WorkingCalendar.for_ledger(config)

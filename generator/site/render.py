@@ -162,13 +162,19 @@ def _write_reports(w: "DocsWriter", data: SiteData) -> None:
     from ..reports import KINDS, METRIC_NAMES, METRICS, report_docx
 
     w.page("reports/index.md", "internal/reports.md.j2", KINDS=KINDS)
+    latest: set[str] = set()
     for report in data.reports:
         slug = f"{report.period.kind}-{report.period.label}"
-        buffer = io.BytesIO()
-        report_docx(report, buffer)
-        w.file(f"reports/{slug}.docx", buffer.getvalue())
+        # Word files for the newest report of each kind only: python-docx
+        # needs seconds for a dozen long tables; older ones: `ducha report`.
+        docx = report.period.kind not in latest
+        if docx:
+            latest.add(report.period.kind)
+            buffer = io.BytesIO()
+            report_docx(report, buffer)
+            w.file(f"reports/{slug}.docx", buffer.getvalue())
         w.page(f"reports/{slug}.md", "internal/report.md.j2", report=report, slug=slug, KINDS=KINDS,
-               METRICS=METRICS, METRIC_NAMES=METRIC_NAMES)
+               METRICS=METRICS, METRIC_NAMES=METRIC_NAMES, docx=docx)
     w.page("scores.md", "internal/scores.md.j2", WEIGHT_NAMES=WEIGHT_NAMES)
     w.page("visits.md", "internal/visits.md.j2")
     return w.written
