@@ -44,13 +44,15 @@ class LedgerScan:
     files: list[str]
     stats: dict[str, tuple[int, int]]
     findings: list[Finding] = field(default_factory=list)
+    # inspections/**/*.yaml with their stat: inputs of the check too.
+    other_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def fingerprint(self, key: str, *parts: str) -> str:
         """A hash of every input: code `key`, ledger.yaml, each file's stat, `parts`."""
         h = hashlib.sha256(key.encode())
         h.update(self.ledger_bytes)
-        for rel in self.files:
-            mtime, size = self.stats.get(rel, (0, -1))
+        for rel in [*self.files, *sorted(self.other_stats)]:
+            mtime, size = self.stats.get(rel) or self.other_stats.get(rel, (0, -1))
             h.update(f"\x00{rel}\x00{mtime}\x00{size}".encode())
         for part in parts:
             h.update(f"\x01{part}".encode())
@@ -106,7 +108,12 @@ def scan_ledger(root: str | os.PathLike) -> LedgerScan:
     root = Path(root)
     config, data, findings = _read_config(root)
     files, stats, file_findings = _find_item_files(root)
-    return LedgerScan(root, config, data, files, stats, findings + file_findings)
+    others = {}
+    if (root / INSPECTIONS_DIR).is_dir():
+        for path in (root / INSPECTIONS_DIR).rglob("*.yaml"):
+            st = path.stat()
+            others[path.relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_size)
+    return LedgerScan(root, config, data, files, stats, findings + file_findings, others)
 
 
 def _find_item_files(root: Path) -> tuple[list[str], dict[str, tuple[int, int]], list[Finding]]:

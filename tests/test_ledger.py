@@ -99,3 +99,19 @@ def test_result_cache_answers_an_unchanged_ledger(tmp_path, monkeypatch):
     path.write_text(path.read_text(encoding="utf-8").replace("2025-06-30", "2025-08-31"), encoding="utf-8")
     changed = check_scanned(scan_ledger(root), D("2025-07-25"))
     assert not changed.from_cache and "overdue" not in [f.code for f in changed.findings]
+
+
+def test_result_cache_sees_a_changed_inspection(tmp_path):
+    from generator.check import check_scanned
+    from generator.ledger import scan_ledger
+
+    from .conftest import D, LEDGER_YAML
+
+    ledger = LEDGER_YAML + "leaders:\n  - {id: mayor, name: 张建国}\n"
+    root = write_ledger(tmp_path, {"items/2025/2025-0001.yaml": item_yaml("2025-0001"),
+                                   "inspections/a.yaml": "leader: mayor\ndate: 2025-08-05\n"}, ledger)
+    first = check_scanned(scan_ledger(root), D("2025-09-01"))
+    assert [f.code for f in first.findings if f.code == "visits_low"] == ["visits_low"]  # one visit in August
+    (root / "inspections" / "b.yaml").write_text("leader: mayor\ndate: 2025-08-20\n", encoding="utf-8")
+    second = check_scanned(scan_ledger(root), D("2025-09-01"))
+    assert not second.from_cache and [f.code for f in second.findings if f.code == "visits_low"] == []

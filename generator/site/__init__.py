@@ -168,7 +168,8 @@ def prepare_serve(root: Path, audience: str) -> Path:
     config = builder.site_config(base, audience, docs, work / "site",
                                  SITE_NAMES[audience].format(name=data[audience].ledger_name),
                                  fragments=fragments_of(docs))
-    config["watch"] = [str(root / "items"), str(root / "ledger.yaml"), str(fragments_of(docs))]
+    config["watch"] = [str(p) for p in (root / "items", root / "ledger.yaml", root / "inspections", fragments_of(docs))
+                       if p.exists()]
     config["hooks"] = [str(builder.SERVE_HOOK), *config["hooks"]]
     config["strict"] = False  # a half-typed edit should show, not stop the preview
     return builder.write_config(config, work / "mkdocs.yml")
