@@ -1,14 +1,13 @@
 """Appending events without touching the rest of the file, refusing what the rules forbid."""
 import datetime as dt
 import os
-import subprocess
 
 import pytest
 
 import generator.edit as edit
 from generator.edit import EditRefused, append_event, append_event_text
 
-from .conftest import item_yaml, write_ledger
+from .conftest import item_yaml
 from .gitrepo import Repo
 
 D = dt.date

@@ -4,7 +4,7 @@ import pytest
 from generator.history import HistoryError, describe, item_history, read_history
 
 from .conftest import item_yaml
-from .gitrepo import OFFICE, ZJJ, Repo
+from .gitrepo import ZJJ, Repo
 
 ITEM = "items/2025/2025-0001.yaml"
 

@@ -1,5 +1,4 @@
 """Reports, unit scores, visits, follow-up and forms, with figures worked out by hand."""
-import datetime as dt
 
 import pytest
 from docx import Document

@@ -1,7 +1,6 @@
 """JSON Schemas for editors: generated from the model, committed, and true to the demo ledger."""
 import datetime as dt
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
