@@ -56,6 +56,27 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+_CORRUPT = (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError, ValueError, IndexError)
+
+
+def load_pickle(path: Path, key: str):
+    """What `store_pickle` saved at `path` under `key`, or None (missing, stale, corrupt)."""
+    try:
+        stored = pickle.loads(path.read_bytes())
+        return stored["data"] if stored["key"] == key else None
+    except _CORRUPT:
+        return None
+
+
+def store_pickle(path: Path, key: str, data) -> None:
+    """Save `data` under `key`, atomically, in a git-ignored folder; a failure only costs speed."""
+    try:
+        ensure_ignored(path.parent)
+        _atomic_write(path, pickle.dumps({"key": key, "data": data}, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass
+
+
 class ItemCache:
     """Parsed item files: rel path → (mtime_ns, size, sha1, pickled (item, findings))."""
 
@@ -64,16 +85,8 @@ class ItemCache:
         self.path = self.folder / "items.pickle"
         self.key = key
         self.enabled = enabled
-        self.entries: dict[str, tuple[int, int, bytes, bytes]] = {}
+        self.entries: dict[str, tuple[int, int, bytes, bytes]] = (load_pickle(self.path, key) or {}) if enabled else {}
         self.dirty = False
-        if enabled:
-            try:
-                stored = pickle.loads(self.path.read_bytes())
-                if stored["key"] == key:
-                    self.entries = stored["entries"]
-            except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError,
-                    ValueError, IndexError):
-                self.entries = {}
 
     def put(self, rel: str, mtime_ns: int, size: int, digest: bytes, blob: bytes) -> None:
         if self.enabled:
@@ -87,15 +100,9 @@ class ItemCache:
         if keep is not None and len(self.entries) != len(keep & self.entries.keys()):
             self.entries = {k: v for k, v in self.entries.items() if k in keep}
             self.dirty = True
-        if not self.dirty:
-            return
-        try:
-            ensure_ignored(self.folder)
-            _atomic_write(self.path, pickle.dumps({"key": self.key, "entries": self.entries},
-                                                  protocol=pickle.HIGHEST_PROTOCOL))
+        if self.dirty:
+            store_pickle(self.path, self.key, self.entries)
             self.dirty = False
-        except OSError:
-            pass
 
 
 class ResultCache:

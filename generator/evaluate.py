@@ -221,3 +221,17 @@ def evaluate(item: Item, as_of: dt.date, calendar: WorkingCalendar) -> ItemStatu
         escalation_levels=levels,
         escalation_pending=pending,
     )
+
+
+DUE_SOON_DAYS = 14
+
+
+def traffic_light(status: ItemStatus) -> str:
+    """The state light of sites and sheets: done, red (late), yellow (due within 14 days), green."""
+    if status.state in (COMPLETED, CLOSED):
+        return "done"
+    if status.overdue or status.hard_deadline_passed:
+        return "red"
+    if status.effective_deadline and (status.effective_deadline - status.as_of).days <= DUE_SOON_DAYS:
+        return "yellow"
+    return "green"

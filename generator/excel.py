@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .check import CheckResult
-from .evaluate import STATE_NAMES
+from .evaluate import STATE_NAMES, traffic_light
 from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, LedgerConfig
 
 # Columns of an item sheet: (field, header). Derived values are marked "=" and not imported.
@@ -48,16 +48,6 @@ def _sheet_name(category: str) -> str:
     for bad in '[]:*?/\\':
         name = name.replace(bad, "")
     return name[:31]
-
-
-def _light(status, as_of) -> str:
-    if status.state in ("completed", "closed"):
-        return "done"
-    if status.overdue or status.hard_deadline_passed:
-        return "red"
-    if status.effective_deadline and (status.effective_deadline - as_of).days <= 14:
-        return "yellow"
-    return "green"
 
 
 def _header(ws, headers: list[str], widths: list[int]) -> None:
@@ -114,7 +104,7 @@ def export_workbook(result: CheckResult, config: LedgerConfig, path: Path) -> No
                 if key in ("description", "note"):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
             ws.cell(row=row, column=[k for k, _ in ITEM_COLUMNS].index("=state") + 1).fill = \
-                FILLS[_light(status, result.as_of)]
+                FILLS[traffic_light(status)]
         ws.auto_filter.ref = ws.dimensions
 
     events = wb.create_sheet(EVENTS_SHEET)

@@ -7,13 +7,11 @@ checks a published head once. Every finding carries the commit it is about.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from ..cache import CACHE_DIR, code_key, ensure_ignored
+from ..cache import CACHE_DIR, code_key, load_pickle, store_pickle
 from ..findings import Finding, sort_key
 from ..history import HistoryStore, ensure_records, first_parent_chain, list_commits, resolve
 from ..model import LedgerConfig
@@ -59,26 +57,12 @@ class AuditCache:
         self.path = ledger / CACHE_DIR / "audit.pickle"
         self.key = key
         self.enabled = enabled
-        self.results: dict[str, tuple[list[Finding], bool]] = {}
+        self.results: dict[str, tuple[list[Finding], bool]] = (load_pickle(self.path, key) or {}) if enabled else {}
         self.dirty = False
-        if enabled:
-            try:
-                stored = pickle.loads(self.path.read_bytes())
-                if stored["key"] == key:
-                    self.results = stored["results"]
-            except (OSError, pickle.PickleError, EOFError, KeyError, TypeError, ValueError, AttributeError):
-                self.results = {}
 
     def save(self) -> None:
-        if not (self.enabled and self.dirty):
-            return
-        try:
-            ensure_ignored(self.path.parent)
-            tmp = self.path.with_name(f"audit.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps({"key": self.key, "results": self.results}, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        if self.enabled and self.dirty:
+            store_pickle(self.path, self.key, self.results)
 
 
 def _audit_key(ledger: Path, config: LedgerConfig) -> str:

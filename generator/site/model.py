@@ -12,14 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..check import CheckResult
-from ..evaluate import CLOSED, COMPLETED, ESCALATION_ACTION_NAMES, IN_PROGRESS, NOT_STARTED, STATE_NAMES, ItemStatus
+from ..evaluate import (
+    CLOSED, COMPLETED, DUE_SOON_DAYS, ESCALATION_ACTION_NAMES, IN_PROGRESS, NOT_STARTED, STATE_NAMES, ItemStatus,
+    traffic_light,
+)
 from ..findings import Finding
 from ..model import CATEGORIES, EVENT_TYPES, PUBLIC_EVENT_TYPES, Event, Item, LedgerConfig
 
 PUBLIC = "public"
 INTERNAL = "internal"
 STATES = (NOT_STARTED, IN_PROGRESS, COMPLETED, CLOSED)
-DUE_SOON_DAYS = 14
 # Event types that enter the daily assessment ledger (日常考核工作台账).
 ASSESSMENT_TYPES = ("urge", "returned", "leader_demand", "circular", "transfer")
 
@@ -159,16 +161,6 @@ class SiteData:
         return {v.id for v in self.items}
 
 
-def _light(status: ItemStatus, as_of: dt.date) -> str:
-    if status.state in (COMPLETED, CLOSED):
-        return "done"
-    if status.overdue or status.hard_deadline_passed:
-        return "red"
-    if status.effective_deadline and (status.effective_deadline - as_of).days <= DUE_SOON_DAYS:
-        return "yellow"
-    return "green"
-
-
 def _event_detail(event: Event) -> str | None:
     if event.type == "extension" and event.new_deadline:
         status = {True: "已批准", False: "未批准"}.get(event.approved, "待批")
@@ -195,7 +187,7 @@ def _item_view(item: Item, status: ItemStatus, config: LedgerConfig, audience: s
                        note=e.note if internal else None, by=e.by if internal else None,
                        public=is_public_event(e)) for e in events]
     unit_name = config.units.get(item.lead_unit)
-    light = _light(status, status.as_of)
+    light = traffic_light(status)
     return ItemView(
         id=item.id, title=item.title, category=item.category, category_name=CATEGORIES[item.category].name,
         source=item.source, description=item.description, assigned=item.assigned,
