@@ -21,7 +21,9 @@ from .calendar import WorkingCalendar
 from .evaluate import evaluate
 from .model import CATEGORIES, Item, LedgerConfig
 
-KINDS = {"monthly": "督查专报", "quarterly": "季度督查通报", "annual": "年度督查工作报告"}
+# The title follows the period: "2025年9月督查专报", "2025年第3季度督查通报", "2025年督查工作报告".
+KINDS = {"monthly": "督查专报", "quarterly": "督查通报", "annual": "督查工作报告"}
+KIND_NAMES = {"monthly": "月度督查专报", "quarterly": "季度督查通报", "annual": "年度督查工作报告"}
 METRICS = ("due", "on_time", "late", "overdue", "urges", "circulars", "transfers")
 METRIC_NAMES = {"due": "到期", "on_time": "按时办结", "late": "逾期办结", "overdue": "超期未办结",
                 "urges": "催办", "circulars": "通报", "transfers": "移交"}
@@ -66,7 +68,7 @@ def parse_period(kind: str, text: str) -> Period:
     if kind == "annual" and re.fullmatch(r"\d{4}", text):
         return Period(kind, dt.date(int(text), 1, 1), dt.date(int(text), 12, 31), text)
     examples = {"monthly": "2025-09", "quarterly": "2025Q3", "annual": "2025"}
-    raise ValueError(f"期间 {text} 无效：{KINDS.get(kind, kind)}请写成 {examples.get(kind, '2025')} 这样的格式")
+    raise ValueError(f"期间 {text} 无效：{KIND_NAMES.get(kind, kind)}请写成 {examples.get(kind, '2025')} 这样的格式")
 
 
 def periods_until(kind: str, first: dt.date, as_of: dt.date) -> list[Period]:

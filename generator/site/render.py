@@ -159,9 +159,9 @@ def _write_reports(w: "DocsWriter", data: SiteData) -> None:
     import io
 
     from ..assessment import WEIGHT_NAMES
-    from ..reports import KINDS, METRIC_NAMES, METRICS, report_docx
+    from ..reports import KIND_NAMES, KINDS, METRIC_NAMES, METRICS, report_docx
 
-    w.page("reports/index.md", "internal/reports.md.j2", KINDS=KINDS)
+    w.page("reports/index.md", "internal/reports.md.j2", KINDS=KINDS, KIND_NAMES=KIND_NAMES)
     latest: set[str] = set()
     for report in data.reports:
         slug = f"{report.period.kind}-{report.period.label}"
