@@ -258,6 +258,17 @@ def _headers(ws) -> dict[str, int]:
     return {str(c.value).strip(): c.column for c in ws[1] if c.value is not None}
 
 
+def _rows(ws, columns: dict[str, str]):
+    """Each non-empty data row: (row number, [(field, header, cell)] for the mapped columns present)."""
+    headers = _headers(ws)
+    for row in ws.iter_rows(min_row=2):
+        if all(c.value is None or str(c.value).strip() == "" for c in row):
+            continue
+        number = row[0].row
+        yield number, [(key, header, ws.cell(row=number, column=headers[header]))
+                       for key, header in columns.items() if header in headers]
+
+
 def plan_import(workbook: Path, mapping: Mapping, config: LedgerConfig) -> ImportPlan:
     """Read `workbook` through `mapping` into item values, collecting every problem."""
     wb = load_workbook(workbook, data_only=True)
@@ -274,16 +285,9 @@ def plan_import(workbook: Path, mapping: Mapping, config: LedgerConfig) -> Impor
         if missing:
             plan.problems.append(CellProblem(name, 1, "", f"表头缺少必需的列：{'、'.join(missing)}"))
             continue
-        for row in ws.iter_rows(min_row=2):
-            if all(c.value is None or str(c.value).strip() == "" for c in row):
-                continue
-            number = row[0].row
+        for number, cells in _rows(ws, mapping.columns):
             values: dict = {}
-            for key, header in mapping.columns.items():
-                column = headers.get(header)
-                if column is None:
-                    continue
-                cell = ws.cell(row=number, column=column)
+            for key, header, cell in cells:
                 try:
                     convert = _ITEM_CONVERTERS.get(key)
                     if convert:
@@ -317,19 +321,11 @@ def _plan_events(wb, mapping: Mapping, plan: ImportPlan) -> None:
     if name not in wb.sheetnames:
         return  # a ledger sheet without events: items only
     ws = wb[name]
-    headers = _headers(ws)
     by_id = {v.get("id"): v for v in plan.items if v.get("id")}
-    for row in ws.iter_rows(min_row=2):
-        if all(c.value is None or str(c.value).strip() == "" for c in row):
-            continue
-        number = row[0].row
+    for number, cells in _rows(ws, mapping.event_columns):
         event: dict = {}
         item_id = None
-        for key, header in mapping.event_columns.items():
-            column = headers.get(header)
-            if column is None:
-                continue
-            cell = ws.cell(row=number, column=column)
+        for key, header, cell in cells:
             try:
                 if key == "item":
                     item_id = _text(cell.value)
