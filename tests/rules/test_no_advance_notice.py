@@ -69,3 +69,15 @@ def test_after_an_approval_the_message_names_it(check_ledger):
                              "date: 2025-06-05, type: explanation"], as_of="2025-06-11")
     assert "期限 2025-06-10（2025-05-15 批准的延期）" in f.message
     assert "已于 2025-06-05 报告原因" in f.message and "2025-05-15 批准延期后，期限前没有再申请延期" in f.message
+
+
+def test_docs_quote_the_real_message(check_ledger):
+    # docs/rules.md §3 quotes the 05-19 message: it must be what check says.
+    import re
+
+    from ..conftest import REPO
+
+    doc = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    quoted = re.search(r"提示：“(未提前报告：.*?)……”", doc, re.S).group(1).replace("\n", "").replace(" ", "")
+    [f] = may(check_ledger, ["date: 2025-05-19, type: explanation"])
+    assert f.message.replace(" ", "").startswith(quoted)
