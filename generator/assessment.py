@@ -5,6 +5,11 @@ period) + Σ count × weight over: days overdue at the period's end, urges,
 level-1 and level-2 circulars, transfers, and items missing a monthly
 report at the period's end; never below 0. The weights are declared in
 `ledger.yaml` under `assessment:`; `DEFAULT_WEIGHTS` are used otherwise.
+
+Each unit's netizen messages completed in the period's months, and how many
+of them were reviewed, are shown beside the score (not scored: the review
+is the office's duty), on the same base as `review_rate_low` and
+`ducha sample` (`sample.review_base`, RULES.md §7).
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from .calendar import WorkingCalendar
 from .evaluate import evaluate
 from .model import Item, LedgerConfig
 from .reports import Period
+from .sample import review_base
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "base": 80.0,
@@ -46,6 +52,8 @@ class UnitScore:
     transfer: int = 0
     late_report: int = 0
     score: float = 0.0
+    netizen_completed: int = 0  # the review base (RULES.md §7), not scored
+    netizen_reviewed: int = 0
 
     @property
     def on_time_rate(self) -> float | None:
@@ -80,6 +88,12 @@ def assess(items: list[Item], config: LedgerConfig, period: Period,
                 s.circular_1 += e.level == 1
                 s.circular_2 += e.level == 2
             s.transfer += e.type == "transfer"
+    first, last = period.start.strftime("%Y-%m"), period.end.strftime("%Y-%m")
+    for c in review_base(items, period.end):
+        s = scores.get(c.item.lead_unit)
+        if s is not None and first <= c.month <= last:
+            s.netizen_completed += 1
+            s.netizen_reviewed += c.reviewed
     for s in scores.values():
         rate = s.on_time_rate if s.on_time_rate is not None else 1.0  # nothing to complete: no loss
         total = weights["base"] + weights["on_time_completion"] * rate

@@ -470,7 +470,7 @@ def report(kind: str, period: str, ledger_dir: Path, fmt: str, out_file: Path | 
       ducha report monthly --period 2025-09
       ducha report quarterly --period 2025Q3 --format docx --out 2025年第三季度督查通报.docx
     """
-    from .reports import KINDS, METRIC_NAMES, METRICS, build_report, report_docx, report_json
+    from .reports import KINDS, METRIC_NAMES, METRICS, build_report, report_docx, report_json, review_text
 
     chosen, ledger = _period_and_ledger(kind, period, ledger_dir, "report")
     result = build_report(ledger.items, ledger.config, chosen)
@@ -486,6 +486,8 @@ def report(kind: str, period: str, ledger_dir: Path, fmt: str, out_file: Path | 
     for m in METRICS:
         click.echo(f"  {METRIC_NAMES[m]:<6} {getattr(result.total, m):>5}  上期 {getattr(result.previous, m):>5}  "
                    f"增减 {result.change(m):+d}")
+    if result.review:
+        click.echo(f"  {review_text(result)}")
     for item, days, deadline in result.overdue_items:
         click.echo(f"  超期：{item.id} {item.title}（{result.unit_names.get(item.lead_unit, item.lead_unit)}，"
                    f"期限 {deadline}，超期 {days} 天）")

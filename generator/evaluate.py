@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .calendar import PeriodEnd, WorkingCalendar
+from .calendar import PeriodEnd, WorkingCalendar, add_months
 from .model import CATEGORIES, Event, Item
 
 NOT_STARTED = "not_started"
@@ -189,11 +189,15 @@ def evaluate(item: Item, as_of: dt.date, calendar: WorkingCalendar) -> ItemStatu
     overdue = effective is not None and not done and as_of > effective
     days_overdue = (as_of - effective).days if overdue else 0
     completed_late = bool(done and effective and completed_on and completed_on > effective)
-    hard_passed = bool(hard and not done and as_of > hard.date)
+    # Not completed by the 6-month limit (§4): still open after it, or
+    # completed after it (an extension past the limit does not move it).
+    hard_passed = bool(hard and (completed_on > hard.date if done else as_of > hard.date))
 
-    # Monthly reports (§5): owed when the deadline is more than a month away
-    # from assignment; due a month after the latest report, or assignment.
-    monthly = bool(effective and effective > calendar.period_end(item.assigned, months=1).date)
+    # Monthly reports (§5): owed when the deadline is more than a month after
+    # assignment, compared with the calendar date one month on, *before* any
+    # roll to a working day; due a month (a rolled period) after the latest
+    # report, or assignment.
+    monthly = bool(effective and effective > add_months(item.assigned, 1))
     next_due = None
     if monthly and not done:
         reports = [e.date for e in events if e.type in ("progress", "completed")]

@@ -8,7 +8,10 @@ Figures, per the whole ledger, per lead unit and per category:
 - on time / late: completions dated in the period, on or before / after
   the effective deadline;
 - overdue: items overdue on the period's last day;
-- urges, circulars (criticism), transfers: events dated in the period.
+- urges, circulars (criticism), transfers: events dated in the period;
+- review: netizen messages completed in the period's months and how many
+  were reviewed, on the same base as `review_rate_low` and `ducha sample`
+  (`sample.month_review`, RULES.md §7).
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from .calendar import WorkingCalendar
 from .evaluate import evaluate
 from .model import CATEGORIES, Item, LedgerConfig
+from .sample import MonthReview, month_review
 
 # The title follows the period: "2025年9月督查专报", "2025年第3季度督查通报", "2025年督查工作报告".
 KINDS = {"monthly": "督查专报", "quarterly": "督查通报", "annual": "督查工作报告"}
@@ -106,6 +110,15 @@ class Report:
     by_category: dict[str, Figures]
     unit_names: dict[str, str]
     overdue_items: list[tuple[Item, int, dt.date]] = field(default_factory=list)  # item, days overdue, deadline
+    review: list[MonthReview] = field(default_factory=list)  # netizen messages per month of the period
+
+    @property
+    def review_completed(self) -> int:
+        return sum(r.completed for r in self.review)
+
+    @property
+    def review_reviewed(self) -> int:
+        return sum(r.reviewed for r in self.review)
 
     def change(self, metric: str) -> int:
         return getattr(self.total, metric) - getattr(self.previous, metric)
@@ -183,9 +196,11 @@ def build_report(items: list[Item], config: LedgerConfig, period: Period,
             overdue.append((item, status.days_overdue, status.effective_deadline))
     overdue.sort(key=lambda t: (-t[1], t[0].id))
     names = {u.id: u.short or u.name for u in config.units.values()}
+    first, last = period.start.strftime("%Y-%m"), period.end.strftime("%Y-%m")
+    review = [r for r in month_review(items, period.end) if first <= r.month <= last]
     return Report(period, config.name, total, previous,
                   dict(sorted(by_unit.items())), {c: by_category[c] for c in CATEGORIES if c in by_category},
-                  names, overdue)
+                  names, overdue, review)
 
 
 def report_json(report: Report) -> dict:
@@ -201,7 +216,21 @@ def report_json(report: Report) -> dict:
         "by_category": {c: figs(f) for c, f in report.by_category.items()},
         "overdue_items": [{"id": i.id, "title": i.title, "lead_unit": i.lead_unit, "days_overdue": d,
                            "deadline": dl.isoformat()} for i, d, dl in report.overdue_items],
+        "review": {
+            "completed": report.review_completed, "reviewed": report.review_reviewed,
+            "months": [{"month": r.month, "completed": r.completed, "reviewed": r.reviewed,
+                        "required": r.required, "rate": round(r.rate, 4), "rate_met": r.rate_met}
+                       for r in report.review],
+        },
     }
+
+
+def review_text(report: Report) -> str:
+    """One sentence on the netizen-message review of the period (RULES.md §7)."""
+    done, reviewed = report.review_completed, report.review_reviewed
+    low = [r.month for r in report.review if not r.rate_met]
+    text = f"本期办结的网友留言 {done} 件，复核 {reviewed} 件，复核率 {reviewed / done if done else 1:.0%}"
+    return text + (f"；{'、'.join(low)} 低于 30%。" if low else "，每月均达到 30%。")
 
 
 def report_docx(report: Report, path) -> None:
@@ -227,6 +256,8 @@ def report_docx(report: Report, path) -> None:
     doc.add_paragraph(
         f"本期到期事项 {t.due} 项；按时办结 {t.on_time} 项，逾期办结 {t.late} 项；期末超期未办结 {t.overdue} 项。"
         f"本期催办 {t.urges} 次，通报 {t.circulars} 次，移交 {t.transfers} 次。")
+    if report.review:
+        doc.add_paragraph(review_text(report))
     doc.add_heading("二、与上期比较", level=1)
     _table(doc, ["指标", "本期", "上期", "增减"],
            [[METRIC_NAMES[m], getattr(t, m), getattr(report.previous, m), f"{report.change(m):+d}"] for m in METRICS])

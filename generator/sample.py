@@ -15,7 +15,6 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 
-from .evaluate import item_state
 from .model import NETIZEN_REVIEW_RATE, Item
 
 
@@ -41,29 +40,56 @@ class MonthReview:
         return self.reviewed >= self.required
 
 
-def _is_reviewed(item: Item, as_of: dt.date) -> bool:
-    return item.verify or any(e.type == "verified" and e.date <= as_of for e in item.events)
+@dataclass(frozen=True)
+class Completion:
+    """One netizen message in one month's review base."""
+
+    item: Item
+    month: str  # YYYY-MM of its first completion dated in that month
+    completed_on: dt.date
+    reviewed: bool  # marked for verification, or a `verified` event follows that completion
 
 
-def month_review(items: list[Item], as_of: dt.date) -> list[MonthReview]:
-    """Per month with completions, how many netizen messages were completed and marked for review."""
-    months: dict[str, MonthReview] = {}
+def review_base(items: list[Item], as_of: dt.date) -> list[Completion]:
+    """Every netizen message with a completion dated in a month, once per such month (RULES.md §7).
+
+    Only events dated on or before `as_of` count. The base does not follow
+    the item's state: a message completed in a month stays in that month's
+    base even if a later verification failed or it was returned. It counts
+    as reviewed when it is marked `verify: true` (the office has picked it)
+    or when any `verified` event, pass or fail, follows that completion in
+    the log: a failed verification is a review done.
+    """
+    out = []
     for item in items:
         if item.category != "netizen_message":
             continue
         events = [e for e in item.events if e.date <= as_of]
-        _, completed_on = item_state(item, events)
-        if completed_on is None:
-            continue
-        key = completed_on.strftime("%Y-%m")
-        last_day = dt.date(completed_on.year, completed_on.month,
-                           _cal.monthrange(completed_on.year, completed_on.month)[1])
-        review = months.setdefault(key, MonthReview(key, 0, 0, as_of > last_day))
+        seen = set()
+        for i, event in enumerate(events):
+            if event.type != "completed":
+                continue
+            month = event.date.strftime("%Y-%m")
+            if month in seen:
+                continue
+            seen.add(month)
+            verified = any(e.type == "verified" for e in events[i + 1:])
+            out.append(Completion(item, month, event.date, bool(item.verify) or verified))
+    return out
+
+
+def month_review(items: list[Item], as_of: dt.date) -> list[MonthReview]:
+    """Per month with completions, how many netizen messages were completed and reviewed (RULES.md §7)."""
+    months: dict[str, MonthReview] = {}
+    for c in review_base(items, as_of):
+        day = c.completed_on
+        last_day = dt.date(day.year, day.month, _cal.monthrange(day.year, day.month)[1])
+        review = months.setdefault(c.month, MonthReview(c.month, 0, 0, as_of > last_day))
         review.completed += 1
-        review.completed_ids.append(item.id)
-        if _is_reviewed(item, as_of):
+        review.completed_ids.append(c.item.id)
+        if c.reviewed:
             review.reviewed += 1
-            review.reviewed_ids.append(item.id)
+            review.reviewed_ids.append(c.item.id)
     return [months[k] for k in sorted(months)]
 
 

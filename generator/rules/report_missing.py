@@ -1,11 +1,16 @@
 """`report_missing`: a monthly progress report is owed and late (RULES.md §5).
 
-Items whose deadline lies more than a month after assignment report every
-month until completion; the next report is due one month (a §3 period)
-after the latest progress or completion report, else after assignment.
+Items whose effective deadline lies more than a month after assignment
+report every month until completion. "More than a month" compares the
+deadline with the calendar date one month after assignment, before any
+roll to a working day. The next report is due one month (a §3 period,
+rolled to a working day) after the latest progress or completion report,
+else after assignment.
 
 FAIL: assigned 2025-02-20, last progress 2025-03-15, as of 2025-04-16
 (report due 2025-04-15).
+FAIL: assigned 2025-09-05, deadline 2025-10-08 (> 10-05), as of 2025-10-10
+(report due 10-05, rolled past the National Day holiday to 2025-10-09).
 """
 from ..findings import Finding
 

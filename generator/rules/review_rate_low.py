@@ -1,11 +1,15 @@
 """`review_rate_low`: fewer than 30% of a month's netizen messages verified.
 
 "严格复核上报的办理结果，复核率应在 30%以上" (seed §3.7). For each calendar
-month that has ended by `as_of`, of the netizen messages whose completion
-falls in that month, at least 30% must be marked for verification
-(`verify: true`, as `ducha sample` proposes) or carry a `verified` event.
+month that has ended by `as_of`, of the netizen messages with a completion
+dated in that month (even if a later verification failed or the message was
+returned), at least 30% must be marked for verification (`verify: true`, as
+`ducha sample` proposes) or have a `verified` event, pass or fail, after
+that completion. `ducha sample`, `ducha report` and `ducha assess` count
+on the same base (`sample.review_base`).
 
 FAIL: 10 completed in 2025-09, 2 marked for verification.
+PASS: 3 completed in 2025-09, 1 verified afterwards with `result: fail`.
 """
 from ..findings import Finding
 from ..sample import month_review
