@@ -141,3 +141,23 @@ def test_a_symlinked_item_file_is_not_followed(tmp_path):
     with pytest.raises(EditRefused, match="不是普通文件"):
         append_event(link, "items/2025/2025-0042.yaml", {"date": D(2025, 5, 1), "type": "urge"})
     assert link.is_symlink() and target.read_text(encoding="utf-8") == item_yaml()
+
+
+def test_where_the_file_system_has_no_locks_a_marker_file_excludes_and_is_named(tmp_path):
+    import time
+
+    marker, lock = tmp_path / "edit.lock.held", tmp_path / "edit.lock"
+    release = edit._acquire_marker(marker, lock, time.monotonic() + 1, 1)
+    with pytest.raises(EditRefused, match="edit.lock.held 后重试"):
+        edit._acquire_marker(marker, lock, time.monotonic() + 0.05, 0.05)
+    release()
+    assert not marker.exists()
+    edit._acquire_marker(marker, lock, time.monotonic() + 0.05, 0.05)()
+
+
+def test_the_edit_lock_is_reentrant_within_a_process(tmp_path):
+    path = tmp_path / "2025-0042.yaml"
+    path.write_text(item_yaml(), encoding="utf-8")
+    with edit.edit_lock(tmp_path):  # the command holds it around append and commit
+        append_event(path, "items/2025/2025-0042.yaml", {"date": D(2025, 5, 1), "type": "urge"}, root=tmp_path)
+    assert "type: urge" in path.read_text(encoding="utf-8")
