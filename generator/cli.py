@@ -248,7 +248,7 @@ def new_item(ledger_dir: Path, category, title, lead_unit, co_units, source, ass
     示例：
       ducha new --category leader_instruction --title 解决某路段积水 --lead zjj --deadline 2025-08-15
     """
-    from .edit import EditRefused, git_commit
+    from .edit import EditRefused, edit_lock
     from .ledger import LedgerUnreadable, scan_ledger
     from .new import create_item
 
@@ -266,6 +266,8 @@ def new_item(ledger_dir: Path, category, title, lead_unit, co_units, source, ass
     }
     if values["deadline"] is None and CATEGORIES[category].default is None:
         values["deadline"] = _parse_date(click.prompt("办结期限（YYYY-MM-DD，此类别必须写明）"), "办结期限")
+    # The file is created exclusively, taking the next free id if another run got there first;
+    # the commit runs under the ledger's edit lock, so concurrent runs do not trip over Git's index.
     try:
         path, item, due = create_item(scan.root, scan.config, scan.files, values)
     except EditRefused as err:
@@ -277,10 +279,23 @@ def new_item(ledger_dir: Path, category, title, lead_unit, co_units, source, ass
         click.echo(f"办结期限：{due.date}{how}")
     if do_commit:
         try:
-            sha = git_commit(scan.root, [path], f"新建事项 {item.id}：{item.title}")
+            with edit_lock(scan.root):
+                _commit_saved(scan.root, path, f"新建事项 {item.id}：{item.title}")
         except EditRefused as err:
-            _refused(err)
-        click.echo(f"已提交 {sha[:10]}")
+            click.echo(f"文件已保存，但未能提交：{err}", err=True)
+            sys.exit(1)
+
+
+def _commit_saved(root: Path, path: Path, message: str) -> None:
+    """Commit a file already saved; a Git failure says the file is saved but not committed."""
+    from .edit import EditRefused, git_commit
+
+    try:
+        sha = git_commit(root, [path], message)
+    except EditRefused as err:
+        click.echo(f"文件已保存，但未能提交：{err}\n请处理上述 Git 问题后手动提交：git add {path} && git commit", err=True)
+        sys.exit(1)
+    click.echo(f"已提交 {sha[:10]}")
 
 
 def _event_command(name: str, fixed_type: str | None, help_text: str):
@@ -292,7 +307,7 @@ def _event_command(name: str, fixed_type: str | None, help_text: str):
     @click.pass_context
     def callback(ctx, item_id, ledger_dir, date, text, note, by, new_deadline, approved, accepted, level, kind,
                  result, evaluator, grade, score, report, public, do_commit, etype=None):
-        from .edit import EditRefused, append_event, git_commit
+        from .edit import EditRefused, append_event, edit_lock
         from .ledger import LedgerUnreadable, scan_ledger
 
         etype = fixed_type or etype
@@ -313,18 +328,17 @@ def _event_command(name: str, fixed_type: str | None, help_text: str):
         }
         event = {k: v for k, v in event.items() if v is not None}
         path = scan.root / matches[0]
+        # Read, append, replace (and commit) under the ledger's edit lock, so two runs at once
+        # both land or one is refused with nothing lost.
         try:
-            item, line = append_event(path, matches[0], event)
+            with edit_lock(scan.root):
+                item, line = append_event(path, matches[0], event, root=scan.root)
+                click.echo(f"已在 {matches[0]} 追加{EVENT_TYPES[etype]}记录：{line}")
+                if do_commit:
+                    summary = f"：{text}" if text else ""
+                    _commit_saved(scan.root, path, f"{item.id} {EVENT_TYPES[etype]}（{event['date']}）{summary}")
         except EditRefused as err:
             _refused(err)
-        click.echo(f"已在 {matches[0]} 追加{EVENT_TYPES[etype]}记录：{line}")
-        if do_commit:
-            summary = f"：{text}" if text else ""
-            try:
-                sha = git_commit(scan.root, [path], f"{item.id} {EVENT_TYPES[etype]}（{event['date']}）{summary}")
-            except EditRefused as err:
-                _refused(err)
-            click.echo(f"已提交 {sha[:10]}")
 
     options = [
         click.Option(["--ledger", "ledger_dir"], type=click.Path(file_okay=False, path_type=Path), default=".",

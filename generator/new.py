@@ -2,7 +2,9 @@
 
 Used by `ducha new` and the Excel import. The text is written the way the
 demo items are (schema modeline, keys in the model's order, one-line
-events), checked like any item before it is saved.
+events), checked like any item before it is saved. The file is created
+exclusively: when another run took the id meanwhile, the next free one is
+used, and no existing file is ever overwritten.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from . import rules
 from .calendar import WorkingCalendar
-from .edit import EditRefused, _scalar, event_line, write_atomic
+from .edit import EditRefused, _scalar, create_exclusive, event_line
 from .evaluate import item_deadline
 from .findings import Finding
 from .ledger import parse_item_bytes
@@ -22,9 +24,13 @@ MODELINE = "# yaml-language-server: $schema={schema}"
 
 
 def next_id(existing: list[str], year: int) -> str:
-    """`YYYY-NNNN`, one more than the highest number used in that year."""
-    pattern = re.compile(rf"^{year}-(\d+)$")
-    numbers = [int(m.group(1)) for i in existing if (m := pattern.match(i))]
+    """`YYYY-NNNN`, one more than the highest number used in that year.
+
+    Only ASCII digits count, and the whole id must match: `2025-００１２` or
+    an id with a trailing newline is not a number of that year.
+    """
+    pattern = re.compile(rf"{year}-([0-9]+)")
+    numbers = [int(m.group(1)) for i in existing if (m := pattern.fullmatch(i))]
     return f"{year}-{max(numbers, default=0) + 1:04d}"
 
 
@@ -68,21 +74,42 @@ def check_item(text: str, rel: str, config: LedgerConfig, calendar: WorkingCalen
 def create_item(root: Path, config: LedgerConfig, files: list[str], values: dict) -> tuple[Path, Item, object]:
     """Write a new item from `values` (id allocated when missing); return (path, item, deadline).
 
-    Raises EditRefused with the findings when the item would be invalid;
-    nothing is written then.
+    Raises EditRefused with the findings when the item would be invalid,
+    or when a given id is taken; nothing is written then. An allocated id
+    found taken when the file is created (another run was faster) is
+    skipped for the next free one.
     """
     assigned = values["assigned"]
     existing = [f.rsplit("/", 1)[-1][:-5] for f in files]
-    values = {**values, "id": values.get("id") or next_id(existing, assigned.year)}
-    rel = f"items/{assigned.year}/{values['id']}.yaml"
-    if rel in files or values["id"] in existing:
-        raise EditRefused(f"编号 {values['id']} 已被使用。")
+    given = values.get("id")
     calendar = WorkingCalendar.for_ledger(config)
-    text = item_text(values)
-    item, errors = check_item(text, rel, config, calendar, files)
-    if item is None or errors:
-        raise EditRefused("事项不能通过校验，未保存。", errors)
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text.encode("utf-8"))
-    return path, item, item_deadline(item, calendar)
+    for _ in range(MAX_ID_TRIES):
+        values = {**values, "id": given or next_id(existing, assigned.year)}
+        rel = f"items/{assigned.year}/{values['id']}.yaml"
+        if rel in files or values["id"] in existing:
+            raise EditRefused(f"编号 {values['id']} 已被使用。")
+        text = item_text(values)
+        item, errors = check_item(text, rel, config, calendar, files)
+        if item is None or errors:
+            raise EditRefused("事项不能通过校验，未保存。", errors)
+        path = root / rel
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            create_exclusive(path, text.encode("utf-8"))
+        except FileExistsError:
+            if given:
+                raise EditRefused(f"编号 {given} 已被使用（{rel} 已存在），未保存。") from None
+            existing += [values["id"], *_ids_on_disk(root)]
+            continue
+        except OSError as e:
+            raise EditRefused(f"无法写入 {rel}：{e.strerror}。") from None
+        return path, item, item_deadline(item, calendar)
+    raise EditRefused(f"连续 {MAX_ID_TRIES} 个编号都已被占用，未保存。请稍后重试。")
+
+
+MAX_ID_TRIES = 1000
+
+
+def _ids_on_disk(root: Path) -> list[str]:
+    """Ids of the item files now on disk (other runs may have added some)."""
+    return [p.name[:-5] for p in (root / "items").rglob("*.yaml")]

@@ -87,7 +87,9 @@ def test_interrupted_write_keeps_the_old_file(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         append_event(path, "items/2025/2025-0042.yaml", {"date": D(2025, 5, 1), "type": "urge"})
     assert path.read_text(encoding="utf-8") == COMMENTED
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-0042.yaml"]  # no temp file left
+    # No temp file left; only the edit lock's folder, which keeps itself out of Git.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ducha-lock", "2025-0042.yaml"]
+    assert (tmp_path / ".ducha-lock" / ".gitignore").read_text(encoding="utf-8") == "*\n"
 
 
 def test_event_command_commits_with_a_message_naming_item_and_event(tmp_path, cli):
@@ -112,3 +114,50 @@ def test_event_command_commits_with_a_message_naming_item_and_event(tmp_path, cl
     assert code == 1 and "找不到事项" in err
     code, _, err = cli("event", "2025-0042", "extension", "--ledger", str(repo.root), "--date", "2025-05-01")
     assert code == 1 and "new_deadline" in err
+
+
+@pytest.mark.parametrize("text", [
+    "第一行\n第二行", " 以空格开头\n第二行", "末尾两个换行\n\n", "\n以换行开头", "制表\t符\n下一行", "引号'\"和\\\n行",
+])
+@pytest.mark.parametrize("events", [
+    "events:\n  - {date: 2025-03-15, type: progress}\n",
+    "events:\n  - date: 2025-03-15\n    type: progress\n",
+    "events: [{date: 2025-03-15, type: progress}]\n",
+])
+def test_any_text_reads_back_exactly(tmp_path, text, events):
+    path = tmp_path / "2025-0042.yaml"
+    path.write_text(item_yaml(extra=events), encoding="utf-8")
+    item, _ = append_event(path, "items/2025/2025-0042.yaml", {"date": D(2025, 4, 1), "type": "progress", "text": text})
+    assert item.events[-1].text == text
+    head = item_yaml().split("events:")[0]
+    assert path.read_text(encoding="utf-8").startswith(head + events.split("2025-03-15")[0])
+
+
+def test_a_symlinked_item_file_is_not_followed(tmp_path):
+    target = tmp_path / "elsewhere.yaml"
+    target.write_text(item_yaml(), encoding="utf-8")
+    link = tmp_path / "2025-0042.yaml"
+    link.symlink_to(target)
+    with pytest.raises(EditRefused, match="不是普通文件"):
+        append_event(link, "items/2025/2025-0042.yaml", {"date": D(2025, 5, 1), "type": "urge"})
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == item_yaml()
+
+
+def test_where_the_file_system_has_no_locks_a_marker_file_excludes_and_is_named(tmp_path):
+    import time
+
+    marker, lock = tmp_path / "edit.lock.held", tmp_path / "edit.lock"
+    release = edit._acquire_marker(marker, lock, time.monotonic() + 1, 1)
+    with pytest.raises(EditRefused, match="edit.lock.held 后重试"):
+        edit._acquire_marker(marker, lock, time.monotonic() + 0.05, 0.05)
+    release()
+    assert not marker.exists()
+    edit._acquire_marker(marker, lock, time.monotonic() + 0.05, 0.05)()
+
+
+def test_the_edit_lock_is_reentrant_within_a_process(tmp_path):
+    path = tmp_path / "2025-0042.yaml"
+    path.write_text(item_yaml(), encoding="utf-8")
+    with edit.edit_lock(tmp_path):  # the command holds it around append and commit
+        append_event(path, "items/2025/2025-0042.yaml", {"date": D(2025, 5, 1), "type": "urge"}, root=tmp_path)
+    assert "type: urge" in path.read_text(encoding="utf-8")

@@ -52,3 +52,20 @@ def test_new_command(tmp_path, cli):
     code, _, err = cli("new", "--ledger", str(root), "--category", "policy_document", "--title", "x",
                        "--lead", "nobody", "--assigned", "2025-07-05")
     assert code == 1 and "未保存" in err
+
+
+def test_next_id_counts_only_ascii_ids_matched_whole():
+    # Full-width digits and a trailing newline are not ids of the year (issue 9, point 7).
+    assert next_id(["2025-0003", "2025-０００９", "2025-0099\n", "2025-0007x", "x2025-0050"], 2025) == "2025-0004"
+
+
+def test_a_given_id_already_on_disk_is_refused(tmp_path):
+    root = write_ledger(tmp_path, {})
+    scan = scan_ledger(root)  # listed before the file appeared
+    (root / "items/2025").mkdir(parents=True)
+    (root / "items/2025/2025-0007.yaml").write_text(item_yaml("2025-0007"), encoding="utf-8")
+    with pytest.raises(EditRefused, match="2025-0007 已被使用"):
+        create_item(root, scan.config, scan.files, {
+            "id": "2025-0007", "title": "某事项", "category": "work_report", "lead_unit": "zjj",
+            "assigned": dt.date(2025, 3, 1)})
+    assert (root / "items/2025/2025-0007.yaml").read_text(encoding="utf-8") == item_yaml("2025-0007")
