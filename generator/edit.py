@@ -441,11 +441,13 @@ def edit_lock(root: Path):
             _held[key] -= 1
         return
     try:
+        if folder.is_symlink():  # a committed link could point the lock (and its O_CREAT) anywhere
+            raise OSError(40, "锁目录是符号链接")
         folder.mkdir(exist_ok=True)
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0), 0o666)
     except OSError as e:
         raise EditRefused(f"无法创建锁文件 {lock_path}（{e.strerror}）。请检查台账目录是否可写。") from None
     release = None

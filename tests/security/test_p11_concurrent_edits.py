@@ -196,3 +196,25 @@ def test_writes_keep_the_mode_and_new_files_get_the_usual_one(tmp_path, cli):
     assert code == 0, err
     assert "已新建 2025-0043" in out
     assert stat.S_IMODE((root / "items/2025/2025-0043.yaml").stat().st_mode) == 0o644  # not 0600
+
+
+def test_lock_never_follows_a_committed_symlink(tmp_path):
+    """A contributor commits `.ducha-lock` as a link elsewhere: the edit is refused, nothing is created there."""
+    from generator.edit import EditRefused, edit_lock
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    root = tmp_path / "ledger"
+    root.mkdir()
+    (root / ".ducha-lock").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(EditRefused, match="锁文件"):
+        with edit_lock(root):
+            pass
+    assert list(elsewhere.iterdir()) == []
+    (root / ".ducha-lock").unlink()
+    (root / ".ducha-lock").mkdir()
+    (root / ".ducha-lock" / "edit.lock").symlink_to(elsewhere / "victim")
+    with pytest.raises(EditRefused):
+        with edit_lock(root):
+            pass
+    assert not (elsewhere / "victim").exists()
