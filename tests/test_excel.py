@@ -48,8 +48,8 @@ def test_export_then_import_gives_the_same_items(tmp_path):
     export_workbook(run_rules(ledger, D("2026-11-26")), ledger.config, out)
     target = write_ledger(tmp_path / "new", {}, (REPO / "ledger.yaml").read_text(encoding="utf-8"))
     scan = scan_ledger(target)
-    written, problems = run_import(target, out, Mapping.load(MAPPING), scan.config, scan.files, dry_run=False)
-    assert problems == [] and len(written) == 30
+    result = run_import(target, out, Mapping.load(MAPPING), scan.config, scan.files, dry_run=False)
+    assert result.problems == [] and len(result.written) == 30
     again = load_ledger(target, use_cache=False)
     assert again.findings == []
     assert [comparable(i) for i in again.items] == [comparable(i) for i in ledger.items]
@@ -72,8 +72,8 @@ def test_bad_rows_are_reported_and_nothing_is_written(tmp_path):
     bad_workbook(book)
     root = write_ledger(tmp_path / "ledger", {}, LEDGER_YAML)
     scan = scan_ledger(root)
-    written, problems = run_import(root, book, Mapping.load(MAPPING), scan.config, scan.files, dry_run=False)
-    text = "\n".join(problems)
+    result = run_import(root, book, Mapping.load(MAPPING), scan.config, scan.files, dry_run=False)
+    text = "\n".join(result.problems)
     assert "工作表“领导批示件和交办事项”第 3 行 C（交办日期） 列" in text
     assert "第 4 行 D（主办单位） 列：不认识的单位“市住建委”" in text
     assert "第 4 行 F（公开） 列：“也许”应当是“是”或“否”" in text
