@@ -410,7 +410,9 @@ def export_xlsx(ledger_dir: Path, as_of: str | None, out_file: Path | None) -> N
               help="列对应关系（YAML），例如 docs/excel-mapping.yaml。")
 @click.option("--dry-run", is_flag=True, help="只检查，不写文件。")
 def import_xlsx(workbook: Path, ledger_dir: Path, mapping_file: Path, dry_run: bool) -> None:
-    """把现有的 Excel 台账转换为事项文件。任何一行有错误时不写入任何文件。
+    """把现有的 Excel 台账转换为事项文件。全部成功才写入：任何一行有错误、编号重复或写入失败时，不留下任何文件。
+
+    同一列上下合并的单元格按左上角的值逐行填入；一次最多导入 20000 行。
 
     \b
     示例：

@@ -89,6 +89,14 @@ def _texts_as_strings(wb: Workbook) -> None:
                         cell.quotePrefix = True
 
 
+def _append(ws, row: list, file: str) -> None:
+    try:
+        ws.append(row)
+    except IllegalCharacterError:
+        raise ExportFailed(f"{file} 中有文字含有 Excel 不能保存的控制字符（如 \\x00–\\x1f 中除换行和制表符以外的字符）："
+                           "请运行 ducha check 找到并删除后再导出") from None
+
+
 def export_workbook(result: CheckResult, config: LedgerConfig, path: Path) -> None:
     """Write the ledger as of `result.as_of` to an .xlsx workbook at `path`.
 
@@ -97,8 +105,8 @@ def export_workbook(result: CheckResult, config: LedgerConfig, path: Path) -> No
     """
     try:
         wb = _build_workbook(result, config)
-    except IllegalCharacterError as err:
-        raise ExportFailed(f"有文字含有 Excel 不能保存的控制字符（{_shown(str(err))}）：请先运行 ducha check 找到并删除它") from None
+    except IllegalCharacterError:
+        raise ExportFailed("台账名称含有 Excel 不能保存的控制字符：请修改 ledger.yaml 的 name") from None
     _texts_as_strings(wb)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -147,7 +155,7 @@ def _build_workbook(result: CheckResult, config: LedgerConfig) -> Workbook:
                 "verify": "是" if item.verify else "否", "follow_up": "是" if item.follow_up else "否",
                 "public": "是" if item.public else "否", "contact": item.contact, "note": item.note,
             }
-            ws.append([values[k] for k, _ in ITEM_COLUMNS])
+            _append(ws, [values[k] for k, _ in ITEM_COLUMNS], item.file)
             row = ws.max_row
             for n, (key, _) in enumerate(ITEM_COLUMNS, start=1):
                 cell = ws.cell(row=row, column=n)
@@ -169,7 +177,7 @@ def _build_workbook(result: CheckResult, config: LedgerConfig) -> Workbook:
                 if isinstance(value, bool):
                     value = "是" if value else "否"
                 row.append(value)
-            events.append(row)
+            _append(events, row, item.file)
             for n, value in enumerate(row, start=1):
                 if isinstance(value, dt.date):
                     events.cell(row=events.max_row, column=n).number_format = date_format
@@ -701,7 +709,7 @@ _WRITE_REASONS = {
     errno.EEXIST: "该位置已有同名的文件或文件夹", errno.EISDIR: "该位置已有同名的文件夹",
     errno.ENOTDIR: "路径中有一段是文件而不是文件夹", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额",
     errno.EFBIG: "文件超过系统允许的大小", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-    errno.EROFS: "磁盘是只读的", errno.EIO: "磁盘读写出错",
+    errno.EROFS: "磁盘是只读的", errno.EIO: "磁盘读写出错", errno.ENOENT: "文件夹不存在",
 }
 
 
