@@ -399,7 +399,7 @@ def export_xlsx(ledger_dir: Path, as_of: str | None, out_file: Path | None) -> N
       ducha export-xlsx --as-of 2025-12-31 --out 台账.xlsx
     """
     from .check import run_rules
-    from .excel import export_workbook
+    from .excel import ExportFailed, export_workbook
     from .ledger import LedgerUnreadable, load_ledger
 
     day = _as_of(as_of)
@@ -409,7 +409,11 @@ def export_xlsx(ledger_dir: Path, as_of: str | None, out_file: Path | None) -> N
         _unreadable(err, "text", "export-xlsx")
     result = run_rules(ledger, day)
     out = out_file or Path(f"督查台账-{day.isoformat()}.xlsx")
-    export_workbook(result, ledger.config, out)
+    try:
+        export_workbook(result, ledger.config, out)
+    except ExportFailed as err:
+        click.echo(f"错误：{err}", err=True)
+        sys.exit(2)
     click.echo(f"已导出 {len(result.items)} 个事项到 {out}")
 
 
@@ -420,13 +424,15 @@ def export_xlsx(ledger_dir: Path, as_of: str | None, out_file: Path | None) -> N
               help="列对应关系（YAML），例如 docs/excel-mapping.yaml。")
 @click.option("--dry-run", is_flag=True, help="只检查，不写文件。")
 def import_xlsx(workbook: Path, ledger_dir: Path, mapping_file: Path, dry_run: bool) -> None:
-    """把现有的 Excel 台账转换为事项文件。任何一行有错误时不写入任何文件。
+    """把现有的 Excel 台账转换为事项文件。全部成功才写入：任何一行有错误、编号重复或写入失败时，不留下任何文件。
+
+    同一列上下合并的单元格按左上角的值逐行填入；一次最多导入 20000 行。
 
     \b
     示例：
       ducha import-xlsx 旧台账.xlsx --map docs/excel-mapping.yaml --dry-run
     """
-    from .excel import Mapping, run_import
+    from .excel import ImportWriteFailed, Mapping, WorkbookUnreadable, run_import
     from .ledger import LedgerUnreadable, scan_ledger
 
     try:
@@ -435,19 +441,25 @@ def import_xlsx(workbook: Path, ledger_dir: Path, mapping_file: Path, dry_run: b
         _unreadable(err, "text", "import-xlsx")
     try:
         mapping = Mapping.load(mapping_file)
-    except (OSError, yaml_error()) as err:
+    except (OSError, ValueError, yaml_error()) as err:
         click.echo(f"错误：无法读取列对应关系 {mapping_file}：{err}", err=True)
         sys.exit(2)
-    written, problems = run_import(scan.root, workbook, mapping, scan.config, scan.files, dry_run)
-    if problems:
-        for problem in problems:
+    try:
+        result = run_import(scan.root, workbook, mapping, scan.config, scan.files, dry_run)
+    except (WorkbookUnreadable, ImportWriteFailed) as err:
+        click.echo(f"错误：{err}", err=True)
+        sys.exit(2)
+    for note in result.notes:
+        click.echo(f"说明：{note}")
+    if result.problems:
+        for problem in result.problems:
             click.echo(problem, err=True)
-        click.echo(f"发现 {len(problems)} 处问题，未写入任何文件。请修改工作簿后重新导入。", err=True)
+        click.echo(f"发现 {len(result.problems)} 处问题，未写入任何文件。请修改工作簿后重新导入。", err=True)
         sys.exit(1)
     verb = "将写入" if dry_run else "已写入"
-    for rel in written:
+    for rel in result.written:
         click.echo(f"{verb} {rel}")
-    click.echo(f"{verb} {len(written)} 个事项。" + ("（试运行，未写文件）" if dry_run else ""))
+    click.echo(f"{verb} {len(result.written)} 个事项。" + ("（试运行，未写文件）" if dry_run else ""))
 
 
 def yaml_error():

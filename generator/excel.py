@@ -10,15 +10,25 @@ then import gives the same items back.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
+import errno
+import math
+import os
+import re
+import secrets
+import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.exceptions import IllegalCharacterError
+from xml.parsers import expat
 
 from .check import CheckResult
 from .evaluate import STATE_NAMES, traffic_light
@@ -58,8 +68,58 @@ def _header(ws, headers: list[str], widths: list[int]) -> None:
     ws.freeze_panes = "A2"
 
 
+class ExportFailed(Exception):
+    """The workbook could not be written; the message is Chinese. No partial file is left."""
+
+
+def _texts_as_strings(wb: Workbook) -> None:
+    """Make every text a string cell, whatever it starts with.
+
+    openpyxl turns a str beginning with "=" into a formula and "#N/A" and the
+    like into an error value; ledger text is data, never either. Text that a
+    spreadsheet would read as a formula when retyped also gets Excel's
+    "quote prefix" (as if typed with a leading '), which is not part of the value.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value.startswith(("=", "+", "-", "@")):
+                        cell.quotePrefix = True
+
+
+def _append(ws, row: list, file: str) -> None:
+    try:
+        ws.append(row)
+    except IllegalCharacterError:
+        raise ExportFailed(f"{file} 中有文字含有 Excel 不能保存的控制字符（如 \\x00–\\x1f 中除换行和制表符以外的字符）："
+                           "请运行 ducha check 找到并删除后再导出") from None
+
+
 def export_workbook(result: CheckResult, config: LedgerConfig, path: Path) -> None:
-    """Write the ledger as of `result.as_of` to an .xlsx workbook at `path`."""
+    """Write the ledger as of `result.as_of` to an .xlsx workbook at `path`.
+
+    Raises ExportFailed when a text cannot go into a workbook or the file
+    cannot be written; an existing file at `path` is then left as it was.
+    """
+    try:
+        wb = _build_workbook(result, config)
+    except IllegalCharacterError:
+        raise ExportFailed("台账名称含有 Excel 不能保存的控制字符：请修改 ledger.yaml 的 name") from None
+    _texts_as_strings(wb)
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        reason = _WRITE_REASONS.get(err.errno, err.strerror or str(err))
+        raise ExportFailed(f"无法写入 {path}：{reason}") from None
+
+
+def _build_workbook(result: CheckResult, config: LedgerConfig) -> Workbook:
     wb = Workbook()
     summary = wb.active
     summary.title = SUMMARY_SHEET
@@ -95,7 +155,7 @@ def export_workbook(result: CheckResult, config: LedgerConfig, path: Path) -> No
                 "verify": "是" if item.verify else "否", "follow_up": "是" if item.follow_up else "否",
                 "public": "是" if item.public else "否", "contact": item.contact, "note": item.note,
             }
-            ws.append([values[k] for k, _ in ITEM_COLUMNS])
+            _append(ws, [values[k] for k, _ in ITEM_COLUMNS], item.file)
             row = ws.max_row
             for n, (key, _) in enumerate(ITEM_COLUMNS, start=1):
                 cell = ws.cell(row=row, column=n)
@@ -117,15 +177,35 @@ def export_workbook(result: CheckResult, config: LedgerConfig, path: Path) -> No
                 if isinstance(value, bool):
                     value = "是" if value else "否"
                 row.append(value)
-            events.append(row)
+            _append(events, row, item.file)
             for n, value in enumerate(row, start=1):
                 if isinstance(value, dt.date):
                     events.cell(row=events.max_row, column=n).number_format = date_format
     events.auto_filter.ref = events.dimensions
-    wb.save(path)
+    return wb
 
 
 # --- import ----------------------------------------------------------------------------
+
+# Bounds on what one import reads. A workbook past them is refused with a message
+# saying which bound and how to split the work, never read into memory blindly.
+MAX_ROWS = 20_000  # data rows of all item sheets of one workbook
+MAX_EVENT_ROWS = 100_000  # data rows of the events sheet
+MAX_UNPACKED = 200 * 2**20  # bytes of all the workbook's parts once unzipped
+MAX_PARTS = 10_000  # files inside the workbook's zip
+MAX_MERGES = 100_000  # merged ranges in one sheet
+EXCEL_LAST_ROW = 1_048_576
+MAX_NUMBER = 10**15  # Excel keeps 15 significant digits; anything larger is not a ledger value
+YEARS = (2000, 2100)  # dates of a ledger lie in these years
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # Excel 97–2003 .xls (and other OLE2 files)
+
+
+class WorkbookUnreadable(Exception):
+    """The file is not an .xlsx workbook ducha can read; the message is Chinese and names the file."""
+
+
+class ImportWriteFailed(Exception):
+    """Writing the item files failed; everything this import had written was removed again."""
 
 
 @dataclass
@@ -144,6 +224,14 @@ class CellProblem:
 class ImportPlan:
     items: list[dict] = field(default_factory=list)  # values for new.item_text, in sheet order
     problems: list[CellProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # merged cells filled down
+
+
+@dataclass
+class ImportResult:
+    written: list[str]  # files written, or to be written on a dry run
+    problems: list[str]  # nothing was written when there is any
+    notes: list[str]  # what the import did that the user should know (merged cells filled down)
 
 
 @dataclass
@@ -157,42 +245,89 @@ class Mapping:
 
     @classmethod
     def load(cls, path: Path) -> "Mapping":
+        """Read a mapping file; ValueError (Chinese) when its shape is wrong."""
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        example = "请参照 docs/excel-mapping.yaml"
+
+        def table(value, where: str) -> dict[str, str]:
+            if value is None:
+                return {}
+            if not isinstance(value, dict):
+                raise ValueError(f"{where} 应当是“字段: 表头”的对应表，{example}")
+            return {str(k): str(v) for k, v in value.items()}
+
+        def text(value, where: str) -> str | None:
+            if value is not None and not isinstance(value, (str, int)):
+                raise ValueError(f"{where} 应当是一个名称，{example}")
+            return None if value is None else str(value)
+
+        if not isinstance(data, dict):
+            raise ValueError(f"列对应关系应当是 columns:、events: 等键组成的映射，{example}")
         events = data.get("events") or {}
+        if not isinstance(events, dict):
+            raise ValueError(f"events 应当包含 sheet: 和 columns:，{example}")
+        sheets = data.get("sheets")
+        if sheets is not None and not isinstance(sheets, list):
+            raise ValueError(f"sheets 应当是工作表名称的列表，{example}")
         return cls(
-            sheets=data.get("sheets"),
-            columns={str(k): str(v) for k, v in (data.get("columns") or {}).items()},
-            category=data.get("category"),
-            category_column=data.get("category_column"),
-            events_sheet=events.get("sheet"),
-            event_columns={str(k): str(v) for k, v in (events.get("columns") or {}).items()},
+            sheets=[str(s) for s in sheets] if sheets is not None else None,
+            columns=table(data.get("columns"), "columns"),
+            category=text(data.get("category"), "category"),
+            category_column=text(data.get("category_column"), "category_column"),
+            events_sheet=text(events.get("sheet"), "events.sheet"),
+            event_columns=table(events.get("columns"), "events.columns"),
         )
 
 
 def _text(value) -> str | None:
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < MAX_NUMBER:
         value = int(value)
     text = str(value).strip()
     return text or None
 
 
+def _shown(value) -> str:
+    """A cell value as quoted in a message: short, and infinity named in Chinese."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "超出范围的数（无穷大）"
+    text = str(value).strip()
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+def _cell_text(value) -> str | None:
+    """A text field's value; a number too big for Excel is an error, not the word "inf"."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("数值超出范围（无穷大），请改为正常的数字或文字")
+    return _text(value)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
 def _date(value) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value) or ""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        from .validate import _suggest_date
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        text = _text(value) if not (isinstance(value, float) and not math.isfinite(value)) else None
+        text = text or ""
+        try:
+            if not _ISO_DATE.match(text):
+                raise ValueError
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            from .validate import _suggest_date
 
-        suggestion = _suggest_date(text)
-        if suggestion:
-            return dt.date.fromisoformat(suggestion)
-        raise ValueError(f"“{text}”不是日期，请写成 2025-03-05 或使用 Excel 日期格式") from None
+            suggestion = _suggest_date(text) if len(text) <= 30 else None
+            if not suggestion:
+                raise ValueError(f"“{_shown(value)}”不是日期，请写成 2025-03-05 或使用 Excel 日期格式") from None
+            day = dt.date.fromisoformat(suggestion)
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise ValueError(f"日期 {day.isoformat()} 超出范围：台账中的日期应在 {YEARS[0]}–{YEARS[1]} 年之间，请检查年份")
+    return day
 
 
 def _bool(value) -> bool | None:
@@ -205,19 +340,43 @@ def _bool(value) -> bool | None:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError(f"“{text}”应当是“是”或“否”")
+    raise ValueError(f"“{_shown(value)}”应当是“是”或“否”")
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+
+
+def _number(value, integer: bool) -> int | float:
+    """A number cell (or text that is a number) within ±10^15; ValueError in Chinese otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(f"这里应当是数字，写的是“{'是' if value else '否'}”")
+    if isinstance(value, (int, float)):
+        number = value
+    else:
+        text = str(value).strip()
+        if not _NUMBER_TEXT.match(text):
+            raise ValueError(f"“{_shown(value)}”不是数字")
+        # float() of a long digit string is inf, never an error; int() of one may be slow.
+        number = int(text) if len(text) <= 16 and re.fullmatch(r"[+-]?[0-9]+", text) else float(text)
+    if (isinstance(number, float) and not math.isfinite(number)) or abs(number) > MAX_NUMBER:
+        raise ValueError(f"数值“{_shown(value)}”超出范围：这里只能填绝对值不超过 10 的 15 次方的数字，请填写正确的值")
+    if integer:
+        if isinstance(number, float) and not number.is_integer():
+            raise ValueError(f"“{_shown(value)}”应当是整数")
+        return int(number)
+    return float(number)
 
 
 def _unit(value, config: LedgerConfig) -> str:
-    text = _text(value) or ""
+    text = _cell_text(value) or ""
     if text in config.units:
         return text
     by_name = {u.name: u.id for u in config.units.values()} | {u.short: u.id for u in config.units.values() if u.short}
     if text in by_name:
         return by_name[text]
-    close = difflib.get_close_matches(text, list(config.units) + list(by_name), n=1, cutoff=0.5)
+    close = difflib.get_close_matches(text[:100], list(config.units) + list(by_name), n=1, cutoff=0.5)
     hint = f"，是不是“{close[0]}”？" if close else "，请填写 ledger.yaml 中的单位编号或全称"
-    raise ValueError(f"不认识的单位“{text}”{hint}")
+    raise ValueError(f"不认识的单位“{_shown(text)}”{hint}")
 
 
 def _category(value, sheet: str) -> str:
@@ -227,7 +386,7 @@ def _category(value, sheet: str) -> str:
     by_name = {c.name: key for key, c in CATEGORIES.items()} | {_sheet_name(k): k for k in CATEGORIES}
     if text in by_name:
         return by_name[text]
-    raise ValueError(f"不认识的类别“{text}”，可写英文代码（如 work_report）或中文名称")
+    raise ValueError(f"不认识的类别“{_shown(text)}”，可写英文代码（如 work_report）或中文名称")
 
 
 _ITEM_CONVERTERS = {
@@ -235,7 +394,7 @@ _ITEM_CONVERTERS = {
     "verify": lambda v, c: bool(_bool(v)), "follow_up": lambda v, c: bool(_bool(v)),
     "public": lambda v, c: bool(_bool(v)), "lead_unit": lambda v, c: _unit(v, c),
     "co_units": lambda v, c: [_unit(u, c) for u in str(v).replace("，", ",").replace("、", ",").split(",")
-                              if u.strip()] if _text(v) else [],
+                              if u.strip()] if _cell_text(v) else [],
 }
 
 
@@ -248,124 +407,401 @@ def _event_value(key: str, value):
     if spec.kind == "bool":
         return _bool(value)
     if spec.kind == "int":
-        return int(float(value))
+        return _number(value, integer=True)
     if spec.kind == "number":
-        return float(value)
-    return _text(value)
+        return _number(value, integer=False)
+    return _cell_text(value)
 
 
-def _headers(ws) -> dict[str, int]:
-    return {str(c.value).strip(): c.column for c in ws[1] if c.value is not None}
+# --- reading a workbook, bounded --------------------------------------------------------
 
 
-def _rows(ws, columns: dict[str, str]):
-    """Each non-empty data row: (row number, [(field, header, cell)] for the mapped columns present)."""
-    headers = _headers(ws)
-    for row in ws.iter_rows(min_row=2):
-        if all(c.value is None or str(c.value).strip() == "" for c in row):
+@contextmanager
+def _opened(path: Path):
+    """The workbook at `path`, read-only (streamed); WorkbookUnreadable with the reason in Chinese."""
+    redo = "请在 Excel（或 WPS）中打开它，“另存为” Excel 工作簿（*.xlsx）后再导入"
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as err:
+        raise WorkbookUnreadable(f"无法读取 {path}：{err.strerror or err}") from None
+    if head.startswith(OLE_MAGIC):
+        raise WorkbookUnreadable(f"{path} 是旧版 Excel 97–2003 工作簿（.xls），ducha 只能读取 .xlsx：{redo}。")
+    if not head.startswith(b"PK\x03\x04"):
+        raise WorkbookUnreadable(f"{path} 不是 Excel 工作簿（.xlsx 文件是 zip 压缩格式，这个文件不是）：{redo}。")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise WorkbookUnreadable(f"{path} 已损坏（zip 结构无法读取），可能是没有下载或复制完整：{redo}。") from None
+    unpacked = sum(p.file_size for p in parts)
+    if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED:
+        raise WorkbookUnreadable(
+            f"{path} 解压后有 {unpacked // 2**20} MB、{len(parts)} 个部件，超过一次导入的上限"
+            f"（{MAX_UNPACKED // 2**20} MB、{MAX_PARTS} 个）：请删除无关的工作表、图片后再导入，或拆成几个工作簿分批导入。")
+    fh = open(path, "rb")
+    try:
+        try:
+            # A file object, not the name: openpyxl would refuse a workbook by its extension alone.
+            wb = load_workbook(fh, read_only=True, data_only=True)
+        except Exception:  # noqa: BLE001 — openpyxl raises many kinds on a malformed part
+            raise WorkbookUnreadable(f"{path} 无法作为 Excel 工作簿读取，文件可能已损坏或不是 .xlsx 格式：{redo}。") from None
+        try:
+            yield wb
+        finally:
+            wb.close()
+    finally:
+        fh.close()
+
+
+def _merged_ranges(ws) -> list[str]:
+    """The `ref`s of the sheet's merged cells (openpyxl's read-only sheets do not read them)."""
+    refs: list[str] = []
+
+    def start(tag: str, attrs: dict) -> None:
+        if tag.rsplit(" ", 1)[-1] == "mergeCell" and "ref" in attrs:
+            refs.append(attrs["ref"])
+            if len(refs) > MAX_MERGES:
+                raise _TooManyMerges
+
+    def no_dtd(*_args) -> None:
+        raise ValueError("DTD")  # a sheet never has one; refusing it keeps entity expansion out
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = no_dtd
+    with ws._get_source() as src:  # the sheet's XML part, streamed
+        parser.ParseFile(src)
+    return refs
+
+
+class _TooManyMerges(Exception):
+    pass
+
+
+@dataclass
+class _SheetRows:
+    headers: dict[str, int]  # header text → column number
+    # Each data row: (row number, [(field, header, column letter, value)] for the mapped columns present).
+    rows: list[tuple[int, list[tuple[str, str, str, object]]]]
+    full: bool = False  # the row budget was used up: stop reading the workbook
+
+
+def _read_sheet(ws, name: str, columns: dict[str, str], budget: int, plan: ImportPlan) -> _SheetRows:
+    """The data rows of `ws` for the mapped `columns`, read in one streamed pass.
+
+    Bounded whatever the sheet claims: the stored used range is ignored (it may
+    say A1:XFD1048576), only the mapped columns are kept, empty rows cost no
+    memory, and at most `budget` data rows are read. A row is a data row when
+    one of its mapped cells is filled. A merged cell within one column is filled
+    down (a note says so); a merged cell across columns is reported.
+    """
+    out = _SheetRows({}, [])
+    if not hasattr(ws, "iter_rows"):
+        plan.problems.append(CellProblem(name, 0, "", "这是图表工作表，不是数据表，请在列对应关系的 sheets 中去掉它"))
+        return out
+    ws.reset_dimensions()
+    try:
+        header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    except Exception:  # noqa: BLE001 — a malformed sheet part
+        plan.problems.append(CellProblem(name, 1, "", "表头行无法读取，工作表可能已损坏，请在 Excel 中另存后再导入"))
+        return out
+    wanted = set(columns.values())
+    for n, value in enumerate(header_row, start=1):
+        text = _text(value)
+        if text is None:
             continue
-        number = row[0].row
-        yield number, [(key, header, ws.cell(row=number, column=headers[header]))
-                       for key, header in columns.items() if header in headers]
+        if text in out.headers:
+            if text in wanted:
+                plan.problems.append(CellProblem(name, 1, "", f"表头“{_shown(text)}”同时出现在 {get_column_letter(out.headers[text])} "
+                                                              f"列和 {get_column_letter(n)} 列，请只保留一列"))
+            continue
+        out.headers[text] = n
+    mapped = [(key, header, out.headers[header]) for key, header in columns.items() if header in out.headers]
+    if not mapped:
+        return out
+    max_col = max(col for _, _, col in mapped)
+    cols = sorted({col for _, _, col in mapped})
+
+    # Merged cells: vertical ones in a mapped column are filled down, the others reported.
+    try:
+        refs = _merged_ranges(ws)
+    except _TooManyMerges:
+        plan.problems.append(CellProblem(name, 0, "", f"合并单元格超过 {MAX_MERGES} 处，请取消合并后再导入"))
+        return out
+    except Exception:  # noqa: BLE001 — expat or zip errors on a malformed part
+        plan.problems.append(CellProblem(name, 0, "", "工作表内容无法读取，可能已损坏，请在 Excel 中另存后再导入"))
+        return out
+    header_of = {col: header for _, header, col in mapped}
+    fills: dict[int, list[tuple[int, int, str]]] = {}  # column → sorted (top, bottom, ref)
+    for ref in refs:
+        try:
+            min_col, min_row, max_col_m, max_row = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue
+        touched = [c for c in cols if min_col <= c <= max_col_m]
+        if not touched or (min_row == max_row and min_col == max_col_m):
+            continue
+        if min_row == 1:
+            if max_row > 1:
+                plan.problems.append(CellProblem(name, 1, "", f"表头的合并单元格 {ref} 延伸到了数据行：请取消合并，表头只占第 1 行"))
+            continue
+        if min_col != max_col_m:
+            names = "、".join(f"{get_column_letter(c)}（{header_of[c]}）" for c in touched)
+            plan.problems.append(CellProblem(
+                name, min_row, "", f"合并单元格 {ref} 跨了多列（{names}），无法判断值属于哪一列："
+                                   "请取消合并，在每一列分别填写"))
+            continue
+        fills.setdefault(min_col, []).append((min_row, max_row, ref))
+    for ranges in fills.values():
+        ranges.sort()
+    tops = {col: [r[0] for r in ranges] for col, ranges in fills.items()}
+    top_values: dict[tuple[int, int], object] = {}
+    noted: set[str] = set()
+
+    number = 1
+    try:
+        for number, row in enumerate(ws.iter_rows(min_row=2, max_col=max_col, values_only=True), start=2):
+            if number > EXCEL_LAST_ROW:
+                plan.problems.append(CellProblem(name, number, "", f"行号超出了 Excel 的最大行数 {EXCEL_LAST_ROW}，文件已损坏"))
+                break
+            if row.count(None) == len(row):
+                continue  # an empty row, or the padding openpyxl yields for rows absent from the file
+            own = {c: (None if isinstance(row[c - 1], str) and not row[c - 1].strip() else row[c - 1]) for c in cols}
+            for col in fills:
+                top = bisect.bisect_right(tops[col], number) - 1
+                if top >= 0 and fills[col][top][0] == number:
+                    top_values[(col, number)] = own[col]
+            if all(v is None for v in own.values()):
+                continue
+            values = dict(own)
+            for col, ranges in fills.items():
+                k = bisect.bisect_right(tops[col], number) - 1
+                if k < 0:
+                    continue
+                first, last, ref = ranges[k]
+                if first < number <= last:
+                    values[col] = top_values.get((col, first))
+                    if values[col] is not None and ref not in noted:
+                        noted.add(ref)
+                        plan.notes.append(f"工作表“{name}”的合并单元格 {ref}（{header_of[col]}）：第 {first + 1}–{last} 行"
+                                          f"按第 {first} 行的值“{_shown(values[col])}”导入（合并单元格的值向下填充）。")
+            if len(out.rows) >= budget:
+                plan.problems.append(CellProblem(
+                    name, number, "", f"数据超过 {budget} 行，一次最多导入这么多行：请把工作簿拆成几个文件分批导入"))
+                out.full = True
+                break
+            out.rows.append((number, [(key, header, get_column_letter(col), values[col]) for key, header, col in mapped]))
+    except Exception:  # noqa: BLE001 — openpyxl fails on a number with thousands of digits, a date out of range…
+        plan.problems.append(CellProblem(
+            name, number + 1, "", "从这一行起有无法读取的单元格（常见原因：位数过多的数字、超出范围的日期），请检查修改后重新保存"))
+    return out
 
 
 def plan_import(workbook: Path, mapping: Mapping, config: LedgerConfig) -> ImportPlan:
-    """Read `workbook` through `mapping` into item values, collecting every problem."""
-    wb = load_workbook(workbook, data_only=True)
-    plan = ImportPlan()
-    names = mapping.sheets or [n for n in wb.sheetnames if n not in (mapping.events_sheet, SUMMARY_SHEET)]
-    for name in names:
-        if name not in wb.sheetnames:
-            plan.problems.append(CellProblem(name, 0, "", f"工作簿中没有这个工作表（现有：{'、'.join(wb.sheetnames)}）"))
-            continue
-        ws = wb[name]
-        headers = _headers(ws)
-        missing = [h for f, h in mapping.columns.items() if h not in headers and f != "id"  # ids can be allocated
-                   and f in ITEM_FIELDS and ITEM_FIELDS[f].required]
-        if missing:
-            plan.problems.append(CellProblem(name, 1, "", f"表头缺少必需的列：{'、'.join(missing)}"))
-            continue
-        for number, cells in _rows(ws, mapping.columns):
-            values: dict = {}
-            for key, header, cell in cells:
-                try:
-                    convert = _ITEM_CONVERTERS.get(key)
-                    if convert:
-                        value = convert(cell.value, config)
-                    elif key in ITEM_FIELDS and ITEM_FIELDS[key].kind == "text":
-                        value = cell.value if isinstance(cell.value, str) and cell.value.strip() else _text(cell.value)
-                    else:
-                        value = _text(cell.value)
-                except (ValueError, TypeError) as e:
-                    plan.problems.append(CellProblem(name, number, f"{cell.column_letter}（{header}）", str(e)))
-                    continue
-                if value is not None:
-                    values[key] = value
-            try:
-                if mapping.category_column and mapping.category_column in headers:
-                    values["category"] = _category(ws.cell(row=number, column=headers[mapping.category_column]).value, name)
-                else:
-                    values["category"] = mapping.category or _category(name, name)
-            except ValueError as e:
-                plan.problems.append(CellProblem(name, number, mapping.category_column or "", str(e)))
-            values["_where"] = (name, number)
-            plan.items.append(values)
+    """Read `workbook` through `mapping` into item values, collecting every problem.
 
-    if mapping.events_sheet:
-        _plan_events(wb, mapping, plan)
+    Raises WorkbookUnreadable when the file is not a readable .xlsx workbook.
+    """
+    plan = ImportPlan()
+    with _opened(workbook) as wb:
+        names = mapping.sheets or [n for n in wb.sheetnames if n not in (mapping.events_sheet, SUMMARY_SHEET)]
+        columns = dict(mapping.columns)
+        if mapping.category_column:
+            columns["_category"] = mapping.category_column
+        budget = MAX_ROWS
+        seen_ids: dict[str, tuple[str, int]] = {}
+        for name in names:
+            if name not in wb.sheetnames:
+                plan.problems.append(CellProblem(name, 0, "", f"工作簿中没有这个工作表（现有：{'、'.join(wb.sheetnames)}）"))
+                continue
+            sheet = _read_sheet(wb[name], name, columns, budget, plan)
+            if not sheet.headers and not sheet.rows:
+                continue
+            missing = [h for f, h in mapping.columns.items() if h not in sheet.headers and f != "id"  # ids can be allocated
+                       and f in ITEM_FIELDS and ITEM_FIELDS[f].required]
+            if missing:
+                plan.problems.append(CellProblem(name, 1, "", f"表头缺少必需的列：{'、'.join(missing)}"))
+                continue
+            if sheet.full:  # too many rows: say so, and spend no time checking any of them
+                plan.items = []
+                return plan
+            budget -= len(sheet.rows)
+            for number, cells in sheet.rows:
+                values = _plan_item(name, number, cells, mapping, config, plan)
+                item_id = values.get("id")
+                if isinstance(item_id, str):
+                    if item_id in seen_ids:
+                        first_sheet, first_row = seen_ids[item_id]
+                        plan.problems.append(CellProblem(
+                            name, number, "", f"编号 {_shown(item_id)} 重复：工作表“{first_sheet}”第 {first_row} 行已经用了这个编号。"
+                                              "请删除重复的一行，或改正其中一个编号（编号留空时自动分配）"))
+                    else:
+                        seen_ids[item_id] = (name, number)
+                plan.items.append(values)
+        if mapping.events_sheet and mapping.events_sheet in wb.sheetnames:
+            _plan_events(wb[mapping.events_sheet], mapping, plan)
     return plan
 
 
-def _plan_events(wb, mapping: Mapping, plan: ImportPlan) -> None:
+def _plan_item(name: str, number: int, cells, mapping: Mapping, config: LedgerConfig, plan: ImportPlan) -> dict:
+    values: dict = {}
+    category_value = None
+    for key, header, letter, value in cells:
+        if key == "_category":
+            category_value = value
+            continue
+        try:
+            convert = _ITEM_CONVERTERS.get(key)
+            if convert:
+                value = convert(value, config)
+            elif key in ITEM_FIELDS and ITEM_FIELDS[key].kind == "text":
+                value = value if isinstance(value, str) and value.strip() else _cell_text(value)
+            else:
+                value = _cell_text(value)
+        except (ValueError, TypeError, OverflowError) as e:
+            plan.problems.append(CellProblem(name, number, f"{letter}（{header}）", str(e)))
+            continue
+        if value is not None:
+            values[key] = value
+    try:
+        if mapping.category_column and any(k == "_category" for k, *_ in cells):
+            values["category"] = _category(category_value, name)
+        else:
+            values["category"] = mapping.category or _category(name, name)
+    except ValueError as e:
+        plan.problems.append(CellProblem(name, number, mapping.category_column or "", str(e)))
+    values["_where"] = (name, number)
+    return values
+
+
+def _plan_events(ws, mapping: Mapping, plan: ImportPlan) -> None:
     name = mapping.events_sheet
-    if name not in wb.sheetnames:
-        return  # a ledger sheet without events: items only
-    ws = wb[name]
     by_id = {v.get("id"): v for v in plan.items if v.get("id")}
-    for number, cells in _rows(ws, mapping.event_columns):
+    sheet = _read_sheet(ws, name, mapping.event_columns, MAX_EVENT_ROWS, plan)
+    for number, cells in sheet.rows:
         event: dict = {}
         item_id = None
-        for key, header, cell in cells:
+        for key, header, letter, value in cells:
             try:
                 if key == "item":
-                    item_id = _text(cell.value)
-                else:
-                    value = _event_value(key, cell.value)
+                    item_id = _cell_text(value)
+                elif key in EVENT_FIELDS:
+                    value = _event_value(key, value)
                     if value is not None:
                         event[key] = value
-            except (ValueError, TypeError) as e:
-                plan.problems.append(CellProblem(name, number, f"{cell.column_letter}（{header}）", str(e)))
+            except (ValueError, TypeError, OverflowError) as e:
+                plan.problems.append(CellProblem(name, number, f"{letter}（{header}）", str(e)))
         if item_id not in by_id:
-            plan.problems.append(CellProblem(name, number, "", f"记录所属的事项编号“{item_id}”不在事项工作表中"))
+            what = f"“{_shown(item_id)}”不在事项工作表中" if item_id else "没有填写"
+            plan.problems.append(CellProblem(name, number, "", f"记录所属的事项编号{what}"))
             continue
         if event.get("type") not in EVENT_TYPES:
-            plan.problems.append(CellProblem(name, number, "", f"不认识的记录类型“{event.get('type')}”"))
+            plan.problems.append(CellProblem(name, number, "", f"不认识的记录类型“{_shown(event.get('type'))}”"))
             continue
         by_id[item_id].setdefault("events", []).append(event)
 
 
-def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfig, files: list[str],
-               dry_run: bool) -> tuple[list[str], list[str]]:
-    """Import `workbook`; return (files written or to be written, problems as text).
+# --- writing, all or nothing -------------------------------------------------------------
 
-    Nothing is written when any row has a problem, or on a dry run.
+
+_WRITE_REASONS = {
+    errno.EEXIST: "该位置已有同名的文件或文件夹", errno.EISDIR: "该位置已有同名的文件夹",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额",
+    errno.EFBIG: "文件超过系统允许的大小", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+    errno.EROFS: "磁盘是只读的", errno.EIO: "磁盘读写出错", errno.ENOENT: "文件夹不存在",
+}
+
+
+def write_all_or_nothing(root: Path, planned: list[tuple[str, str]]) -> None:
+    """Create the new files `planned` ((relative path, text)) under `root`, all or none.
+
+    Every file is first written and synced to a temporary file beside its
+    target; then each is linked into place, which never replaces a file or
+    folder already there (a concurrent `ducha new` keeps its item). On any
+    failure everything this call created is removed again — files, temporary
+    files and the folders it made — and ImportWriteFailed says what failed.
+    Existing files are never opened for writing.
+    """
+    made_dirs: list[Path] = []
+    temps: list[Path] = []
+    placed: list[Path] = []
+    current = ""
+    try:
+        for rel, text in planned:
+            current = rel
+            path = root / rel
+            if path.parent.resolve() != (root / "items").resolve() / path.parent.name or path.name != Path(rel).name:
+                raise OSError(errno.EINVAL, "路径不在 items/ 之下")
+            for parent in [*reversed(path.relative_to(root).parents)][1:]:
+                folder = root / parent
+                if not folder.is_dir():
+                    folder.mkdir()
+                    made_dirs.append(folder)
+            tmp = path.with_name(f".{path.name}.import-{secrets.token_hex(4)}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            temps.append(tmp)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+                fh.flush()
+                os.fsync(fh.fileno())
+        for (rel, _), tmp in zip(planned, temps):
+            current = rel
+            path = root / rel
+            try:
+                os.link(tmp, path)  # fails when anything is already at `path`
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links: check, then rename
+                if os.path.lexists(path):
+                    raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
+                os.rename(tmp, path)
+            placed.append(path)
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+    except BaseException as err:
+        for path in placed:
+            path.unlink(missing_ok=True)
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+        for folder in reversed(made_dirs):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        if not isinstance(err, OSError):
+            raise
+        reason = _WRITE_REASONS.get(err.errno, err.strerror or str(err))
+        raise ImportWriteFailed(
+            f"写入 {current} 失败：{reason}。已撤销本次导入写入的全部文件，台账没有任何改变；处理后请重新导入。") from None
+
+
+def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfig, files: list[str],
+               dry_run: bool) -> ImportResult:
+    """Import `workbook` into new item files under `root`.
+
+    Nothing is written when any row has a problem, or on a dry run; the files
+    are written all or none. Raises WorkbookUnreadable when the file is not a
+    readable workbook, ImportWriteFailed when writing failed (and was undone).
     """
     from .calendar import WorkingCalendar
-    from .edit import write_atomic
     from .new import check_item, item_text, next_id
 
     plan = plan_import(workbook, mapping, config)
     problems = [str(p) for p in plan.problems]
     calendar = WorkingCalendar.for_ledger(config)
     existing = [f.rsplit("/", 1)[-1][:-5] for f in files]
+    # An id written in the workbook is never given to another row.
+    existing += [v["id"] for v in plan.items if isinstance(v.get("id"), str) and len(v["id"]) <= 20]
     planned: list[tuple[str, str]] = []
     for values in plan.items:
         sheet, row = values.pop("_where")
         if "assigned" not in values:
             problems.append(str(CellProblem(sheet, row, "", "缺少交办日期")))
             continue
-        values.setdefault("id", next_id(existing, values["assigned"].year))
-        existing.append(values["id"])
+        if "id" not in values:
+            values["id"] = next_id(existing, values["assigned"].year)
+            existing.append(values["id"])
         values.setdefault("public", False)
         rel = f"items/{values['assigned'].year}/{values['id']}.yaml"
         if rel in files:
@@ -377,11 +813,8 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
             problems.append(str(CellProblem(sheet, row, "", f.message)))
         if item is not None and not errors:
             planned.append((rel, text))
+    written = [p for p, _ in planned]
     if problems or dry_run:
-        return [p for p, _ in planned], problems
-    for rel, text in planned:
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"))
-    return [p for p, _ in planned], []
-
+        return ImportResult(written, problems, plan.notes)
+    write_all_or_nothing(root, planned)
+    return ImportResult(written, [], plan.notes)

@@ -48,8 +48,8 @@ def test_export_then_import_gives_the_same_items(tmp_path):
     export_workbook(run_rules(ledger, D("2026-11-26")), ledger.config, out)
     target = write_ledger(tmp_path / "new", {}, (REPO / "ledger.yaml").read_text(encoding="utf-8"))
     scan = scan_ledger(target)
-    written, problems = run_import(target, out, Mapping.load(MAPPING), scan.config, scan.files, dry_run=False)
-    assert problems == [] and len(written) == 30
+    result = run_import(target, out, Mapping.load(MAPPING), scan.config, scan.files, dry_run=False)
+    assert result.problems == [] and len(result.written) == 30
     again = load_ledger(target, use_cache=False)
     assert again.findings == []
     assert [comparable(i) for i in again.items] == [comparable(i) for i in ledger.items]
@@ -72,8 +72,8 @@ def test_bad_rows_are_reported_and_nothing_is_written(tmp_path):
     bad_workbook(book)
     root = write_ledger(tmp_path / "ledger", {}, LEDGER_YAML)
     scan = scan_ledger(root)
-    written, problems = run_import(root, book, Mapping.load(MAPPING), scan.config, scan.files, dry_run=False)
-    text = "\n".join(problems)
+    result = run_import(root, book, Mapping.load(MAPPING), scan.config, scan.files, dry_run=False)
+    text = "\n".join(result.problems)
     assert "工作表“领导批示件和交办事项”第 3 行 C（交办日期） 列" in text
     assert "第 4 行 D（主办单位） 列：不认识的单位“市住建委”" in text
     assert "第 4 行 F（公开） 列：“也许”应当是“是”或“否”" in text
@@ -97,3 +97,23 @@ def test_dry_run_writes_nothing(tmp_path, cli):
     assert code == 0 and (root / "items" / "2025" / "2025-0001.yaml").is_file()
     item = load_ledger(root, use_cache=False).items[0]
     assert (item.category, item.title, item.lead_unit) == ("netizen_message", "网友留言：路灯不亮", "zjj")
+
+
+def test_export_refuses_control_characters_in_chinese_and_writes_nothing(tmp_path, cli):
+    root = write_ledger(tmp_path / "ledger", {
+        "items/2025/2025-0001.yaml": 'id: 2025-0001\ntitle: 路灯\ncategory: work_report\nassigned: 2025-02-20\n'
+                                     'lead_unit: zjj\nnote: "a\\x01b"\n'})
+    out = tmp_path / "台账.xlsx"
+    code, _, err = cli("export-xlsx", "--ledger", str(root), "--as-of", "2025-07-01", "--out", str(out))
+    assert code == 2 and "items/2025/2025-0001.yaml 中有文字含有 Excel 不能保存的控制字符" in err
+    assert list(tmp_path.glob("*.xlsx")) == [] and list(tmp_path.glob(".*")) == []
+
+
+def test_a_mapping_of_the_wrong_shape_is_a_chinese_error(tmp_path, cli):
+    book = tmp_path / "台账.xlsx"
+    Workbook().save(book)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns: [标题, 交办日期]\n", encoding="utf-8")
+    root = write_ledger(tmp_path / "ledger", {}, LEDGER_YAML)
+    code, _, err = cli("import-xlsx", str(book), "--ledger", str(root), "--map", str(mapping))
+    assert code == 2 and "columns 应当是“字段: 表头”的对应表" in err

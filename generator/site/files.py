@@ -51,6 +51,24 @@ def _row(view) -> dict:
     }
 
 
+# A spreadsheet opening the CSV runs a cell that starts with one of these as a
+# formula (OWASP, "CSV Injection"; ASVS adds NUL). Such text cells get a
+# leading single quote. Cells already starting with quotes before one of these
+# get one more, so removing one leading quote always gives the original back.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def csv_safe(value):
+    """`value` as a CSV cell that no spreadsheet runs as a formula.
+
+    Only text is changed: numbers computed by ducha (超期天数) stay numbers,
+    dates are YYYY-MM-DD and start with a digit.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def items_csv(data: SiteData) -> str:
     """UTF-8 CSV with a BOM, so Excel opens the Chinese text correctly."""
     out = io.StringIO()
@@ -58,7 +76,7 @@ def items_csv(data: SiteData) -> str:
     writer.writeheader()
     for view in data.items:
         row = _row(view)
-        writer.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
+        writer.writerow({k: ("true" if v is True else "false" if v is False else csv_safe(v)) for k, v in row.items()})
     return "\ufeff" + out.getvalue()
 
 
