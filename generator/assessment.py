@@ -125,4 +125,7 @@ def scores_xlsx(scores: list[UnitScore], period: Period, config: LedgerConfig, p
     weights.append(["项目", "分值"])
     for key, value in weights_for(config).items():
         weights.append([WEIGHT_NAMES[key], value])
+    from .excel import texts_as_strings
+
+    texts_as_strings(wb)  # a unit name like "=HYPERLINK(...)" stays text
     wb.save(path)

@@ -72,7 +72,7 @@ class ExportFailed(Exception):
     """The workbook could not be written; the message is Chinese. No partial file is left."""
 
 
-def _texts_as_strings(wb: Workbook) -> None:
+def texts_as_strings(wb: Workbook) -> None:
     """Make every text a string cell, whatever it starts with.
 
     openpyxl turns a str beginning with "=" into a formula and "#N/A" and the
@@ -107,7 +107,7 @@ def export_workbook(result: CheckResult, config: LedgerConfig, path: Path) -> No
         wb = _build_workbook(result, config)
     except IllegalCharacterError:
         raise ExportFailed("台账名称含有 Excel 不能保存的控制字符：请修改 ledger.yaml 的 name") from None
-    _texts_as_strings(wb)
+    texts_as_strings(wb)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:

@@ -112,3 +112,24 @@ def test_csv_download_neutralises_formulas_and_the_dictionary_says_how(tmp_path)
 
     page = (site / "public" / "data" / "index.html").read_text(encoding="utf-8")
     assert "CSV 注入" in page and "去掉最前面的一个" in page and "JSON 文件中的值未做这种处理" in page
+
+
+def test_assessment_workbook_keeps_formula_like_names_as_text(tmp_path):
+    """`ducha assess --format xlsx` writes unit names as text too, never as live formulas."""
+    from openpyxl import load_workbook
+
+    from generator.assessment import assess, scores_xlsx
+    from generator.ledger import load_ledger
+    from generator.reports import parse_period
+
+    from ..conftest import LEDGER_YAML, item_yaml, write_ledger
+
+    ledger_text = LEDGER_YAML.replace("市住房和城乡建设局", '"=HYPERLINK(\\"http://x.example\\",\\"点我\\")"')
+    root = write_ledger(tmp_path / "l", {"items/2025/2025-0042.yaml": item_yaml()}, ledger_text)
+    ledger = load_ledger(root, use_cache=False)
+    period = parse_period("annual", "2025")
+    out = tmp_path / "scores.xlsx"
+    scores_xlsx(assess(ledger.items, ledger.config, period), period, ledger.config, out)
+    cells = [c for row in load_workbook(out)["单位考核得分"].iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
