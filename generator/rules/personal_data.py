@@ -57,7 +57,19 @@ def check(item, status, ctx):
     allow = ctx.config.privacy_allow
     for line, where, text, is_event in public_texts(item):
         matches = privacy.find(text, allow)
-        if matches:
-            shown = "、".join(f"{m.name} {m.masked}" for m in matches)
-            yield Finding(item.file, line, CODE, f"{where}中有个人信息：{shown}。{_FIX}{_EVENT_HINT if is_event else ''}",
+        by_line: dict[int, list] = {}
+        for m in matches:
+            by_line.setdefault(line + _offset(text, m.start, is_event), []).append(m)
+        for at, found in by_line.items():
+            shown = "、".join(f"{m.name} {m.masked}" for m in found)
+            yield Finding(item.file, at, CODE, f"{where}中有个人信息：{shown}。{_FIX}{_EVENT_HINT if is_event else ''}",
                           item=item.id)
+
+
+def _offset(text: str, start: int, is_event: bool) -> int:
+    """Lines from the key to the match. A text with line breaks was written
+    as a block (`description: |`), whose first line follows the key; an
+    event is reported at its own first line (`- date: …`)."""
+    if is_event or "\n" not in text:
+        return 0
+    return 1 + text.count("\n", 0, start)
