@@ -222,6 +222,11 @@ def _check(kind: str, m: re.Match, text: str) -> str | None:
     return None  # pragma: no cover
 
 
+def may_contain(text: str) -> bool:
+    """The prefilter alone: False when `text` surely holds no personal information."""
+    return bool(_PREFILTER.search(text))
+
+
 def find(text: str, allow: tuple[str, ...] = ()) -> list[Match]:
     """The personal information in `text`, in reading order, none overlapping.
 
@@ -265,6 +270,12 @@ def mask(text: str, allow: tuple[str, ...] = ()) -> str:
     return "".join(parts)
 
 
+@functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass type, or None for any other type."""
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+
+
 def mask_strings(value, allow: tuple[str, ...] = ()):
     """Mask every string inside `value`: dataclass instances (in place, or
     replaced when frozen), lists, tuples, dict values. Dates, numbers and
@@ -279,15 +290,16 @@ def mask_strings(value, allow: tuple[str, ...] = ()):
         key = id(v)
         if key in seen:
             return seen[key][1]
-        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        names = _field_names(type(v))
+        if names is not None:
             original = v
             seen[key] = (v, v)
             changes = {}
-            for f in dataclasses.fields(v):
-                old = getattr(v, f.name)
+            for name in names:
+                old = getattr(v, name)
                 new = walk(old)
-                if new is not old:
-                    changes[f.name] = new
+                if new is not old and new != old:
+                    changes[name] = new
             if changes:
                 if v.__dataclass_params__.frozen:
                     v = dataclasses.replace(v, **changes)

@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
-from generator.privacy import id_check_digit, luhn_ok
+from generator.privacy import find, id_check_digit, luhn_ok
 
-from ..conftest import LEDGER_YAML, REPO, findings_of, write_ledger
+from ..conftest import LEDGER_YAML, REPO, findings_of, item_yaml, write_ledger
 
 ID_17 = "34160219880515123"  # 皖 亳州, born 1988-05-15
 ID_18 = ID_17 + id_check_digit(ID_17)
@@ -160,3 +160,25 @@ def test_the_demo_ledger_has_no_personal_data(tmp_path, cli):
     shutil.copy(REPO / "ledger.yaml", root / "ledger.yaml")
     _, out, _ = cli("check", "--ledger", str(root), "--format", "json", "--no-cache")
     assert [f for f in json.loads(out)["findings"] if f["code"] == "personal_data"] == []
+
+
+GUIDE = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
+
+
+def test_the_guide_example_is_real_output(tmp_path, cli):
+    item = item_yaml("2025-0031", category="netizen_message", assigned="2025-10-09", extra="public: true\n",
+                     events=["date: 2025-10-20, type: progress, text: 已电话联系留言人张先生（13912345678），告知补贴下月拨付"])
+    root = write_ledger(tmp_path, {"items/2025/2025-0031.yaml": item})
+    code, out, _ = cli("validate", "--ledger", str(root), "--no-cache", str(root / "items/2025/2025-0031.yaml"))
+    (line,) = [line.strip() for line in out.splitlines() if "personal_data" in line]
+    assert code == 1 and line in GUIDE
+
+
+def test_the_guides_wording_table_is_right():
+    """Each “不要写” of the guide is reported, each “改为” is not."""
+    section = GUIDE.split("公开的进展怎么写", 1)[1].split("\n\n", 2)[1]
+    rows = [r.strip("|").split("|") for r in section.splitlines()[2:]]
+    assert len(rows) >= 4
+    for bad, good in rows:
+        assert find(bad.strip()), bad
+        assert not find(good.strip()), good
