@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "provisional_deadline": INFO,
     "visits_low": WARNING,
     "follow_up_missed": WARNING,
+    "personal_data": ERROR,  # personal information in a text the public site shows (issue 15)
     # ducha audit: the Git history of the ledger.
     "append_only_violation": ERROR,
     "backdated_event": ERROR,

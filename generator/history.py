@@ -424,7 +424,15 @@ _KIND_NAMES = {
 
 def _short(value) -> str:
     text = value if isinstance(value, str) else "（无）" if value is None else str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    if len(text) <= 60:
+        return text
+    # Never cut through a number or an address: the public site masks
+    # personal data it can recognise (issue 15), and half a number it cannot.
+    end = 57
+    while end < len(text) and end < 97 and (text[end].isascii() and (text[end].isalnum() or text[end] in "@.+-_ ")
+                                            or text[end].isdigit()):
+        end += 1
+    return text if end == len(text) else text[:end] + "…"
 
 
 def _event_text(event) -> str:

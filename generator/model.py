@@ -78,6 +78,7 @@ ITEM_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("public", "bool", "向社会公开", "true 表示在公开网站上展示；默认 false。"),
     FieldSpec("contact", "str", "联系人", "承办联系人及电话，仅内部可见。", internal=True),
     FieldSpec("note", "text", "内部备注", "仅内部网站可见。", internal=True),
+    FieldSpec("requester", "text", "留言人", "网友留言等的留言人姓名、网名和联系方式，仅内部可见，公开网站从不显示。", internal=True),
     FieldSpec("events", "events", "办理记录", "按日期先后追加，只增不改。"),
 ]}
 
@@ -99,6 +100,15 @@ EVENT_TYPES: dict[str, str] = {
 # Event types the public sees by default (RULES.md §9). Extensions are public
 # only once approved; circulars only when marked public.
 PUBLIC_EVENT_TYPES = frozenset({"progress", "completed", "verified", "evaluation", "reinspection"})
+
+
+def is_public_event(event: "Event") -> bool:
+    """RULES.md §9: what the public sees of an item's events."""
+    if event.public is not None:
+        return event.public
+    if event.type == "extension":
+        return bool(event.approved)
+    return event.type in PUBLIC_EVENT_TYPES
 
 EVENT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("date", "date", "日期", "写成 YYYY-MM-DD；不得早于上一条记录。", required=True),
@@ -179,6 +189,11 @@ INSPECTION_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("note", "text", "内部备注", "仅内部可见。", internal=True),
 ]}
 
+PRIVACY_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("allow", "strs", "可公开的号码", "对外公布的办公电话、热线、公务邮箱等，个人信息检查不报，公开网站也不遮盖，"
+              "例如 [\"12345\", \"0558-5123456\"]。"),
+]}
+
 LEDGER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("name", "str", "台账名称", "显示在网站和报告上，例如：亳州市政府督查台账。"),
     FieldSpec("leaders", "list", "政府领导", "带队督查的领导（每月至少 2 次）。"),
@@ -189,6 +204,7 @@ LEDGER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("calendar", "map", "日历修正", "对官方工作日历的补充。"),
     FieldSpec("people", "list", "人员", "可提交台账的人员及其单位。"),
     FieldSpec("audit", "map", "审计设置", "Git 历史审计的参数。"),
+    FieldSpec("privacy", "map", "个人信息检查", "allow：不算个人信息的号码（对外公布的办公电话等）。"),
 ]}
 
 # --- Values -------------------------------------------------------------------
@@ -236,6 +252,7 @@ class Item:
     description: str | None = None
     contact: str | None = None
     note: str | None = None
+    requester: str | None = None  # internal only: who wrote a netizen message
     events: list[Event] = field(default_factory=list)
     # 1-based line of each top-level key, for findings that point at a field.
     lines: dict[str, int] = field(default_factory=dict)
@@ -296,6 +313,7 @@ class LedgerConfig:
     assessment_weights: dict[str, float] = field(default_factory=dict)
     follow_up_months: int = 3
     inspections_from: dt.date | None = None
+    privacy_allow: tuple[str, ...] = ()  # ledger.yaml privacy.allow
 
     @property
     def office_units(self) -> set[str]:

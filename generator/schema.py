@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .model import (
     ASSESSMENT_KEYS, INSPECTION_FIELDS, LEADER_FIELDS, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
-    EVENT_TYPES, ID_PATTERN, ITEM_FIELDS, LEDGER_FIELDS, PERSON_FIELDS, UNIT_FIELDS, UNIT_ID_PATTERN,
+    EVENT_TYPES, ID_PATTERN, ITEM_FIELDS, LEDGER_FIELDS, PERSON_FIELDS, PRIVACY_FIELDS, UNIT_FIELDS, UNIT_ID_PATTERN,
     FieldSpec, LedgerConfig,
 )
 
@@ -141,6 +141,8 @@ def ledger_schema(unit_ids: list[str]) -> dict:
                        "properties": {k: {"type": "number"} for k in ASSESSMENT_KEYS}, "additionalProperties": False},
         "follow_up_months": {**_field(LEDGER_FIELDS["follow_up_months"], unit_ids), "minimum": 1},
         "inspections_from": _field(LEDGER_FIELDS["inspections_from"], unit_ids),
+        "privacy": {**_record(PRIVACY_FIELDS, LEDGER_FIELDS["privacy"].title, unit_ids),
+                    "description": LEDGER_FIELDS["privacy"].help},
     }
     return {
         "$schema": DRAFT,

@@ -17,7 +17,7 @@ from .findings import Finding
 from .loader import YMap, YNode, YScalar, YSeq
 from .model import (
     ASSESSMENT_KEYS, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
-    EVENT_TYPES, ID_PATTERN, INSPECTION_FIELDS, ITEM_FIELDS, LEADER_FIELDS, LEDGER_FIELDS, PERSON_FIELDS,
+    EVENT_TYPES, ID_PATTERN, INSPECTION_FIELDS, ITEM_FIELDS, LEADER_FIELDS, LEDGER_FIELDS, PERSON_FIELDS, PRIVACY_FIELDS,
     UNIT_FIELDS, UNIT_ID_PATTERN, Event, FieldSpec, Inspection, Item, Leader, LedgerConfig, Person, Unit,
 )
 
@@ -438,7 +438,20 @@ def ledger_from_tree(root: YNode | None, rel: str) -> tuple[LedgerConfig, list[F
             config.backdate_days = audit.get("backdate_days", config.backdate_days)
             config.require_signed = audit.get("require_signed", config.require_signed)
             config.allowed_signers = audit.get("allowed_signers", config.allowed_signers)
+    if "privacy" in e:
+        config.privacy_allow = _read_privacy(e["privacy"][1], out)
     return config, out.findings
+
+
+def _read_privacy(node: YNode, out: _Out) -> tuple[str, ...]:
+    """`privacy: {allow: [...]}`: published numbers the personal_data check accepts."""
+    if not isinstance(node, YMap):
+        out.add(node, "invalid_field", f"privacy 应当是映射，例如 privacy: {{allow: [\"12345\"]}}，这里是{_kind_zh(node)}。")
+        return ()
+    check_keys(node, PRIVACY_FIELDS, out, "privacy ")
+    if "allow" not in node.entries or _is_null(node.entries["allow"][1]):
+        return ()
+    return tuple(read_strs(node.entries["allow"][1], PRIVACY_FIELDS["allow"], out) or ())
 
 
 def _unit_hint(unit: str, config: LedgerConfig) -> str:

@@ -30,6 +30,7 @@ from . import (
     missing_deadline,
     no_advance_notice,
     overdue,
+    personal_data,
     provisional_deadline,
     report_missing,
     review_rate_low,
@@ -52,6 +53,7 @@ RULES: dict[str, ModuleType] = {m.CODE: m for m in (
     review_rate_low,
     visits_low,
     follow_up_missed,
+    personal_data,
 )}
 
 

@@ -74,7 +74,9 @@ def item_histories(root: Path, use_cache: bool) -> dict:
 
 def _write_site_docs(config, result, head: dict, history: dict, inspections: list, audience: str, docs: Path):
     data = site_data(result, config, audience, history, inspections)
-    write_docs(data, docs, fragments_of(docs), {**head, "site": audience}, feed_id=f"urn:ducha:{audience}")
+    # The ledger name from the view, masked like all public text (issue 15).
+    head = {**head, "ledger": data.ledger_name, "site": audience}
+    write_docs(data, docs, fragments_of(docs), head, feed_id=f"urn:ducha:{audience}")
     return data
 
 

@@ -11,13 +11,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .. import privacy
 from ..check import CheckResult
 from ..evaluate import (
     CLOSED, COMPLETED, DUE_SOON_DAYS, ESCALATION_ACTION_NAMES, IN_PROGRESS, NOT_STARTED, STATE_NAMES, ItemStatus,
     traffic_light,
 )
 from ..findings import Finding
-from ..model import CATEGORIES, EVENT_TYPES, PUBLIC_EVENT_TYPES, Event, Item, LedgerConfig
+from ..model import CATEGORIES, EVENT_TYPES, Event, Item, LedgerConfig
+from ..model import is_public_event  # noqa: F401 - RULES.md §9, shared with the personal_data rule
 
 PUBLIC = "public"
 INTERNAL = "internal"
@@ -26,15 +28,6 @@ STATES = (NOT_STARTED, IN_PROGRESS, COMPLETED, CLOSED)
 ASSESSMENT_TYPES = ("urge", "returned", "leader_demand", "circular", "transfer")
 
 LIGHTS = {"red": "超期", "yellow": "临近期限", "green": "正常", "done": "已落实"}
-
-
-def is_public_event(event: Event) -> bool:
-    """RULES.md §9: what the public sees of an item's events."""
-    if event.public is not None:
-        return event.public
-    if event.type == "extension":
-        return bool(event.approved)
-    return event.type in PUBLIC_EVENT_TYPES
 
 
 @dataclass
@@ -89,6 +82,7 @@ class ItemView:
     # Internal only (None / empty on the public site):
     contact: str | None = None
     note: str | None = None
+    requester: str | None = None
     next_report_due: dt.date | None = None
     report_missing: bool = False
     escalation_level: int = 0
@@ -202,6 +196,7 @@ def _item_view(item: Item, status: ItemStatus, config: LedgerConfig, audience: s
         events=views, public=item.public,
         contact=item.contact if internal else None,
         note=item.note if internal else None,
+        requester=item.requester if internal else None,
         next_report_due=status.next_report_due.date if internal and status.next_report_due else None,
         report_missing=status.report_missing if internal else False,
         escalation_level=status.escalation_level if internal else 0,
@@ -286,6 +281,13 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
         _internal_boards(data, pairs, result)
         _reports_and_scores(data, result, config)
         _visits(data, config, inspections or [])
+    else:
+        # Issue 15, defence in depth: every public output (pages, search
+        # index, CSV/JSON, feed, calendars, site name) is made from this
+        # view, so personal information that passed the check (an error
+        # built with --allow-errors, an old title in the revision history)
+        # is masked here, once: 138****5678.
+        privacy.mask_strings(data, config.privacy_allow)
     return data
 
 
