@@ -670,7 +670,7 @@ def build(ledger_dir: Path, as_of: str | None, out_dir: Path | None, config_file
                    "如确需先发布，可加 --allow-errors，有错误的事项将不在公开网站上显示。", err=True)
         sys.exit(1)
     except BuildFailed as err:
-        click.echo(f"错误：{err}。原有网站未被改动。", err=True)
+        click.echo(f"错误：{str(err).rstrip('。')}。原有网站未被改动。", err=True)
         sys.exit(1)
     if result.errors:
         click.echo(printers.render(printers.Report("build", result.errors), "text"), nl=False, err=True)
