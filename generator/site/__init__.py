@@ -271,6 +271,7 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
             _SHARED.clear()
         with _locked(out):
             sites = {a: _swap(work / f"site-{a}", out / a) for a in AUDIENCES}
+            _clean_stale(out)  # again: a build killed just before this one started may have let go only now
         return BuildResult(out, sites, pages, errors, hidden)
     finally:
         shutil.rmtree(work, ignore_errors=True)
