@@ -67,6 +67,7 @@ _LOADS = [re.compile(p, re.I) for p in (
 _JS_URL = re.compile(r"[\"'`]\s*" + _EXTERNAL, re.I)
 _SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.I | re.S)
 MAX_OVERRIDE_FILES = 2000
+_SCANNED = (".html", ".htm", ".j2", ".jinja", ".js", ".mjs", ".css", ".svg", ".xml", ".json", ".webmanifest")
 MAX_OVERRIDE_BYTES = 2_000_000
 
 
@@ -164,21 +165,24 @@ def _scan_overrides(folder: Path, top: Path) -> list[str]:
     if not folder.is_dir():
         return []
     problems = []
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    for n, file in enumerate(files):
+    for n, file in enumerate(folder.rglob("*")):
         if n >= MAX_OVERRIDE_FILES:
-            problems.append(f"{folder} 中文件超过 {MAX_OVERRIDE_FILES} 个，无法逐一检查，请精简")
+            problems.append(f"{folder} 中文件超过 {MAX_OVERRIDE_FILES} 个，无法逐一检查，请只放网站需要的模板和文件")
             break
-        if file.suffix.lower() not in (".html", ".htm", ".j2", ".jinja", ".js", ".mjs", ".css", ".svg", ".xml", ".json"):
+        if file.suffix.lower() not in _SCANNED or not file.is_file():  # never a FIFO or a device
             continue
         try:
             rel = file.relative_to(top).as_posix()
         except ValueError:
             rel = str(file)
         try:
-            data = file.read_bytes()[:MAX_OVERRIDE_BYTES]
+            with file.open("rb") as f:
+                data = f.read(MAX_OVERRIDE_BYTES + 1)
         except OSError as e:
             problems.append(f"{rel}：无法读取（{e}）")
+            continue
+        if len(data) > MAX_OVERRIDE_BYTES:
+            problems.append(f"{rel}：超过 {MAX_OVERRIDE_BYTES // 1_000_000} MB，无法检查是否从其他网站加载内容，请精简")
             continue
         lines = loads_from_elsewhere(data.decode("utf-8", "replace"), javascript=file.suffix.lower() in (".js", ".mjs"))
         problems += [f"{rel} 第 {line} 行：从其他网站加载内容" for line in lines]
