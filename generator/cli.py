@@ -665,7 +665,8 @@ def build(ledger_dir: Path, as_of: str | None, out_dir: Path | None, config_file
     except LedgerUnreadable as err:
         _unreadable(err, "text", "build")
     except BuildStopped as err:
-        click.echo(printers.render(printers.Report("build", err.findings), "text"), nl=False, err=True)
+        click.echo(printers.render(printers.Report("build", err.findings, titles=err.titles, checked=err.checked),
+                                   "text"), nl=False, err=True)
         click.echo(f"错误：{err}，原有网站未被改动。请按上面的提示修改后再运行 ducha build；"
                    "如确需先发布，可加 --allow-errors，有错误的事项将不在公开网站上显示。", err=True)
         sys.exit(1)
@@ -673,7 +674,8 @@ def build(ledger_dir: Path, as_of: str | None, out_dir: Path | None, config_file
         click.echo(f"错误：{str(err).rstrip('。')}。原有网站未被改动。", err=True)
         sys.exit(1)
     if result.errors:
-        click.echo(printers.render(printers.Report("build", result.errors), "text"), nl=False, err=True)
+        click.echo(printers.render(printers.Report("build", result.errors, titles=result.titles,
+                                                   checked=result.checked), "text"), nl=False, err=True)
         hidden = "、".join(result.left_out) if result.left_out else "无"
         click.echo(f"警告：台账有 {len(result.errors)} 个错误（见上），因 --allow-errors 仍生成了网站。"
                    f"有错误的公开事项未在公开网站上显示：{hidden}。修正后请重新运行 ducha build。", err=True)

@@ -48,9 +48,12 @@ class BuildFailed(Exception):
 class BuildStopped(BuildFailed):
     """The ledger has error findings: nothing was built or replaced."""
 
-    def __init__(self, findings: list[Finding], message: str) -> None:
+    def __init__(self, findings: list[Finding], message: str, checked: int = 0,
+                 titles: dict | None = None) -> None:
         super().__init__(message)
         self.findings = findings
+        self.checked = checked  # how many items were read
+        self.titles = titles or {}  # item id -> title, for the printer
 
 
 def ledger_head(root: Path) -> str | None:
@@ -225,6 +228,8 @@ class BuildResult:
     pages: dict[str, int]
     errors: list[Finding] = field(default_factory=list)  # error findings let through by allow_errors
     left_out: list[str] = field(default_factory=list)  # ids of public items kept off the public site
+    checked: int = 0  # items read
+    titles: dict = field(default_factory=dict)  # item id -> title
 
 
 def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | None = None,
@@ -251,7 +256,8 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
     result = evaluated[1]
     errors = error_findings(result)
     if errors and not allow_errors:
-        raise BuildStopped(errors, f"台账有 {len(errors)} 个错误，没有生成网站")
+        raise BuildStopped(errors, f"台账有 {len(errors)} 个错误，没有生成网站", len(result.items),
+                           {i.id: i.title for i, _ in result.items})
     hidden = sorted({i.id for i in left_out(result) if i.public})
     work, hold = _new_work_folder(out)
     try:
@@ -272,7 +278,8 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
         with _locked(out):
             sites = {a: _swap(work / f"site-{a}", out / a) for a in AUDIENCES}
             _clean_stale(out)  # again: a build killed just before this one started may have let go only now
-        return BuildResult(out, sites, pages, errors, hidden)
+        return BuildResult(out, sites, pages, errors, hidden, len(result.items),
+                           {i.id: i.title for i, _ in result.items})
     finally:
         shutil.rmtree(work, ignore_errors=True)
         os.close(hold)
