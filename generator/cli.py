@@ -663,31 +663,50 @@ def history(item_id: str, ledger_dir: Path, fmt: str, no_cache: bool) -> None:
               help="输出目录（默认台账目录下的 site/），其中生成 public/ 和 internal/。")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="MkDocs 设置文件（默认台账目录下的 mkdocs.yml）。")
+@click.option("--allow-errors", is_flag=True,
+              help="台账有错误时仍生成网站；有错误的事项不在公开网站上显示。")
 @no_cache_option
-def build(ledger_dir: Path, as_of: str | None, out_dir: Path | None, config_file: Path | None, no_cache: bool) -> None:
+def build(ledger_dir: Path, as_of: str | None, out_dir: Path | None, config_file: Path | None, allow_errors: bool,
+          no_cache: bool) -> None:
     """生成公开网站（site/public）和内部网站（site/internal）。
 
     两个网站先在临时目录中生成，全部成功后才替换原有网站；失败时原有网站保持不变。
+    台账有错误（ducha check 报告的“错误”）时不生成网站，以状态 1 退出；
+    加 --allow-errors 则照常生成，但有错误的事项不在公开网站上显示。
 
     \b
     示例：
       ducha build
       ducha build --as-of 2025-12-31 --out /srv/ducha
+      ducha build --allow-errors
     """
     from .ledger import LedgerUnreadable
-    from .site import BuildFailed, build_sites
+    from .site import BuildFailed, BuildStopped, build_sites
     from .site.builder import END_OF_LIFE_NOTICE
 
     day = _as_of(as_of)
     click.echo(END_OF_LIFE_NOTICE, err=True)
     out = out_dir or ledger_dir / "site"
     try:
-        result = build_sites(ledger_dir, out, day, config_file=config_file, use_cache=not no_cache)
+        result = build_sites(ledger_dir, out, day, config_file=config_file, use_cache=not no_cache,
+                             allow_errors=allow_errors)
     except LedgerUnreadable as err:
         _unreadable(err, "text", "build")
-    except BuildFailed as err:
-        click.echo(f"错误：{err}。原有网站未被改动。", err=True)
+    except BuildStopped as err:
+        click.echo(printers.render(printers.Report("build", err.findings, titles=err.titles, checked=err.checked),
+                                   "text"), nl=False, err=True)
+        click.echo(f"错误：{err}，原有网站未被改动。请按上面的提示修改后再运行 ducha build；"
+                   "如确需先发布，可加 --allow-errors，有错误的事项将不在公开网站上显示。", err=True)
         sys.exit(1)
+    except BuildFailed as err:
+        click.echo(f"错误：{str(err).rstrip('。')}。原有网站未被改动。", err=True)
+        sys.exit(1)
+    if result.errors:
+        click.echo(printers.render(printers.Report("build", result.errors, titles=result.titles,
+                                                   checked=result.checked), "text"), nl=False, err=True)
+        hidden = "、".join(result.left_out) if result.left_out else "无"
+        click.echo(f"警告：台账有 {len(result.errors)} 个错误（见上），因 --allow-errors 仍生成了网站。"
+                   f"有错误的公开事项未在公开网站上显示：{hidden}。修正后请重新运行 ducha build。", err=True)
     click.echo(f"公开网站：{result.sites['public']}（{result.pages['public']} 个公开事项）")
     click.echo(f"内部网站：{result.sites['internal']}（{result.pages['internal']} 个事项）")
 
@@ -706,10 +725,16 @@ def serve(ledger_dir: Path, audience: str, host: str, port: int) -> None:
       ducha serve                    # 公开网站，http://127.0.0.1:8000/
       ducha serve --site internal --port 8001
     """
-    from .site import prepare_serve
-    from .site import builder
+    from .ledger import LedgerUnreadable
+    from .site import builder, prepare_serve
 
-    config_file = prepare_serve(ledger_dir.resolve(), audience)
+    try:
+        config_file = prepare_serve(ledger_dir.resolve(), audience)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", "serve")
+    except builder.ConfigRefused as err:
+        click.echo(f"错误：{err}", err=True)
+        sys.exit(1)
     click.echo(f"正在预览{'公开' if audience == 'public' else '内部'}网站：http://{host}:{port}/ （Ctrl+C 结束）")
     builder.serve(config_file, host, port)
 
