@@ -83,8 +83,8 @@ class Landing:
     def __init__(self, landing_commit: dict[str, str] | None = None, dates: dict[str, str] | None = None,
                  notes: dict[str, dt.datetime] | None = None, pending: frozenset[str] = frozenset(),
                  at: dt.datetime | None = None) -> None:
-        self.landing_commit = landing_commit or {}  # sha -> the main-line commit that brought it
-        self.dates = dates or {}  # main-line sha -> committer date (ISO text)
+        self.landing_commit = landing_commit or {}  # sha -> the main-line merge that brought it in
+        self.dates = dates or {}  # main-line merge -> committer date (ISO text)
         self.notes = notes or {}  # sha -> push time recorded by the server
         self.pending = pending  # commits not on the main line yet
         self.at = at  # when the pending commits land
@@ -134,16 +134,22 @@ def _split(rev_range: str | None) -> tuple[str | None, str]:
     return None, rev_range.strip()
 
 
-def _rev_list(repo: Path, a: str | None, b: str, fmt: str, *extra: str) -> list[list[str]]:
-    """`git rev-list --format=fmt` of A..B, one list of fields per commit."""
-    args = ["rev-list", f"--format={fmt}", b, *([f"^{a}"] if a else []), *extra, "--"]
+def _rows(out: bytes) -> list[list[str]]:
+    """`git rev-list --format` output, one list of fields per commit.
+
+    Without --no-commit-header (Git < 2.33 lacks it) each commit has a "commit <sha>" line first.
+    """
     rows = []
-    for line in git(repo, *args).decode("utf-8", "replace").splitlines():
+    for line in out.decode("utf-8", "replace").splitlines():
         fields = line.split()
-        # Without --no-commit-header (Git < 2.33 lacks it) each commit has a "commit <sha>" line first.
         if len(fields) >= 2 and fields[0] != "commit":
             rows.append(fields)
     return rows
+
+
+def _rev_list(repo: Path, a: str | None, b: str, fmt: str, *extra: str) -> list[list[str]]:
+    """`git rev-list --format=fmt` of A..B, one list of fields per commit."""
+    return _rows(git(repo, "rev-list", f"--format={fmt}", b, *([f"^{a}"] if a else []), *extra, "--"))
 
 
 def compute(ledger: Path, rev_range: str | None = None, at: dt.datetime | None = None) -> Landing:
@@ -155,40 +161,48 @@ def compute(ledger: Path, rev_range: str | None = None, at: dt.datetime | None =
     ledger = Path(ledger).resolve()
     repo, _ = repo_root(ledger)
     a, b = _split(rev_range)
-    if git(repo, "rev-parse", "--verify", "--quiet", f"{b}^{{commit}}", check=False).strip() == b"":
+    head = git(repo, "rev-parse", "--verify", "--quiet", f"{b}^{{commit}}", check=False).decode().strip()
+    if not head:
         return Landing(at=at)  # an empty repository: nothing has landed
     try:
-        rows = _rev_list(repo, a, b, "%H %P %cI")
-        head = git(repo, "rev-parse", f"{b}^{{commit}}").decode().strip()
+        out = git(repo, "rev-list", "--parents", b, *([f"^{a}"] if a else []), "--")
     except HistoryError as e:
         raise HistoryError(f"找不到提交范围 {rev_range}：{e}") from None
     parents: dict[str, list[str]] = {}
-    dates: dict[str, str] = {}
-    for fields in rows:
-        parents[fields[0]] = fields[1:-1]
-        dates[fields[0]] = fields[-1]
-    # The main line, oldest first: B's first parents while they are in the range.
+    for line in out.decode("ascii", "replace").splitlines():
+        sha, *rest = line.split() or [""]
+        if sha:
+            parents[sha] = rest
+    # The main line: B's first parents while they are in the range.
     chain = []
     sha = head
     while sha in parents:
         chain.append(sha)
         sha = parents[sha][0] if parents[sha] else None
-    chain.reverse()
-    # Each main-line commit brings in what its other parents reach that is not
-    # in yet: walk back from them, stopping at anything already landed.
+    on_chain = set(chain)
+    # Oldest first, each main-line merge brings in what its other parents
+    # reach that is not in yet: walk back from them, stopping at anything
+    # already landed. Main-line commits land on themselves (not stored).
     landing: dict[str, str] = {}
-    for main in chain:
-        landing[main] = main
-        stack = [p for p in parents[main][1:] if p in parents and p not in landing]
+    for main in reversed(chain):
+        if len(parents[main]) < 2:
+            continue
+        stack = parents[main][1:]
         while stack:
             sha = stack.pop()
-            if sha in landing:
+            if sha in landing or sha in on_chain or sha not in parents:
                 continue
             landing[sha] = main
-            stack.extend(p for p in parents[sha] if p in parents and p not in landing)
-    mainline_dates = {sha: dates[sha] for sha in chain}
+            stack.extend(parents[sha])
+    # Dates are needed only for the merges that brought something in.
+    merges = sorted(set(landing.values()))
+    dates = {}
+    if merges:
+        rows = _rows(git(repo, "rev-list", "--no-walk=unsorted", "--stdin", "--format=%H %cI",
+                         input="\n".join(merges).encode() + b"\n"))
+        dates = {fields[0]: fields[1] for fields in rows}
     pending = frozenset(parents) if (at is not None and rev_range) else frozenset()
-    return Landing(landing, mainline_dates, read_notes(repo, set(parents)), pending, at)
+    return Landing(landing, dates, read_notes(repo, set(parents)), pending, at)
 
 
 def read_notes(repo: Path, wanted: set[str]) -> dict[str, dt.datetime]:
@@ -265,13 +279,14 @@ def push_window(ledger: Path, rev_range: str | None, at: dt.datetime, backdate_d
         when = parse_time(text)
         if when is None or earliest <= when <= latest:
             continue
+        pushed = _show(at.astimezone(when.tzinfo))  # both times on the committer's clock face
         if when < earliest:
             gap = at - when
-            why = (f"早于推送时间 {_show(at)} 共 {gap.days} 天 {gap.seconds // 3600} 小时，超过允许的 "
+            why = (f"早于推送时间 {pushed} 共 {gap.days} 天 {gap.seconds // 3600} 小时，超过允许的 "
                    f"{backdate_days} 天（ledger.yaml 的 audit.backdate_days）")
         else:
             gap = when - at
-            why = f"晚于推送时间 {_show(at)} 共 {int(gap.total_seconds() // 60)} 分钟，超过允许的 10 分钟"
+            why = f"晚于推送时间 {pushed} 共 {int(gap.total_seconds() // 60)} 分钟，超过允许的 10 分钟"
         findings.append(Finding(
             None, None, WINDOW_CODE,
             f"提交 {sha[:10]} 的提交时间是 {_show(when)}，{why}：提交时间不可信（可能用 GIT_COMMITTER_DATE 改过，"

@@ -102,7 +102,7 @@ def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, 
     cache = AuditCache(ledger, _audit_key(ledger, config), enabled=use_cache)
     # backdated_event and future_event depend on when a commit landed: a verdict holds for one landing.
     stamps = ctx.landing.stamps(shas)
-    todo = [sha for sha in shas if sha not in cache.results or cache.results[sha][2:] != (stamps.get(sha),)]
+    todo = [sha for sha in shas if sha not in cache.results or tuple(cache.results[sha][2:]) != (stamps.get(sha),)]
     for sha, record in store.get(todo).items():
         found = [f for rule in STABLE_RULES for f in rule.check(record, ctx)] if record.changes else []
         edits = any(c.kind in ("event_edited", "event_removed") for c in record.changes)
