@@ -51,14 +51,16 @@ class Landed:
             return self.time.date()
         return self.time.astimezone(zone).date()
 
-    def describe(self) -> str:
+    def describe(self, record) -> str:
         """The clock used, in plain Chinese (empty for the commit's own date)."""
+        zone = record.committer_date.tzinfo
+        shown = _show(self.time.astimezone(zone) if zone and self.time.tzinfo else self.time)
         if self.how == "merge":
             return f"以主线上合并它的提交 {self.commit[:10]} 的日期为准"
         if self.how == "push":
-            return f"以服务器记录的推送时间 {_show(self.time)} 为准"
+            return f"以服务器记录的推送时间 {shown} 为准"
         if self.how == "given":
-            return f"尚未进入主线，以本次推送（检查）的时间 {_show(self.time)} 为准"
+            return f"以本次推送或检查的时间 {shown} 为准"
         return ""
 
 

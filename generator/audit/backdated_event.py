@@ -42,7 +42,7 @@ def check(record, ctx):
         late = (day - claimed).days
         if late <= limit:
             continue
-        how = landing.describe()
+        how = landing.describe(record)
         when = (f"却在 {day} 才由 {record.who} 提交（提交 {record.short}）" if not how else
                 f"由 {record.who} 在提交 {record.short} 中加入，{day} 才进入主线（{how}）")
         yield Finding(

@@ -27,7 +27,7 @@ def check(record, ctx):
         day = landing.date_for(record)
         if claimed <= day:
             continue
-        how = landing.describe()
+        how = landing.describe(record)
         when = f"提交它的日期 {day}" if not how else f"它进入主线的日期 {day}（{how}）"
         yield Finding(
             change.path, change.line or 1, CODE,
