@@ -589,30 +589,50 @@ def form(form_kind: str, item_id: str, ledger_dir: Path, date: str | None, out_f
 @click.option("--range", "rev_range", metavar="A..B", help="只审计这些提交，例如 origin/main..HEAD（合并请求）。")
 @click.option("--published", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="已发布网站的 ledger-head.json：核对其提交仍在历史中。")
+@click.option("--landing-time", "landing_time", metavar="时间|now",
+              help="--range 中尚未进入主线的提交按此时间进入主线（ISO 8601，带时区，如 2025-03-26T10:00:00+08:00；"
+                   "now 为当前时间）。合并请求流水线用 now，服务器钩子传入推送时间。"
+                   "给出时还检查仓库中尚无分支指向的新提交：提交时间早于此时间超过 audit.backdate_days 天"
+                   "或晚于它超过 10 分钟即报 committer_date_out_of_range。")
 @format_option
 @click.option("--fail-on", type=click.Choice(["error", "never"]), default="error", show_default=True,
               help="何时以状态 1 退出。")
 @no_cache_option
-def audit(ledger_dir: Path, rev_range: str | None, published: Path | None, fmt: str, fail_on: str,
-          no_cache: bool) -> None:
+def audit(ledger_dir: Path, rev_range: str | None, published: Path | None, landing_time: str | None, fmt: str,
+          fail_on: str, no_cache: bool) -> None:
     """审计台账的 Git 历史：记录只增不改、不得补录倒签、只能改自己有权改的内容、签名、已发布历史未被改写。
+
+    记录是否补录倒签，按它进入主线的时间判断：主线（HEAD 的第一父提交链）上合并它的提交的日期，
+    或服务器钩子在 refs/notes/ducha-push 中记下的推送时间，而不是提交者自己填的提交时间。
 
     \b
     示例：
       ducha audit
-      ducha audit --range origin/main..HEAD --format gitlab > gl-code-quality-report.json
+      ducha audit --range origin/main..HEAD --landing-time now --format gitlab > gl-code-quality-report.json
       ducha audit --published site/public/ledger-head.json
     """
     from .audit import run_audit
     from .history import HistoryError
+    from .landing import parse_time, push_window, trusted_backdate_days
     from .ledger import LedgerUnreadable, load_config
 
+    landed_at = None
+    if landing_time is not None:
+        landed_at = (dt.datetime.now().astimezone().replace(microsecond=0) if landing_time.strip() == "now"
+                     else parse_time(landing_time))
+        if landed_at is None:
+            click.echo(f"错误：--landing-time 的值“{landing_time}”不是带时区的时间。"
+                       "请写成 2025-03-26T10:00:00+08:00 这样的 ISO 8601 格式，或写 now。", err=True)
+            sys.exit(2)
     try:
         config, _ = load_config(ledger_dir)
     except LedgerUnreadable as err:
         _unreadable(err, fmt, "audit")
     try:
-        result = run_audit(ledger_dir, config, rev_range, published, use_cache=not no_cache)
+        result = run_audit(ledger_dir, config, rev_range, published, use_cache=not no_cache, landing_time=landed_at)
+        if landed_at is not None:
+            days = trusted_backdate_days(ledger_dir, rev_range, config.backdate_days)
+            result.findings.extend(push_window(ledger_dir, rev_range, landed_at, days))
     except HistoryError as err:
         click.echo(f"错误：{err}", err=True)
         sys.exit(2)

@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "unauthorised_change": ERROR,
     "unsigned_commit": ERROR,
     "history_rewritten": ERROR,
+    "committer_date_out_of_range": ERROR,  # (audit --landing-time) a pushed commit dated far from the push
 }
 
 # Codes that `--fail-on overdue` treats as failures besides every error.

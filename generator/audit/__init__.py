@@ -6,6 +6,7 @@ checks a published head once. Every finding carries the commit it is about.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from types import ModuleType
 
 from ..cache import CACHE_DIR, code_key, load_pickle, store_pickle
 from ..findings import Finding, sort_key
+from .. import landing as landing_times
 from ..history import HistoryStore, ensure_records, first_parent_chain, list_commits, resolve
 from ..model import LedgerConfig
 from . import append_only_violation, backdated_event, future_event, history_rewritten, unauthorised_change, unsigned_commit
@@ -33,6 +35,7 @@ class AuditContext:
     mainline: set[str]  # commits whose content counts as published
     base: str | None  # the commit the main line ends at (HEAD, or the start of --range)
     people: dict[str, tuple[str, str]] = field(default_factory=dict)  # email -> (unit, role)
+    landing: landing_times.Landing | None = None  # when each commit reached the main line
 
     def role_of(self, email: str) -> tuple[str, str] | None:
         return self.people.get(email.lower())
@@ -76,8 +79,11 @@ def _audit_key(ledger: Path, config: LedgerConfig) -> str:
 
 
 def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, published: Path | None = None,
-              *, use_cache: bool = True) -> AuditResult:
-    """Audit the history of the ledger at `ledger` (all of HEAD, or `rev_range` A..B)."""
+              *, use_cache: bool = True, landing_time: dt.datetime | None = None) -> AuditResult:
+    """Audit the history of the ledger at `ledger` (all of HEAD, or `rev_range` A..B).
+
+    `landing_time`: when the commits of `rev_range`, not on the main line yet, land (push time, now).
+    """
     ledger = Path(ledger).resolve()
     signers = ledger / config.allowed_signers if config.allowed_signers else None
     signers = signers if signers and signers.is_file() else None
@@ -90,14 +96,17 @@ def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, 
     # repository (a first push) has none.
     base = resolve(ledger, base_rev)
     people = {p.email.lower(): (p.unit, config.units[p.unit].role) for p in config.people if p.unit in config.units}
-    ctx = AuditContext(ledger, config, first_parent_chain(ledger, base) if base else set(), base, people)
+    ctx = AuditContext(ledger, config, first_parent_chain(ledger, base) if base else set(), base, people,
+                       landing_times.compute(ledger, rev_range, landing_time))
 
     cache = AuditCache(ledger, _audit_key(ledger, config), enabled=use_cache)
-    todo = [sha for sha in shas if sha not in cache.results]
+    # backdated_event and future_event depend on when a commit landed: a verdict holds for one landing.
+    stamps = ctx.landing.stamps(shas)
+    todo = [sha for sha in shas if sha not in cache.results or tuple(cache.results[sha][2:]) != (stamps.get(sha),)]
     for sha, record in store.get(todo).items():
         found = [f for rule in STABLE_RULES for f in rule.check(record, ctx)] if record.changes else []
         edits = any(c.kind in ("event_edited", "event_removed") for c in record.changes)
-        cache.results[sha] = (found, edits)
+        cache.results[sha] = (found, edits, stamps.get(sha))
         cache.dirty = True
     cache.save()
 
