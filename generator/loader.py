@@ -288,7 +288,13 @@ def _syntax_finding(e: yaml.YAMLError, rel: str, text: str) -> Finding:
     if isinstance(e, yaml.reader.ReaderError):
         # The reader reports a character position, not a line.
         position = getattr(e, "position", None)
-        line = text.count("\n", 0, position) + 1 if isinstance(position, int) and position >= 0 else None
+        line = None
+        if isinstance(position, int) and position >= 0:
+            if _EventLoader.__module__ == "yaml.cyaml":  # libyaml counts bytes of UTF-8, the Python reader characters
+                before = text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "replace")
+            else:
+                before = text[:position]
+            line = before.count("\n") + 1
         character = e.character if isinstance(e.character, str) else chr(e.character)
         where = f"第 {line} 行" if line else "文件中"
         return Finding(
