@@ -51,7 +51,7 @@ _STANDARD_TAGS = {
 
 _CONFLICT_RE = re.compile(r"^(<{7}|>{7})(?: |$)", re.M)
 
-# A scalar that holds one of these is refused (RULES: every string is
+# A scalar that holds one of these is refused (issue 9, point 13: every string is
 # printable text). C0 controls except tab and newline (newline is further
 # limited to multi-line fields by `validate`), DEL, C1, the noncharacters
 # U+FFFE/U+FFFF and lone surrogates: they are invisible, break XML (feed,

@@ -72,7 +72,7 @@ UNIT_ID_CHARS = r"[a-z0-9_-]{1,64}"
 ID_PATTERN = f"^{ID_CHARS}$"
 UNIT_ID_PATTERN = f"^{UNIT_ID_CHARS}$"
 
-# Every date in a ledger lies in these years (RULES.md §1): deadlines and
+# Every date in a ledger lies in these years (issue 9, point 12): deadlines and
 # periods computed from them stay far from the limits of Python's dates.
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -186,6 +186,9 @@ LEADER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
 
 ASSESSMENT_KEYS = ("base", "on_time_completion", "overdue_day", "urge", "circular_1", "circular_2", "transfer",
                    "late_report")
+# One weight of `assessment:`; scores are out of about 100.
+ASSESSMENT_WEIGHT = FieldSpec("assessment", "number", "考核权重", "每项的分值，-1000 到 1000。",
+                              minimum=-1000, maximum=1000)
 
 INSPECTION_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("leader", "str", "带队领导", "ledger.yaml 中 leaders 的编号。", required=True),

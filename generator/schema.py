@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from .model import (
-    ASSESSMENT_KEYS, INSPECTION_FIELDS, LEADER_FIELDS, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
+    ASSESSMENT_KEYS, ASSESSMENT_WEIGHT, INSPECTION_FIELDS, LEADER_FIELDS, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
     EVENT_TYPES, ID_PATTERN, ITEM_FIELDS, LEDGER_FIELDS, MAX_YEAR, MIN_YEAR, PERSON_FIELDS, UNIT_FIELDS,
     UNIT_ID_PATTERN, FieldSpec, LedgerConfig,
 )
@@ -149,7 +149,9 @@ def ledger_schema(unit_ids: list[str]) -> dict:
                     "description": LEDGER_FIELDS["leaders"].help, "items": _record(LEADER_FIELDS, "领导", [])},
         "assessment": {"type": "object", "title": LEDGER_FIELDS["assessment"].title,
                        "description": LEDGER_FIELDS["assessment"].help,
-                       "properties": {k: {"type": "number"} for k in ASSESSMENT_KEYS}, "additionalProperties": False},
+                       "properties": {k: {"type": "number", "minimum": ASSESSMENT_WEIGHT.minimum,
+                                          "maximum": ASSESSMENT_WEIGHT.maximum} for k in ASSESSMENT_KEYS},
+                       "additionalProperties": False},
         "follow_up_months": _field(LEDGER_FIELDS["follow_up_months"], unit_ids),
         "inspections_from": _field(LEDGER_FIELDS["inspections_from"], unit_ids),
     }

@@ -16,7 +16,7 @@ from . import loader
 from .findings import Finding
 from .loader import YMap, YNode, YScalar, YSeq
 from .model import (
-    ASSESSMENT_KEYS, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
+    ASSESSMENT_KEYS, ASSESSMENT_WEIGHT, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
     EVENT_TYPES, ID_CHARS, INSPECTION_FIELDS, ITEM_FIELDS, LEADER_FIELDS, LEDGER_FIELDS, MAX_INT_DIGITS, MAX_YEAR,
     MIN_YEAR, PERSON_FIELDS, UNIT_FIELDS, UNIT_ID_CHARS, Event, FieldSpec, Inspection, Item, Leader, LedgerConfig,
     Person, Unit,
@@ -511,7 +511,7 @@ def ledger_from_tree(root: YNode | None, rel: str) -> tuple[LedgerConfig, list[F
             check_keys(node, {k: FieldSpec(k, "number", k, "") for k in ASSESSMENT_KEYS}, out, "assessment ")
             for key, (_, vnode) in node.entries.items():
                 if key in ASSESSMENT_KEYS:
-                    value = read_number(vnode, FieldSpec(key, "number", "考核权重", ""), out, key)
+                    value = read_number(vnode, ASSESSMENT_WEIGHT, out, key)
                     if value is not None:
                         config.assessment_weights[key] = value
     if "follow_up_months" in e:

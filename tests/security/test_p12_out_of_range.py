@@ -151,3 +151,13 @@ def test_periods_at_the_edges_of_the_range_work(tmp_path):
     root = write_ledger(tmp_path, {"items/2025/2025-0001.yaml": item_yaml("2025-0001")})
     assert ducha("report", "monthly", "--period", "2000-01", cwd=root)[0] == 0  # its previous period is 1999-12
     assert ducha("report", "annual", "--period", "2100", cwd=root)[0] == 0
+
+
+def test_assessment_weights_have_bounds(tmp_path):
+    root = write_ledger(tmp_path, {"items/2025/2025-0001.yaml": item_yaml("2025-0001")},
+                        LEDGER + "assessment:\n  overdue_day: -1.0e+308\n")
+    code, findings = check(root)
+    f = only_error(findings)
+    assert (f["file"], f["line"], f["code"]) == ("ledger.yaml", 12, "invalid_field") and "-1000–1000" in f["message"]
+    code, out, _ = ducha("assess", "--period", "2025", "--format", "json", cwd=root)
+    assert code == 0 and "Infinity" not in out
