@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat as _stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,10 +84,11 @@ def parse_item_bytes(data: bytes, rel: str) -> tuple[Item | None, list[Finding]]
 
 def _read_config(root: Path) -> tuple[LedgerConfig, bytes, list[Finding]]:
     path = root / LEDGER_FILE
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise LedgerUnreadable(f"在 {root} 找不到 {LEDGER_FILE}。请在台账根目录运行，或用 --ledger 指定台账目录。") from None
+    data = loader.read_regular(path, MAX_LEDGER_BYTES)
+    if isinstance(data, FileNotFoundError):
+        raise LedgerUnreadable(f"在 {root} 找不到 {LEDGER_FILE}。请在台账根目录运行，或用 --ledger 指定台账目录。")
+    if isinstance(data, OSError):
+        raise LedgerUnreadable(f"{LEDGER_FILE} 无法读取：{data.strerror}。")
     tree, findings = loader.load_bytes(data, LEDGER_FILE, MAX_LEDGER_BYTES)
     if tree is None:
         raise LedgerUnreadable(f"{LEDGER_FILE} 无法读取，请先修正其中的错误。", findings)
@@ -107,55 +109,106 @@ def scan_ledger(root: str | os.PathLike) -> LedgerScan:
     """Read `ledger.yaml` and list the item files; raise LedgerUnreadable when unusable."""
     root = Path(root)
     config, data, findings = _read_config(root)
-    files, stats, file_findings = _find_item_files(root)
-    others = {}
-    if (root / INSPECTIONS_DIR).is_dir():
-        for path in (root / INSPECTIONS_DIR).rglob("*.yaml"):
-            st = path.stat()
-            others[path.relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_size)
+    files, stats, file_findings, refused = _find_item_files(root)
+    # Inspections are inputs of the check too; entries that are not read
+    # (symlinks, FIFOs) count, so adding or removing one changes the fingerprint.
+    _, others, _, refused_inspections = _walk_yaml(root, INSPECTIONS_DIR)
+    others.update(refused_inspections)
+    others.update(refused)
     return LedgerScan(root, config, data, files, stats, findings + file_findings, others)
 
 
-def _find_item_files(root: Path) -> tuple[list[str], dict[str, tuple[int, int]], list[Finding]]:
+def _find_item_files(root: Path) -> tuple[list[str], dict[str, tuple[int, int]], list[Finding],
+                                          dict[str, tuple[int, int]]]:
+    """Regular `items/**/*.yaml` files with their stat, findings, and the entries refused (with lstat)."""
     base = root / ITEMS_DIR
+    if base.is_symlink():
+        raise LedgerUnreadable(f"{ITEMS_DIR}/ 是符号链接（symlink），不会被读取：事项必须是台账目录中的普通文件。"
+                               f"请把 {ITEMS_DIR}/ 换成真正的目录。")
     if not base.is_dir():
         raise LedgerUnreadable(f"在 {root} 找不到 {ITEMS_DIR}/ 目录。")
+    return _walk_yaml(root, ITEMS_DIR, yml_hint=True)
+
+
+def _walk_yaml(root: Path, top: str, *, yml_hint: bool = False):
+    """The regular `*.yaml` files under `root/top`, found without following any symlink.
+
+    Returns (sorted relative paths, their (mtime_ns, size), findings, refused
+    entries with their lstat). Every entry is looked at with lstat only: a
+    symlink (to a file or a folder), a FIFO, socket or device named
+    *.yaml, or a name with invisible characters, is a finding and is never
+    opened, so it cannot hang the run or bring in a file from elsewhere.
+    """
     found: list[str] = []
     stats: dict[str, tuple[int, int]] = {}
+    refused: dict[str, tuple[int, int]] = {}
     findings: list[Finding] = []
-    stack = [(str(base), ITEMS_DIR)]
+    base = os.path.join(root, top)
+    try:
+        st = os.lstat(base)
+    except OSError:
+        return found, stats, findings, refused
+    if not _stat.S_ISDIR(st.st_mode):
+        if _stat.S_ISLNK(st.st_mode):
+            findings.append(_not_regular(top, st.st_mode))
+            refused[top] = (st.st_mtime_ns, st.st_size)
+        return found, stats, findings, refused
+    stack = [(base, top)]
     while stack:
         folder, rel_folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                rel = f"{rel_folder}/{name}"
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, rel))
-                elif name.endswith(".yaml"):
-                    found.append(rel)
-                    try:
-                        st = entry.stat()
-                        stats[rel] = (st.st_mtime_ns, st.st_size)
-                    except OSError:
-                        pass
-                elif name.endswith(".yml"):
-                    findings.append(Finding(
-                        rel, None, "id_mismatch",
-                        f"事项文件的扩展名必须是 .yaml，这个文件不会被读取。请改名为 {name[:-4]}.yaml。",
-                    ))
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as e:
+            findings.append(Finding(rel_folder, None, "yaml_syntax", f"无法读取目录 {rel_folder}/：{e.strerror}。"))
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            rel = f"{rel_folder}/{name}"
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            mode = st.st_mode
+            if loader.BAD_CHAR.search(name) or "\n" in name:
+                shown = loader.visible(rel, newlines=False)
+                findings.append(Finding(
+                    shown, None, "yaml_syntax",
+                    f"文件名 {shown} 含有换行或控制字符，不会被读取。请把它改成只含字母、数字、- 和 _ 的名称。",
+                ))
+                refused[shown] = (st.st_mtime_ns, st.st_size)
+            elif _stat.S_ISDIR(mode):
+                stack.append((entry.path, rel))
+            elif _stat.S_ISLNK(mode) or (not _stat.S_ISREG(mode) and name.endswith((".yaml", ".yml"))):
+                findings.append(_not_regular(rel, mode))
+                refused[rel] = (st.st_mtime_ns, st.st_size)
+            elif name.endswith(".yaml"):
+                found.append(rel)
+                stats[rel] = (st.st_mtime_ns, st.st_size)
+            elif name.endswith(".yml") and yml_hint:
+                findings.append(Finding(
+                    rel, None, "id_mismatch",
+                    f"事项文件的扩展名必须是 .yaml，这个文件不会被读取。请改名为 {name[:-4]}.yaml。",
+                ))
     found.sort()
-    return found, stats, findings
+    return found, stats, findings, refused
+
+
+def _not_regular(rel: str, mode: int) -> Finding:
+    if _stat.S_ISLNK(mode):
+        what = "是符号链接（symlink）：链接会把台账之外的文件带进来，改那个文件就能改这里"
+        fix = "请把链接换成文件本身（复制内容，删除链接）"
+    else:
+        kind = "命名管道（FIFO）" if _stat.S_ISFIFO(mode) else "套接字（socket）" if _stat.S_ISSOCK(mode) else "设备或其他特殊文件"
+        what, fix = f"是{kind}，不是普通文件", "请删除它，改放普通的 YAML 文件"
+    return Finding(rel, 1, "yaml_syntax", f"{rel} {what}。ducha 只读取普通文件，这一项不会被读取。{fix}。")
 
 
 def _read(path: str) -> bytes | OSError:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(loader.MAX_ITEM_BYTES + 1)
-    except OSError as e:
-        return e
+    """The bytes of a regular item file (see `loader.read_regular`), or the OSError."""
+    return loader.read_regular(path, loader.MAX_ITEM_BYTES)
 
 
 def _parse_many(jobs: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes]]:
@@ -246,13 +299,10 @@ INSPECTIONS_DIR = "inspections"
 def load_inspections(root: Path, config: LedgerConfig, item_ids: set[str] | None
                      ) -> tuple[list[Inspection], list[Finding]]:
     """`inspections/**/*.yaml`: leaders' supervision visits (few files; not cached)."""
-    base = root / INSPECTIONS_DIR
-    if not base.is_dir():
-        return [], []
-    visits, findings = [], []
-    for path in sorted(base.rglob("*.yaml")):
-        rel = path.relative_to(root).as_posix()
-        tree, found = loader.load_file_bytes(path, rel)
+    files, _, findings, _ = _walk_yaml(root, INSPECTIONS_DIR)
+    visits = []
+    for rel in files:
+        tree, found = loader.load_file_bytes(os.path.join(root, rel), rel)
         findings += found
         if tree is None:
             continue
