@@ -509,7 +509,7 @@ def _read_commits(repo: Path, prefix: str, shas: list[str], store: HistoryStore 
             if repo_path == ledger_path:
                 record.ledger_blob = None if new == ZERO else new
             rel = _ledger_path(repo_path, prefix)
-            if sides is not None and not sides.own_file(repo_path, new):
+            if sides is not None and not sides.own_file(repo_path, old, new):
                 continue
             if rel == LEDGER_FILE:
                 record.changes.append(Change("ledger_changed", rel, line=1))
@@ -559,10 +559,16 @@ class _MergeSides:
         found = self.objects.get(f"{rev}:{path}") if rev else None
         return found[0] if found else None
 
-    def own_file(self, path: str, new: str) -> bool:
-        """False when an other parent brought this whole file version in."""
-        mine = None if new == ZERO else new
-        return not any(self._blob(o, path) == mine and self._blob(b, path) != mine
+    def own_file(self, path: str, old: str, new: str) -> bool:
+        """False when an other parent brought this whole file version in.
+
+        That is: it changed the file on its side (since the merge base) to
+        exactly the merge's version, while the first parent left the file
+        as it was at the base. Taking one side over a change the first
+        parent made is the merge's own decision.
+        """
+        mine, first = (None if new == ZERO else new), (None if old == ZERO else old)
+        return not any(self._blob(o, path) == mine and self._blob(b, path) != mine and self._blob(b, path) == first
                        for o, b in zip(self.others, self.bases))
 
     def item_versions(self, path: str) -> list[tuple[Snapshot | None, Snapshot | None]]:
