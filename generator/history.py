@@ -23,6 +23,7 @@ import datetime as dt
 import os
 import pickle
 import posixpath
+import secrets
 import subprocess
 import tempfile
 import threading
@@ -328,8 +329,14 @@ def _key(event) -> str:
 
 # --- the log -------------------------------------------------------------------------
 
-_FORMAT = "%x1e%H%x00%P%x00%ae%x00%an%x00%aI%x00%cI%x00%s"
-_SIGNATURE_FORMAT = "%x1e%H%x00%G?%x00%GS"
+# Names, e-mails, subjects and signer ids are text the committer chose: they
+# may hold any byte but NUL and newline (a crafted commit object even a
+# newline). So each record starts and its header ends with a random token
+# of this run that no commit can contain, and the free text comes last.
+def _formats() -> tuple[bytes, str, str]:
+    token = secrets.token_hex(12)
+    return (token.encode(), f"%x1e{token}%H%x00%P%x00%aI%x00%cI%x00%ae%x00%an%x00%s%x00{token}",
+            f"%x1e{token}%H%x00%G?%x00%GS%x00{token}")
 
 
 @dataclass
@@ -338,20 +345,23 @@ class _RawCommit:
     files: list[tuple[str, str, str, str, str]]  # (path in repo, old mode, new mode, old blob, new blob)
 
 
-def _parse_log(out: bytes) -> list[_RawCommit]:
+def _parse_log(out: bytes, token: bytes) -> list[_RawCommit]:
     commits = []
-    for chunk in out.split(b"\x1e")[1:]:
-        head, sep, raw = chunk.partition(b"\n")
-        fields = head.rstrip(b"\x00").split(b"\x00")
+    for chunk in out.split(b"\x1e" + token)[1:]:
+        head, sep, raw = chunk.partition(b"\x00" + token)
+        if not sep:
+            continue
+        fields = head.split(b"\x00", 6)
         fields += [b""] * (7 - len(fields))
-        sha, parents, email, name, adate, cdate, subject = (f.decode("utf-8", "replace") for f in fields[:7])
+        sha, parents, adate, cdate, email, name, subject = (f.decode("utf-8", "replace") for f in fields[:7])
         try:
             adate_v, cdate_v = dt.datetime.fromisoformat(adate), dt.datetime.fromisoformat(cdate)
         except ValueError:
             adate_v = cdate_v = _EPOCH
-        record = CommitRecord(sha, tuple(parents.split()), email.lower(), name, adate_v, cdate_v, subject)
+        record = CommitRecord(sha, tuple(parents.split()), email.lower(), name, adate_v, cdate_v,
+                              subject.replace("\x00", " "))
         files = []
-        tokens = raw.split(b"\x00")
+        tokens = raw[1:].split(b"\x00") if raw.startswith(b"\x00") else raw.split(b"\x00")  # -z ends the header with NUL
         for meta, path in zip(tokens[0::2], tokens[1::2]):
             parts = meta.decode("utf-8", "replace").lstrip("\n:").split()
             if len(parts) < 5:
@@ -482,9 +492,10 @@ def read_history(ledger: Path, rev_range: str | None = None, *, use_cache: bool 
 def _read_commits(repo: Path, prefix: str, shas: list[str], store: HistoryStore | None = None) -> list[CommitRecord]:
     # One log over exactly these commits: --no-walk with the shas on stdin;
     # --first-parent makes a merge's diff the one against its first parent.
+    token, log_format, _ = _formats()
     out = git(repo, "log", "--no-walk=unsorted", "--stdin", "--raw", "--no-renames", "--no-abbrev", "-z",
-              "--first-parent", f"--format={_FORMAT}", input="\n".join(shas).encode() + b"\n")
-    raws = _parse_log(out)
+              "--first-parent", f"--format={log_format}", input="\n".join(shas).encode() + b"\n")
+    raws = _parse_log(out, token)
     order = {sha: i for i, sha in enumerate(shas)}
     raws.sort(key=lambda r: order.get(r.record.sha, len(order)))
     item_blobs = sorted({b for c in raws for p, om, nm, old, new in c.files
@@ -635,9 +646,10 @@ def _outside_chain(repo: Path, prefix: str, sha: str, ledgers: _Ledgers) -> _Cha
     if blob is not None and ledgers.readable(blob):
         return _Chain(blob, blob, True, root)
     # Rare: walk back the first-parent chain to the nearest readable ledger.yaml.
-    out = git(repo, "log", "--first-parent", "--raw", "--no-abbrev", "--no-renames", "-z", "--format=%x1e%H",
+    token, log_format, _ = _formats()
+    out = git(repo, "log", "--first-parent", "--raw", "--no-abbrev", "--no-renames", "-z", f"--format={log_format}",
               sha, "--", path, check=False)
-    blobs = [new for raw in _parse_log(out) for p, om, nm, old, new in raw.files if p == path and new != ZERO]
+    blobs = [new for raw in _parse_log(out, token) for p, om, nm, old, new in raw.files if p == path and new != ZERO]
     ledgers.load(blobs)
     nearest = next((b for b in blobs if ledgers.readable(b)), None)
     return _Chain(blob, nearest, blob is not None or bool(out.strip()), root)
@@ -699,6 +711,7 @@ def _check_signatures(repo: Path, prefix: str, records: list[CommitRecord], ledg
         found = files.get(name) if name else None
         groups.setdefault(found[0] if found else None, []).append(sha)
     by_sha = {r.sha: r for r in records}
+    token, _, signature_format = _formats()
     for blob, shas in groups.items():
         content = next((files[n][1] for n in set(where.values()) if n and files.get(n) and files[n][0] == blob), b"")
         fd, path = tempfile.mkstemp(prefix="ducha-signers-")
@@ -706,12 +719,13 @@ def _check_signatures(repo: Path, prefix: str, records: list[CommitRecord], ledg
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content)
             out = git(repo, "-c", f"gpg.ssh.allowedSignersFile={path}", "log", "--no-walk=unsorted", "--stdin",
-                      f"--format={_SIGNATURE_FORMAT}", input="\n".join(shas).encode() + b"\n")
+                      f"--format={signature_format}", input="\n".join(shas).encode() + b"\n")
         finally:
             os.unlink(path)
-        for chunk in out.split(b"\x1e")[1:]:
-            fields = chunk.rstrip(b"\n").split(b"\x00")
-            if len(fields) >= 3 and fields[0].decode() in by_sha:
+        for chunk in out.split(b"\x1e" + token)[1:]:
+            head, sep, _ = chunk.partition(b"\x00" + token)
+            fields = head.split(b"\x00", 2)
+            if sep and len(fields) == 3 and fields[0].decode("ascii", "replace") in by_sha:
                 record = by_sha[fields[0].decode()]
                 record.signature = fields[1].decode("utf-8", "replace").strip() or "N"
                 record.signer = fields[2].decode("utf-8", "replace").strip()

@@ -242,3 +242,13 @@ def test_people_are_judged_as_listed_before_each_commit(repo):
     repo.write(ITEM, item_yaml("2025-0001", events=[P1, "date: 2025-04-25, type: progress"]))
     repo.commit("进展", STRANGER, "2025-04-26T09:00:00+08:00")
     assert [(f.code, f.commit) for f in run_audit(repo.root, config).findings] == [("unauthorised_change", early)]
+
+
+def test_a_commit_message_cannot_hide_the_commits_changes(repo):
+    # The log is one stream: a subject or author name carrying the record separator
+    # and a made-up header must not cut the commit's own changes off.
+    fake = "\x1e" + "0" * 40 + "\x00\x002025-03-26T09:00:00+08:00\x002025-03-26T09:00:00+08:00\x00li@duchashi.example"
+    repo.write(ITEM, item_yaml("2025-0001", events=["date: 2025-03-25, type: urge"]))
+    bad = repo.commit("催办" + fake.replace("\x00", " "), (ZJJ[0] + fake.replace("\x00", ""), ZJJ[1]),
+                      "2025-03-26T09:00:00+08:00")
+    assert codes(audit(repo)) == [("unauthorised_change", ITEM, bad)]
