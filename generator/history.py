@@ -558,7 +558,9 @@ class _MergeSides:
             for other in sides.others:
                 base = git(repo, "merge-base", sides.first, other, check=False).decode().strip() or None
                 sides.bases.append(base)
-                for path in sides.paths:
+                # `cat-file --batch` reads one name per line: a path with a newline
+                # cannot be looked up (its change then counts as the merge's own).
+                for path in (p for p in sides.paths if "\n" not in p):
                     names.append(f"{other}:{path}")
                     if base:
                         names.append(f"{base}:{path}")
