@@ -150,3 +150,37 @@ def test_switching_signatures_off_or_adding_ones_own_key_does_not_count(tmp_path
     for rev_range in (None, f"{base}..HEAD"):
         findings = audit(repo, rev_range)
         assert [(f.code, f.file, f.line, f.commit) for f in findings] == [("unsigned_commit", "allowed_signers", 1, forged)]
+
+
+def test_the_pre_receive_hook_judges_by_the_pushed_commits_parent(tmp_path):
+    import datetime as dt
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from ..conftest import REPO
+
+    bare = tmp_path / "server.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
+    shutil.copy(REPO / "hooks" / "pre-receive", bare / "hooks" / "pre-receive")
+    os.chmod(bare / "hooks" / "pre-receive", 0o755)
+    env = {**os.environ, "DUCHA": f"{sys.executable} -m generator"}
+    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(microsecond=0)
+    today = now.date().isoformat()
+    repo = Repo(tmp_path / "clone")
+    repo.write(ITEM, item_yaml("2025-0001"))
+    repo.commit("新建事项", OFFICE, (now - dt.timedelta(minutes=2)).isoformat())
+    first = subprocess.run(["git", "push", str(bare), "HEAD:main"], cwd=repo.root, env=env, capture_output=True,
+                           text=True)
+    assert first.returncode == 0, first.stderr
+
+    repo.write("ledger.yaml", AUDIT_LEDGER.replace("{id: zjj, name: 市住房和城乡建设局}",
+                                                   "{id: zjj, name: 市住房和城乡建设局, role: office}"))
+    repo.write(ITEM, item_yaml("2025-0001", events=[f"date: {today}, type: urge"]))
+    bad = repo.commit("自己升为督查室并催办", ZJJ, (now - dt.timedelta(minutes=1)).isoformat())
+    refused = subprocess.run(["git", "push", str(bare), "HEAD:main"], cwd=repo.root, env=env, capture_output=True,
+                             text=True)
+    assert refused.returncode != 0
+    assert "unauthorised_change" in refused.stderr and bad[:10] in refused.stderr
+    assert "添加 urge 记录只能由督查室进行" in refused.stderr
