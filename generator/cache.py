@@ -132,10 +132,12 @@ def open_folder(ledger_root: str | os.PathLike) -> Path | None:
         if real == tree or tree in real.parents:
             return None
         folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _own_private_dir(folder.parent):
+            return None
         folder.mkdir(mode=0o700, exist_ok=True)
     except (OSError, RuntimeError):
         return None
-    if not (_own_private_dir(folder.parent) and _own_private_dir(folder)):
+    if not _own_private_dir(folder):
         return None
     note = folder / "ledger.txt"
     if not note.exists():  # for people clearing caches by hand
