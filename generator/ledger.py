@@ -18,7 +18,7 @@ from . import loader, validate
 from .cache import ItemCache, code_key
 from .codec import Codec, CodecError
 from .findings import Finding
-from .model import Inspection, Item, LedgerConfig
+from .model import Event, Inspection, Item, LedgerConfig
 
 LEDGER_FILE = "ledger.yaml"
 ITEMS_DIR = "items"
@@ -159,7 +159,7 @@ def _read(path: str) -> bytes | OSError:
 
 
 # What the item cache holds per file: (item or None, findings).
-CODEC = Codec(Item, Finding)
+CODEC = Codec(Item, Event, Finding)
 
 
 def _parse_many(jobs: list[tuple[str, str]], encode: bool = True
