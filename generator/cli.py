@@ -74,7 +74,7 @@ ledger_option = click.option("--ledger", "ledger_dir", type=click.Path(file_okay
                              default=".", show_default=True, help="台账目录（含 ledger.yaml 和 items/）。")
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
                              help="输出格式：text 供人阅读；json、github、gitlab、junit 供 CI 使用。")
-no_cache_option = click.option("--no-cache", is_flag=True, help="不读写 .ducha-cache/ 缓存。")
+no_cache_option = click.option("--no-cache", is_flag=True, help="不读写缓存（本用户缓存文件夹，默认 ~/.cache/ducha/）。")
 
 
 @main.command()

@@ -3,14 +3,13 @@
 This is the I/O edge of the pipeline, in two steps: `scan_ledger` reads
 `ledger.yaml` and lists the item files with their stat (cheap, and enough
 to fingerprint the inputs), `load_ledger` then parses the items, reusing
-`.ducha-cache/` where a file is unchanged and using every core for a cold
-run over many files.
+the user's cache (`generator.cache`) where a file is unchanged and using
+every core for a cold run over many files.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import stat as _stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -18,8 +17,9 @@ from pathlib import Path
 
 from . import loader, validate
 from .cache import ItemCache, code_key
+from .codec import Codec, CodecError
 from .findings import Finding
-from .model import Inspection, Item, LedgerConfig
+from .model import Event, Inspection, Item, LedgerConfig
 
 LEDGER_FILE = "ledger.yaml"
 ITEMS_DIR = "items"
@@ -211,46 +211,70 @@ def _read(path: str) -> bytes | OSError:
     return loader.read_regular(path, loader.MAX_ITEM_BYTES)
 
 
-def _parse_many(jobs: list[tuple[str, str]]) -> list[tuple[str, bytes, bytes]]:
-    """Parse files; return (rel, sha1 of content, pickled (item, findings)) each.
+# What the item cache holds per file: (item or None, findings).
+CODEC = Codec(Item, Event, Finding)
 
-    Pickled here so that a worker process's results travel once and are
-    stored in the cache as they are.
+
+def _parse_many(jobs: list[tuple[str, str]], encode: bool = True
+                ) -> list[tuple[str, str, bytes | None, tuple | None]]:
+    """Parse files; return (rel, sha1 hex of content, encoded (item, findings), None) each.
+
+    Encoded here (JSON, see `generator.codec`) so that a worker process's
+    results travel once and are stored in the cache as they are. A parse the
+    codec cannot hold (say, a string with a lone surrogate) travels as it is,
+    in the fourth place, and is not cached.
     """
     out = []
     for path, rel in jobs:
         data = _read(path)
         if isinstance(data, OSError):
             parsed = (None, [Finding(rel, None, "yaml_syntax", f"无法读取文件：{data.strerror}。")])
-            out.append((rel, b"", pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)))
-            continue
-        parsed = parse_item_bytes(data, rel)
-        out.append((rel, hashlib.sha1(data).digest(), pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)))
+            digest = ""
+        else:
+            parsed = parse_item_bytes(data, rel)
+            digest = hashlib.sha1(data).hexdigest()
+        try:
+            out.append((rel, digest, CODEC.dumps(parsed), None) if encode else (rel, "", None, parsed))
+        except (TypeError, ValueError):
+            out.append((rel, "", None, parsed))
     return out
+
+
+def _decode(blob: bytes) -> tuple[Item | None, list[Finding]] | None:
+    """An encoded (item, findings), or None when the bytes are not one."""
+    try:
+        item, findings = CODEC.loads(blob)
+    except (CodecError, ValueError, TypeError):
+        return None
+    if (item is None or type(item) is Item) and type(findings) is list \
+            and all(type(f) is Finding for f in findings):
+        return item, findings
+    return None
 
 
 def load_items(scan: LedgerScan, files: list[str], cache: ItemCache,
                workers: int | None = None) -> list[tuple[str, Item | None, list[Finding]]]:
     """Parse `files`, reusing the cache where the content is unchanged."""
-    blobs: dict[str, bytes] = {}
+    loaded: dict[str, tuple[Item | None, list[Finding]]] = {}
     to_parse: list[tuple[str, str]] = []
     for rel in files:
         path = os.path.join(scan.root, rel)
         stat = scan.stats.get(rel)
         hit = cache.entries.get(rel)
-        if hit and stat and hit[0] == stat[0] and hit[1] == stat[1]:
-            blobs[rel] = hit[3]
-            continue
         if hit and stat:
-            # Touched but maybe unchanged (a checkout rewrites mtimes): compare content.
-            data = _read(path)
-            if not isinstance(data, OSError) and hashlib.sha1(data).digest() == hit[2]:
-                cache.put(rel, stat[0], stat[1], hit[2], hit[3])
-                blobs[rel] = hit[3]
+            fresh = hit[0] == stat[0] and hit[1] == stat[1]
+            if not fresh:
+                # Touched but maybe unchanged (a checkout rewrites mtimes): compare content.
+                data = _read(path)
+                fresh = not isinstance(data, OSError) and hashlib.sha1(data).hexdigest() == hit[2]
+            parsed = _decode(hit[3]) if fresh else None
+            if parsed is not None:
+                if hit[0] != stat[0] or hit[1] != stat[1]:
+                    cache.put(rel, stat[0], stat[1], hit[2], hit[3])
+                loaded[rel] = parsed
                 continue
         to_parse.append((path, rel))
 
-    loaded: dict[str, tuple[Item | None, list[Finding]]] = {}
     if to_parse:
         workers = workers or os.cpu_count() or 1
         if workers > 1 and len(to_parse) >= PARALLEL_FROM:
@@ -263,14 +287,20 @@ def load_items(scan: LedgerScan, files: list[str], cache: ItemCache,
                     _take(chunk, scan, cache, loaded)
         else:
             _take(_parse_many(to_parse), scan, cache, loaded)
-    for rel, blob in blobs.items():
-        loaded[rel] = pickle.loads(blob)
     return [(rel, *loaded[rel]) for rel in files]
 
 
 def _take(parsed, scan: LedgerScan, cache: ItemCache, loaded: dict) -> None:
-    for rel, digest, blob in parsed:
-        loaded[rel] = pickle.loads(blob)
+    for rel, digest, blob, as_is in parsed:
+        if blob is None:
+            loaded[rel] = as_is
+            continue
+        decoded = _decode(blob)
+        if decoded is None:  # cannot happen for what CODEC wrote; if it does, parse here, uncached
+            [(_, _, _, decoded)] = _parse_many([(os.path.join(scan.root, rel), rel)], encode=False)
+            loaded[rel] = decoded
+            continue
+        loaded[rel] = decoded
         stat = scan.stats.get(rel)
         if digest and stat:
             cache.put(rel, stat[0], stat[1], digest, blob)

@@ -5,6 +5,7 @@ import subprocess
 import pytest
 
 from generator.audit import run_audit
+from generator.cache import cache_folder
 from generator.ledger import load_config
 
 from .conftest import as_json, item_yaml
@@ -220,7 +221,7 @@ def test_cached_audit_matches_and_sees_new_commits(repo):
     warm = run_audit(repo.root, config).findings
     assert [(f.code, f.commit) for f in warm] == [(f.code, f.commit) for f in cold] == [
         ("unauthorised_change", first_bad)]
-    assert (repo.root / ".ducha-cache" / "audit.pickle").is_file()
+    assert (cache_folder(repo.root) / "audit.json").is_file() and not (repo.root / ".ducha-cache").exists()
     repo.write(ITEM, item_yaml("2025-0001", events=["date: 2025-03-25, type: urge", "date: 2025-01-01, type: progress"]))
     second_bad = repo.commit("补录", ZJJ, "2025-03-27T09:00:00+08:00")
     found = run_audit(repo.root, config).findings

@@ -1,6 +1,7 @@
 """Reading the ledger's Git history into item-level changes, from real repositories."""
 import pytest
 
+from generator.cache import cache_folder
 from generator.history import HistoryError, describe, item_history, read_history
 
 from .conftest import item_yaml
@@ -48,7 +49,7 @@ def test_cache_reads_only_new_commits(tmp_path):
     repo.write(ITEM, item_yaml("2025-0001"))
     repo.commit("新建")
     assert len(read_history(tmp_path)) == 1
-    assert (tmp_path / ".ducha-cache" / "history.sqlite").is_file()
+    assert (cache_folder(tmp_path) / "history.sqlite").is_file() and not (tmp_path / ".ducha-cache").exists()
     repo.write(ITEM, item_yaml("2025-0001", events=["date: 2025-03-25, type: progress"]))
     repo.commit("进展")
     records = read_history(tmp_path)

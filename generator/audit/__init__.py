@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
-from ..cache import CACHE_DIR, code_key, load_pickle, store_pickle
+from ..cache import Store, code_key
+from ..codec import Codec, CodecError
 from ..findings import Finding, sort_key
 from .. import landing as landing_times
 from ..history import (JUDGED_BY_NONE, JUDGED_BY_NOTHING_YET, HistoryStore, ensure_records, first_parent_list,
@@ -66,18 +67,47 @@ STABLE_RULES = [m for code, m in COMMIT_RULES.items() if code != "append_only_vi
 
 
 class AuditCache:
-    """Per-commit verdicts of the stable rules, valid for one ledger.yaml and code."""
+    """Per-commit verdicts of the stable rules, valid for one ledger.yaml and code.
+
+    Stored in the user's cache (`generator.cache`) as JSON: a flat list of
+    sha, "edits events", landing stamp, findings, sha, ... A verdict holds
+    for one landing of its commit (`generator.landing`).
+    """
+
+    NAME = "audit.json"
+    CODEC = Codec(Finding)
 
     def __init__(self, ledger: Path, key: str, enabled: bool) -> None:
-        self.path = ledger / CACHE_DIR / "audit.pickle"
+        self.store = Store(ledger, enabled)
         self.key = key
-        self.enabled = enabled
-        self.results: dict[str, tuple[list[Finding], bool]] = (load_pickle(self.path, key) or {}) if enabled else {}
+        self.enabled = self.store.enabled
+        self.results: dict[str, tuple[list[Finding], bool, str | None]] = self._load() if self.enabled else {}
         self.dirty = False
+
+    def _load(self) -> dict[str, tuple[list[Finding], bool, str | None]]:
+        payload = self.store.load(self.NAME, "audit", self.key)
+        if payload is None:
+            return {}
+        try:
+            flat = self.CODEC.loads(payload)
+            results = {}
+            for sha, edits, stamp, found in zip(flat[0::4], flat[1::4], flat[2::4], flat[3::4], strict=True):
+                if not (type(sha) is str and type(edits) is bool and (stamp is None or type(stamp) is str)
+                        and type(found) is list and all(type(f) is Finding for f in found)):
+                    return {}
+                results[sha] = (found, edits, stamp)
+            return results
+        except (CodecError, TypeError, ValueError):
+            return {}
 
     def save(self) -> None:
         if self.enabled and self.dirty:
-            store_pickle(self.path, self.key, self.results)
+            flat = [v for sha, (found, edits, stamp) in self.results.items() for v in (sha, edits, stamp, found)]
+            try:
+                payload = self.CODEC.dumps(flat)
+            except (TypeError, ValueError):  # a finding the codec cannot hold: not cached
+                return
+            self.store.store(self.NAME, "audit", self.key, payload)
 
 
 def _audit_key() -> str:
