@@ -18,13 +18,25 @@ from .model import CATEGORIES, EVENT_TYPES
 FORMATS = list(printers.FORMATS)
 
 
+def _iso_date(value: str) -> dt.date:
+    """A YYYY-MM-DD date in the ledger's years (ValueError otherwise)."""
+    from .model import MAX_YEAR, MIN_YEAR
+
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError(value)
+    day = dt.date.fromisoformat(value)
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(value)
+    return day
+
+
 def _as_of(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()  # the one place the clock is read
     try:
-        return dt.date.fromisoformat(value)
+        return _iso_date(value)
     except ValueError:
-        raise click.BadParameter(f"日期 {value} 无效，请写成 YYYY-MM-DD，例如 2025-07-25。") from None
+        raise click.BadParameter(f"日期 {value} 无效，请写成 YYYY-MM-DD（半角数字，2000–2100 年），例如 2025-07-25。") from None
 
 
 def _emit(report: printers.Report, fmt: str) -> None:
@@ -62,7 +74,7 @@ ledger_option = click.option("--ledger", "ledger_dir", type=click.Path(file_okay
                              default=".", show_default=True, help="台账目录（含 ledger.yaml 和 items/）。")
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
                              help="输出格式：text 供人阅读；json、github、gitlab、junit 供 CI 使用。")
-no_cache_option = click.option("--no-cache", is_flag=True, help="不读写 .ducha-cache/ 缓存。")
+no_cache_option = click.option("--no-cache", is_flag=True, help="不读写缓存（本用户缓存文件夹，默认 ~/.cache/ducha/）。")
 
 
 @main.command()
@@ -160,6 +172,8 @@ def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
     from .sample import draw_sample
 
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", month):  # strptime's %Y also takes ２０２５
+            raise ValueError(month)
         dt.datetime.strptime(month, "%Y-%m")
     except ValueError:
         raise click.BadParameter(f"月份 {month} 无效，请写成 YYYY-MM，例如 2025-09。", param_hint="--month") from None
@@ -257,9 +271,9 @@ def _parse_date(value: str | None, what: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return _iso_date(value)
     except ValueError:
-        raise click.BadParameter(f"{what} {value} 无效，请写成 YYYY-MM-DD。") from None
+        raise click.BadParameter(f"{what} {value} 无效，请写成 YYYY-MM-DD（半角数字，2000–2100 年）。") from None
 
 
 def _refused(err) -> None:
@@ -579,7 +593,12 @@ def assess(period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> No
     from .assessment import assess as run_assess
     from .assessment import scores_xlsx
 
-    kind = "annual" if re.fullmatch(r"\d{4}", period) else "quarterly" if "Q" in period else "monthly"
+    if not re.fullmatch(r"[0-9]{4}(?:Q[1-4]|-[0-9]{2})?", period):
+        from .loader import visible
+
+        raise click.BadParameter(f"考核期间 {visible(period, newlines=False)[:40]} 无效：请写成 2025（年）、2025Q3（季度）"
+                                 "或 2025-09（月），用半角数字。", param_hint="--period")
+    kind = "annual" if re.fullmatch(r"[0-9]{4}", period) else "quarterly" if "Q" in period else "monthly"
     chosen, ledger = _period_and_ledger(kind, period, ledger_dir, "assess")
     scores = run_assess(ledger.items, ledger.config, chosen)
     if fmt == "json":

@@ -29,7 +29,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX
     fcntl = None
 
-from ..cache import CACHE_DIR, ensure_ignored
+from ..cache import open_folder
 from ..check import run_rules
 from ..findings import ERROR, Finding
 from ..ledger import load_ledger, scan_ledger
@@ -369,10 +369,9 @@ def _swap(new: Path, target: Path) -> Path:
 
 def prepare_serve(root: Path, audience: str) -> Path:
     """Set up `ducha serve`: a docs folder, and an MkDocs config that watches the ledger."""
-    work = root / CACHE_DIR / "serve" / audience
+    work = (open_folder(root) or Path(tempfile.mkdtemp(prefix="ducha-serve-"))) / "serve" / audience
     docs = work / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    ensure_ignored(root / CACHE_DIR)
     os.environ["DUCHA_SERVE"] = json.dumps({"ledger": str(root), "audience": audience, "docs": str(docs)})
     data = prepare_docs(root, {audience: docs}, dt.date.today())
     base = root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else None
