@@ -17,7 +17,7 @@ from pathlib import Path
 from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
-IMPORT = "generator"
+IMPORT = "ducha"
 DATA_PACKAGES = ["site_templates", "hooks"]
 DEMO_FILES = ["ledger.yaml", "mkdocs.yml"]
 DEMO_FOLDERS = ["items", "inspections"]

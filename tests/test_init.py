@@ -5,7 +5,7 @@ import subprocess
 import pytest
 import yaml
 
-from generator.ledger_format import FORMAT, ducha_version
+from ducha.ledger_format import FORMAT, ducha_version
 
 from .conftest import REPO
 
@@ -69,7 +69,7 @@ def test_ci_installs_this_ducha_pinned(tmp_path, cli):
 def test_prompts_ask_in_chinese_and_each_answer_is_used(tmp_path, cli):
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from ducha.cli import main
 
     root = tmp_path / "ledger"
     result = CliRunner().invoke(main, ["init", str(root)], input="县政府督查室\n某县督查台账\ngithub\nn\n")

@@ -1,7 +1,7 @@
 """The ledger format version (issue 11): a ledger newer than this ducha says which ducha to install."""
 import json
 
-from generator.ledger_format import FORMAT, ducha_version
+from ducha.ledger_format import FORMAT, ducha_version
 
 from .conftest import LEDGER_YAML, item_yaml, write_ledger
 

@@ -26,7 +26,7 @@ SOURCES = ["pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "ledger.yam
            "generator", "site_templates", "hooks", "items", "inspections"]
 MEMBER = {"GIT_AUTHOR_NAME": "周敏", "GIT_AUTHOR_EMAIL": "zhou.min@dcs.example",
           "GIT_COMMITTER_NAME": "周敏", "GIT_COMMITTER_EMAIL": "zhou.min@dcs.example"}
-IMPORT = "generator"
+IMPORT = "ducha"
 
 
 def run(cmd, cwd, env, check=True):

@@ -17,7 +17,7 @@ def get_context(method=None):
         raise ValueError("cannot find context for 'fork'")  # what Windows says
     return _context(method)
 multiprocessing.get_context = get_context
-from generator.cli import main
+from ducha.cli import main
 sys.argv = ["ducha", *sys.argv[1:]]
 main()
 """
