@@ -656,6 +656,56 @@ def history(item_id: str, ledger_dir: Path, fmt: str, no_cache: bool) -> None:
             click.echo(f"    {describe(change)}")
 
 
+def _signal_period(period: str | None):
+    from .reports import parse_period
+
+    if period is None:
+        return None
+    kind = "annual" if re.fullmatch(r"\d{4}", period) else "quarterly" if "Q" in period else "monthly"
+    try:
+        return parse_period(kind, period)
+    except ValueError as err:
+        raise click.BadParameter(f"{err}（年写 2025，季度写 2025Q3，月份写 2025-09）", param_hint="--period") from None
+
+
+@main.command()
+@ledger_option
+@click.option("--period", metavar="2025|2025Q3|2025-09", help="只看这一期间（年、季度或月）发生的情况；默认全部。")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按哪一天的台账（默认今天）：此后的记录和提交不计。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["never", "warning", "info"]), default="never", show_default=True,
+              help="何时以状态 1 退出：never 从不（默认，提示只是线索）；warning 有警告；info 有任何提示。")
+@no_cache_option
+def signals(ledger_dir: Path, period: str | None, as_of: str | None, fmt: str, fail_on: str, no_cache: bool) -> None:
+    """真实性提示：找出台账中可能“以文件落实文件”的迹象，供督查室进一步核实（不是结论）。
+
+    办结前从未报告进展、报告文字照抄、办结集中在期限当天、反复延期、一次补录跨度很长的记录、
+    集中补报月度进展、复核未通过与退回重办。阈值可在 ledger.yaml 的 signals: 中设置，说明见 docs/rules.md。
+
+    \b
+    示例：
+      ducha signals --period 2025
+      ducha signals --period 2025Q3 --format json > signals.json
+    """
+    from .ledger import LedgerUnreadable, load_ledger
+    from .signals import fails as signals_fail
+    from .signals import read_records, run_signals, to_json, to_text
+
+    chosen = _signal_period(period)
+    day = _as_of(as_of)
+    try:
+        ledger = load_ledger(ledger_dir, use_cache=not no_cache)
+    except LedgerUnreadable as err:
+        _unreadable(err, fmt, "signals")
+    records = read_records(ledger_dir, use_cache=not no_cache)
+    result = run_signals(ledger.items, ledger.config, day, period=chosen, records=records)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(result, day, chosen), ensure_ascii=False))
+    else:
+        click.echo(to_text(result, ledger.config, chosen.title if chosen else f"截至 {day}"), nl=False)
+    sys.exit(1 if signals_fail(result.signals, fail_on) else 0)
+
+
 @main.command()
 @ledger_option
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）。")

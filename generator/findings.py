@@ -40,6 +40,15 @@ CODES: dict[str, str] = {
     "unauthorised_change": ERROR,
     "unsigned_commit": ERROR,
     "history_rewritten": ERROR,
+    # ducha signals: integrity hints, never errors (generator.signals; a
+    # signal may be raised to warning or lowered to info case by case).
+    "completed_without_progress": WARNING,
+    "copied_report": WARNING,
+    "deadline_day_rush": WARNING,
+    "repeated_extension": INFO,
+    "backfilled_events": WARNING,
+    "batch_filing": INFO,
+    "verification_failures": WARNING,
 }
 
 # Codes that `--fail-on overdue` treats as failures besides every error.
