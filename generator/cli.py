@@ -152,12 +152,15 @@ def validate(files: tuple[Path, ...], ledger_dir: Path, fmt: str, fail_on: str, 
 def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
     """为某月办结的网友留言抽取复核事项，使复核率达到 30%（同一台账同一月份结果相同）。
 
+    有真实性提示（ducha signals）的留言优先抽取。
+
     \b
     示例：
       ducha sample --month 2025-09
     """
     from .ledger import LedgerUnreadable, load_ledger
     from .sample import draw_sample
+    from .signals import flagged_items, read_records, run_signals
 
     try:
         dt.datetime.strptime(month, "%Y-%m")
@@ -168,12 +171,16 @@ def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
         ledger = load_ledger(ledger_dir)
     except LedgerUnreadable as err:
         _unreadable(err, "text", "sample")
-    drawn = draw_sample(ledger.items, month, day, salt=ledger.config.name)
+    # Messages with integrity signals first (issue 20): one history read, as `ducha signals`.
+    found = run_signals(ledger.items, ledger.config, day, records=read_records(ledger_dir))
+    flagged = flagged_items(found.signals)
+    drawn = draw_sample(ledger.items, month, day, salt=ledger.config.name, prefer=frozenset(flagged))
     r = drawn.review
     if fmt == "json":
         click.echo(json.dumps({
             "month": month, "completed": r.completed, "reviewed": r.reviewed, "required": r.required,
             "rate": round(r.rate, 4), "picks": drawn.picks, "rate_after": round(drawn.rate_after, 4),
+            "signals": {i: flagged[i] for i in drawn.picks if i in flagged},
         }, ensure_ascii=False, indent=1))
         return
     titles = {i.id: i for i in ledger.items}
@@ -185,7 +192,8 @@ def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
     click.echo(f"建议抽取以下 {len(drawn.picks)} 件复核（在事项中写 verify: true），抽取后复核率 {drawn.rate_after:.0%}：")
     for ident in drawn.picks:
         item = titles[ident]
-        click.echo(f"  {ident}  {item.title}  （{item.file}）")
+        hint = f"  真实性提示：{'、'.join(flagged[ident])}" if ident in flagged else ""
+        click.echo(f"  {ident}  {item.title}  （{item.file}）{hint}")
 
 
 @main.command()

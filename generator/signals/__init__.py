@@ -156,15 +156,66 @@ def records_from_histories(histories: dict) -> list:
     return sorted(seen.values(), key=lambda r: (r.committer_date, r.sha))
 
 
-def flagged_items(signals: list[Signal]) -> dict[str, list[str]]:
-    """item id → the codes of the signals naming it (for item pages and the sample)."""
-    out: dict[str, list[str]] = {}
+def signals_by_item(signals: list[Signal]) -> dict[str, list[Signal]]:
+    """item id → the signals naming it, in order (for item pages)."""
+    out: dict[str, list[Signal]] = {}
     for s in signals:
         for item in s.items:
-            codes = out.setdefault(item, [])
-            if s.code not in codes:
-                codes.append(s.code)
+            out.setdefault(item, []).append(s)
     return out
+
+
+def flagged_items(signals: list[Signal]) -> dict[str, list[str]]:
+    """item id → the codes of the signals naming it (for the sample)."""
+    return {item: list(dict.fromkeys(s.code for s in found)) for item, found in signals_by_item(signals).items()}
+
+
+@dataclass
+class PageView:
+    """What the internal 真实性提示 page lays out (computed here; the template only prints)."""
+
+    as_of: dt.date
+    notes: list[str]
+    groups: list[tuple[str, str, str, list[Signal], int]]  # code, title, explanation, shown signals, total
+    units: list[tuple[str, int, int, str]]  # unit name, warnings, infos, "title ×n" list
+    items: list[tuple[str, str, str, str]]  # item id, title, lead unit name, signal titles
+    known: frozenset[str]  # item ids that have a page
+    shown_evidence: int = SHOWN_EVIDENCE
+
+
+# A page of tens of thousands of entries helps nobody: each group shows this many (the command lists all).
+SHOWN_PER_GROUP = 300
+
+
+def page_view(result: SignalResult, items: list[Item], config: LedgerConfig, as_of: dt.date) -> PageView:
+    by_id = {i.id: i for i in items}
+
+    def unit_name(unit):
+        u = config.units.get(unit)
+        return (u.short or u.name) if u else unit
+
+    groups = []
+    for code, module in SIGNALS.items():
+        found = [s for s in result.signals if s.code == code]
+        if found:
+            groups.append((code, module.TITLE, explanation(code), found[:SHOWN_PER_GROUP], len(found)))
+    per_unit: dict[str, list[Signal]] = {}
+    for s in result.signals:
+        if s.unit:
+            per_unit.setdefault(s.unit, []).append(s)
+    units = []
+    for unit, found in sorted(per_unit.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        kinds = "、".join(f"{SIGNALS[c].TITLE} ×{n}" for c in SIGNALS
+                         if (n := sum(1 for s in found if s.code == c)))
+        units.append((unit_name(unit), sum(s.severity == WARNING for s in found),
+                      sum(s.severity == INFO for s in found), kinds))
+    rows = []
+    for ident, found in sorted(signals_by_item(result.signals).items()):
+        item = by_id.get(ident)
+        if item is not None:
+            rows.append((ident, item.title, unit_name(item.lead_unit),
+                         "、".join(dict.fromkeys(s.title for s in found))))
+    return PageView(as_of, result.notes, groups, units, rows, frozenset(by_id))
 
 
 FAIL_ON = {"never": None, "warning": WARNING, "info": INFO}
