@@ -100,6 +100,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self._deadlines: dict = {}
+        self.shared: dict = {}  # what several signals derive from the same input, worked out once
 
 
 @dataclass

@@ -14,8 +14,18 @@ def event_date(event) -> dt.date | None:
         return None
 
 
-def added_events(ctx):
-    """(record, committed day, change, claimed date, lead unit) for every event a commit added, up to as_of."""
+def added_events(ctx) -> list[tuple]:
+    """(record, committed day, change, claimed date, lead unit) for every event a commit added, up to as_of.
+
+    Worked out once per run and shared by the signals that read the history.
+    """
+    cached = ctx.shared.get("added_events")
+    if cached is None:
+        cached = ctx.shared["added_events"] = list(_added_events(ctx))
+    return cached
+
+
+def _added_events(ctx):
     lead = {item.id: item.lead_unit for item in ctx.items}
     for record in ctx.records:
         day = record.committer_date.date()  # in the committer's own time zone
