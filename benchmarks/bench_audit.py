@@ -23,6 +23,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from common import run  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.cache import cache_folder  # noqa: E402  (the ledger's folder in the user's cache)
 
 UNITS = ["zjj", "fgw", "jtj", "wjw"]
 PEOPLE = {"zjj": ("王芳", "wang.fang@zjj.example"), "fgw": ("陈静", "chen.jing@fgw.example"),
@@ -105,7 +107,7 @@ def main() -> None:
     audit = [sys.executable, "-m", "generator", "audit", "--ledger", str(root), "--format", "json"]
     full, full_mb, code = run([*audit, "--no-cache"], root)
     print(f"full audit, no cache          {full:6.2f} s  {full_mb:4d} MB peak  (target 30 s)  exit {code}")
-    shutil.rmtree(root / ".ducha-cache", ignore_errors=True)
+    shutil.rmtree(cache_folder(root), ignore_errors=True)
     cold, cold_mb, _ = run(audit, root)
     print(f"full audit, filling the cache {cold:6.2f} s  {cold_mb:4d} MB peak")
     warm, _, _ = run(audit, root)

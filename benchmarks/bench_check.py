@@ -26,6 +26,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
 from common import run  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.cache import cache_folder  # noqa: E402  (the ledger's folder in the user's cache)
 
 AS_OF = "2026-11-26"
 
@@ -55,7 +57,7 @@ def main() -> None:
     parse = parse_only(root)
     print(f"parse only (PyYAML C loader)     {parse:6.2f} s")
 
-    shutil.rmtree(root / ".ducha-cache", ignore_errors=True)
+    shutil.rmtree(cache_folder(root), ignore_errors=True)
     cold, cold_mb, code = run(check, root)
     print(f"check, cold                       {cold:6.2f} s  {cold_mb:4d} MB peak  "
           f"({cold / parse:.2f}x parse; target 1.5x, 300 MB)  exit {code}")
@@ -69,7 +71,7 @@ def main() -> None:
     edit, edit_mb, _ = run(check, root)
     print(f"check, one file edited            {edit:6.2f} s  {edit_mb:4d} MB peak")
     rel = one.relative_to(root).as_posix()
-    shutil.rmtree(root / ".ducha-cache", ignore_errors=True)
+    shutil.rmtree(cache_folder(root), ignore_errors=True)
     val, val_mb, code = run([*ducha, "validate", rel], root)
     print(f"validate one file (no cache)      {val:6.2f} s  {val_mb:4d} MB peak  (target 1 s)  exit {code}")
 

@@ -110,9 +110,9 @@ def check_scanned(scan: LedgerScan, as_of: dt.date, *, with_dates: bool = True,
     fingerprint = scan.fingerprint(
         code_key() if use_cache else "", "check" if with_dates else "validate", as_of.isoformat() if with_dates else "-",
         "\n".join(only) if only is not None else "*")
-    stored = results.get(fingerprint)
+    stored = _outcome(results.get(fingerprint))
     if stored is not None:
-        return Outcome([Finding.from_dict(f) for f in stored["findings"]], stored["items"], stored["titles"], True)
+        return stored
     ledger = load_ledger(scan, use_cache=use_cache, only=only)
     result = run_rules(ledger, as_of, with_dates=with_dates)
     findings = result.findings
@@ -123,3 +123,17 @@ def check_scanned(scan: LedgerScan, as_of: dt.date, *, with_dates: bool = True,
     results.put(fingerprint, {"findings": [f.to_dict() for f in outcome.findings], "items": outcome.items,
                               "titles": outcome.titles})
     return outcome
+
+
+def _outcome(stored: dict | None) -> Outcome | None:
+    """A stored outcome, or None when there is none or it is not the shape `check_scanned` writes."""
+    if stored is None:
+        return None
+    try:
+        findings = [Finding.from_dict(f) for f in stored["findings"]]
+        items, titles = stored["items"], stored["titles"]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if not (isinstance(items, list) and all(isinstance(i, dict) for i in items) and isinstance(titles, dict)):
+        return None
+    return Outcome(findings, items, titles, True)

@@ -18,13 +18,25 @@ from .model import CATEGORIES, EVENT_TYPES
 FORMATS = list(printers.FORMATS)
 
 
+def _iso_date(value: str) -> dt.date:
+    """A YYYY-MM-DD date in the ledger's years (ValueError otherwise)."""
+    from .model import MAX_YEAR, MIN_YEAR
+
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError(value)
+    day = dt.date.fromisoformat(value)
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(value)
+    return day
+
+
 def _as_of(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()  # the one place the clock is read
     try:
-        return dt.date.fromisoformat(value)
+        return _iso_date(value)
     except ValueError:
-        raise click.BadParameter(f"日期 {value} 无效，请写成 YYYY-MM-DD，例如 2025-07-25。") from None
+        raise click.BadParameter(f"日期 {value} 无效，请写成 YYYY-MM-DD（半角数字，2000–2100 年），例如 2025-07-25。") from None
 
 
 def _emit(report: printers.Report, fmt: str) -> None:
@@ -62,7 +74,7 @@ ledger_option = click.option("--ledger", "ledger_dir", type=click.Path(file_okay
                              default=".", show_default=True, help="台账目录（含 ledger.yaml 和 items/）。")
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
                              help="输出格式：text 供人阅读；json、github、gitlab、junit 供 CI 使用。")
-no_cache_option = click.option("--no-cache", is_flag=True, help="不读写 .ducha-cache/ 缓存。")
+no_cache_option = click.option("--no-cache", is_flag=True, help="不读写缓存（本用户缓存文件夹，默认 ~/.cache/ducha/）。")
 
 
 @main.command()
@@ -163,6 +175,8 @@ def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
     from .signals import flagged_items, read_records, run_signals
 
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", month):  # strptime's %Y also takes ２０２５
+            raise ValueError(month)
         dt.datetime.strptime(month, "%Y-%m")
     except ValueError:
         raise click.BadParameter(f"月份 {month} 无效，请写成 YYYY-MM，例如 2025-09。", param_hint="--month") from None
@@ -221,9 +235,9 @@ def _parse_date(value: str | None, what: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return _iso_date(value)
     except ValueError:
-        raise click.BadParameter(f"{what} {value} 无效，请写成 YYYY-MM-DD。") from None
+        raise click.BadParameter(f"{what} {value} 无效，请写成 YYYY-MM-DD（半角数字，2000–2100 年）。") from None
 
 
 def _refused(err) -> None:
@@ -543,7 +557,12 @@ def assess(period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> No
     from .assessment import assess as run_assess
     from .assessment import scores_xlsx
 
-    kind = "annual" if re.fullmatch(r"\d{4}", period) else "quarterly" if "Q" in period else "monthly"
+    if not re.fullmatch(r"[0-9]{4}(?:Q[1-4]|-[0-9]{2})?", period):
+        from .loader import visible
+
+        raise click.BadParameter(f"考核期间 {visible(period, newlines=False)[:40]} 无效：请写成 2025（年）、2025Q3（季度）"
+                                 "或 2025-09（月），用半角数字。", param_hint="--period")
+    kind = "annual" if re.fullmatch(r"[0-9]{4}", period) else "quarterly" if "Q" in period else "monthly"
     chosen, ledger = _period_and_ledger(kind, period, ledger_dir, "assess")
     scores = run_assess(ledger.items, ledger.config, chosen)
     if fmt == "json":
@@ -597,30 +616,50 @@ def form(form_kind: str, item_id: str, ledger_dir: Path, date: str | None, out_f
 @click.option("--range", "rev_range", metavar="A..B", help="只审计这些提交，例如 origin/main..HEAD（合并请求）。")
 @click.option("--published", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="已发布网站的 ledger-head.json：核对其提交仍在历史中。")
+@click.option("--landing-time", "landing_time", metavar="时间|now",
+              help="--range 中尚未进入主线的提交按此时间进入主线（ISO 8601，带时区，如 2025-03-26T10:00:00+08:00；"
+                   "now 为当前时间）。合并请求流水线用 now，服务器钩子传入推送时间。"
+                   "给出时还检查仓库中尚无分支指向的新提交：提交时间早于此时间超过 audit.backdate_days 天"
+                   "或晚于它超过 10 分钟即报 committer_date_out_of_range。")
 @format_option
 @click.option("--fail-on", type=click.Choice(["error", "never"]), default="error", show_default=True,
               help="何时以状态 1 退出。")
 @no_cache_option
-def audit(ledger_dir: Path, rev_range: str | None, published: Path | None, fmt: str, fail_on: str,
-          no_cache: bool) -> None:
+def audit(ledger_dir: Path, rev_range: str | None, published: Path | None, landing_time: str | None, fmt: str,
+          fail_on: str, no_cache: bool) -> None:
     """审计台账的 Git 历史：记录只增不改、不得补录倒签、只能改自己有权改的内容、签名、已发布历史未被改写。
+
+    记录是否补录倒签，按它进入主线的时间判断：主线（HEAD 的第一父提交链）上合并它的提交的日期，
+    或服务器钩子在 refs/notes/ducha-push 中记下的推送时间，而不是提交者自己填的提交时间。
 
     \b
     示例：
       ducha audit
-      ducha audit --range origin/main..HEAD --format gitlab > gl-code-quality-report.json
+      ducha audit --range origin/main..HEAD --landing-time now --format gitlab > gl-code-quality-report.json
       ducha audit --published site/public/ledger-head.json
     """
     from .audit import run_audit
     from .history import HistoryError
+    from .landing import parse_time, push_window, trusted_backdate_days
     from .ledger import LedgerUnreadable, load_config
 
+    landed_at = None
+    if landing_time is not None:
+        landed_at = (dt.datetime.now().astimezone().replace(microsecond=0) if landing_time.strip() == "now"
+                     else parse_time(landing_time))
+        if landed_at is None:
+            click.echo(f"错误：--landing-time 的值“{landing_time}”不是带时区的时间。"
+                       "请写成 2025-03-26T10:00:00+08:00 这样的 ISO 8601 格式，或写 now。", err=True)
+            sys.exit(2)
     try:
         config, _ = load_config(ledger_dir)
     except LedgerUnreadable as err:
         _unreadable(err, fmt, "audit")
     try:
-        result = run_audit(ledger_dir, config, rev_range, published, use_cache=not no_cache)
+        result = run_audit(ledger_dir, config, rev_range, published, use_cache=not no_cache, landing_time=landed_at)
+        if landed_at is not None:
+            days = trusted_backdate_days(ledger_dir, rev_range, config.backdate_days)
+            result.findings.extend(push_window(ledger_dir, rev_range, landed_at, days))
     except HistoryError as err:
         click.echo(f"错误：{err}", err=True)
         sys.exit(2)
@@ -669,11 +708,14 @@ def _signal_period(period: str | None):
 
     if period is None:
         return None
-    kind = "annual" if re.fullmatch(r"\d{4}", period) else "quarterly" if "Q" in period else "monthly"
+    kind = "annual" if re.fullmatch(r"[0-9]{4}", period) else "quarterly" if "Q" in period else "monthly"
     try:
         return parse_period(kind, period)
-    except ValueError as err:
-        raise click.BadParameter(f"{err}（年写 2025，季度写 2025Q3，月份写 2025-09）", param_hint="--period") from None
+    except ValueError:
+        from .loader import visible
+
+        raise click.BadParameter(f"期间 {visible(period, newlines=False)[:40]} 无效：年写 2025，季度写 2025Q3，月份写 2025-09，"
+                                 "用半角数字。", param_hint="--period") from None
 
 
 @main.command()
@@ -721,31 +763,50 @@ def signals(ledger_dir: Path, period: str | None, as_of: str | None, fmt: str, f
               help="输出目录（默认台账目录下的 site/），其中生成 public/ 和 internal/。")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="MkDocs 设置文件（默认台账目录下的 mkdocs.yml）。")
+@click.option("--allow-errors", is_flag=True,
+              help="台账有错误时仍生成网站；有错误的事项不在公开网站上显示。")
 @no_cache_option
-def build(ledger_dir: Path, as_of: str | None, out_dir: Path | None, config_file: Path | None, no_cache: bool) -> None:
+def build(ledger_dir: Path, as_of: str | None, out_dir: Path | None, config_file: Path | None, allow_errors: bool,
+          no_cache: bool) -> None:
     """生成公开网站（site/public）和内部网站（site/internal）。
 
     两个网站先在临时目录中生成，全部成功后才替换原有网站；失败时原有网站保持不变。
+    台账有错误（ducha check 报告的“错误”）时不生成网站，以状态 1 退出；
+    加 --allow-errors 则照常生成，但有错误的事项不在公开网站上显示。
 
     \b
     示例：
       ducha build
       ducha build --as-of 2025-12-31 --out /srv/ducha
+      ducha build --allow-errors
     """
     from .ledger import LedgerUnreadable
-    from .site import BuildFailed, build_sites
+    from .site import BuildFailed, BuildStopped, build_sites
     from .site.builder import END_OF_LIFE_NOTICE
 
     day = _as_of(as_of)
     click.echo(END_OF_LIFE_NOTICE, err=True)
     out = out_dir or ledger_dir / "site"
     try:
-        result = build_sites(ledger_dir, out, day, config_file=config_file, use_cache=not no_cache)
+        result = build_sites(ledger_dir, out, day, config_file=config_file, use_cache=not no_cache,
+                             allow_errors=allow_errors)
     except LedgerUnreadable as err:
         _unreadable(err, "text", "build")
-    except BuildFailed as err:
-        click.echo(f"错误：{err}。原有网站未被改动。", err=True)
+    except BuildStopped as err:
+        click.echo(printers.render(printers.Report("build", err.findings, titles=err.titles, checked=err.checked),
+                                   "text"), nl=False, err=True)
+        click.echo(f"错误：{err}，原有网站未被改动。请按上面的提示修改后再运行 ducha build；"
+                   "如确需先发布，可加 --allow-errors，有错误的事项将不在公开网站上显示。", err=True)
         sys.exit(1)
+    except BuildFailed as err:
+        click.echo(f"错误：{str(err).rstrip('。')}。原有网站未被改动。", err=True)
+        sys.exit(1)
+    if result.errors:
+        click.echo(printers.render(printers.Report("build", result.errors, titles=result.titles,
+                                                   checked=result.checked), "text"), nl=False, err=True)
+        hidden = "、".join(result.left_out) if result.left_out else "无"
+        click.echo(f"警告：台账有 {len(result.errors)} 个错误（见上），因 --allow-errors 仍生成了网站。"
+                   f"有错误的公开事项未在公开网站上显示：{hidden}。修正后请重新运行 ducha build。", err=True)
     click.echo(f"公开网站：{result.sites['public']}（{result.pages['public']} 个公开事项）")
     click.echo(f"内部网站：{result.sites['internal']}（{result.pages['internal']} 个事项）")
 
@@ -764,10 +825,16 @@ def serve(ledger_dir: Path, audience: str, host: str, port: int) -> None:
       ducha serve                    # 公开网站，http://127.0.0.1:8000/
       ducha serve --site internal --port 8001
     """
-    from .site import prepare_serve
-    from .site import builder
+    from .ledger import LedgerUnreadable
+    from .site import builder, prepare_serve
 
-    config_file = prepare_serve(ledger_dir.resolve(), audience)
+    try:
+        config_file = prepare_serve(ledger_dir.resolve(), audience)
+    except LedgerUnreadable as err:
+        _unreadable(err, "text", "serve")
+    except builder.ConfigRefused as err:
+        click.echo(f"错误：{err}", err=True)
+        sys.exit(1)
     click.echo(f"正在预览{'公开' if audience == 'public' else '内部'}网站：http://{host}:{port}/ （Ctrl+C 结束）")
     builder.serve(config_file, host, port)
 

@@ -387,8 +387,33 @@ def append_event(path: Path, rel: str, event: dict, root: Path | None = None) ->
             raise EditRefused(
                 f"{rel}：追加后的文件不能按原样读回，未保存，文件没有改动。请把 events 改写成下面的格式后再试：\n"
                 f"{STANDARD_FORM}", errors)
+        _refuse_personal_data(after, root if root is not None else ledger_root_of(path))
         write_atomic(path, new_data, expect=data, rel=rel)
     return after, event_line(event)
+
+
+def _refuse_personal_data(after: Item, root: Path | None) -> None:
+    """A public event of a public item must not carry personal data (the `personal_data` rule, before saving)."""
+    from . import privacy
+    from .model import is_public_event
+
+    event = after.events[-1]
+    if not (after.public and is_public_event(event)):
+        return
+    allow: tuple[str, ...] = ()
+    if root is not None:
+        from .ledger import LedgerUnreadable, load_config
+
+        try:
+            allow = load_config(root)[0].privacy_allow
+        except LedgerUnreadable:
+            pass
+    found = [m for text in (event.text, event.evaluator, event.grade) if text for m in privacy.find(text, allow)]
+    if found:
+        shown = "、".join(f"{m.name} {m.masked}" for m in found)
+        raise EditRefused(f"这条记录会在公开网站上显示，其中有个人信息：{shown}。文件没有改动。"
+                          "请删去这些信息（需要留存的写进 --note 内部备注），"
+                          "对外公布的办公电话可由督查室加入 ledger.yaml 的 privacy.allow。")
 
 
 def _only_appended(before: Item, after: Item, event: dict) -> bool:

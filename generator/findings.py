@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "unauthorised_change": ERROR,
     "unsigned_commit": ERROR,
     "history_rewritten": ERROR,
+    "committer_date_out_of_range": ERROR,  # (audit --landing-time) a pushed commit dated far from the push
     # ducha signals: integrity hints, never errors (generator.signals; a
     # signal may be raised to warning or lowered to info case by case).
     "completed_without_progress": WARNING,

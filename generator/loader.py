@@ -15,7 +15,10 @@ silently taking the surprising value.
 """
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 
 import yaml
 from yaml.resolver import Resolver
@@ -47,6 +50,89 @@ _STANDARD_TAGS = {
 }
 
 _CONFLICT_RE = re.compile(r"^(<{7}|>{7})(?: |$)", re.M)
+
+# A scalar that holds one of these is refused (issue 9, point 13: every string is
+# printable text). C0 controls except tab and newline (newline is further
+# limited to multi-line fields by `validate`), DEL, C1, the noncharacters
+# U+FFFE/U+FFFF and lone surrogates: they are invisible, break XML (feed,
+# JUnit), spreadsheets and terminals, and serve no purpose in a ledger.
+# YAML's reader refuses them written raw; escapes ("\x01", "\N") and the
+# pure-Python reader let them through, so every scalar is searched once.
+BAD_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# A composed scalar whose text held such a character: validation skips it
+# silently (the loader has reported it); its text is `visible()`.
+REFUSED = "tag:ducha.example,2025:refused"
+
+
+def char_code(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
+
+
+def char_kind(ch: str) -> str:
+    code = ord(ch)
+    if ch == "\n":
+        return "换行符"
+    if ch == "\r":
+        return "回车符"
+    if code == 0x7F:
+        return "删除符 DEL"
+    if 0xD800 <= code <= 0xDFFF:
+        return "孤立的代理项（不是完整的字符）"
+    if code in (0xFFFE, 0xFFFF):
+        return "非字符"
+    return "控制字符"
+
+
+def visible(text: str, *, newlines: bool = True) -> str:
+    """`text` with every refused character written as U+XXXX (and newlines too unless `newlines`)."""
+    pattern = BAD_CHAR if newlines else _BAD_OR_NEWLINE
+    if not pattern.search(text):
+        return text
+    return pattern.sub(lambda m: char_code(m.group()), text)
+
+
+_BAD_OR_NEWLINE = re.compile("[\n\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def read_regular(path, max_bytes: int) -> bytes | OSError:
+    """Up to `max_bytes + 1` bytes of the regular file at `path`, or the OSError.
+
+    Only a regular file is read: the last component is opened with
+    O_NOFOLLOW (a symlink is refused, so a file cannot be changed by
+    editing another one elsewhere) and O_NONBLOCK (a FIFO opens without
+    waiting for a writer and is then refused), and what was opened is
+    checked with fstat. The error's strerror is the Chinese reason.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        if e.errno == errno.ELOOP and os.path.islink(path):
+            return OSError(errno.ELOOP, NOT_REGULAR["link"])
+        return e
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            return OSError(errno.EINVAL, NOT_REGULAR["dir" if stat.S_ISDIR(mode) else "special"])
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = os.read(fd, max_bytes + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as e:
+        return e
+    finally:
+        os.close(fd)
+
+
+NOT_REGULAR = {
+    "link": "这是符号链接（symlink），不会被读取：ducha 只读取普通文件。请把链接换成文件本身的内容",
+    "special": "这不是普通文件（管道、套接字或设备文件），不会被读取：ducha 只读取普通文件。请删除它，改放普通的 YAML 文件",
+    "dir": "这是目录，不是文件",
+}
 
 
 class YNode:
@@ -153,8 +239,12 @@ def load_text(text: str, rel: str) -> tuple[YNode | None, list[Finding]]:
         parser = _EventLoader(text)
     except yaml.YAMLError as e:  # the pure-Python reader checks characters up front
         return None, [_syntax_finding(e, rel, text)]
+    # The reader refuses these characters written raw, so only an escape
+    # (or a line break it normalises) can produce one: most files need no
+    # per-scalar search at all.
+    check_chars = "\\" in text or "\r" in text or "\x85" in text
     try:
-        root = _compose(parser, rel, findings)
+        root = _compose(parser, rel, findings, check_chars)
     except _Stop as stop:
         return None, [stop.finding]
     except yaml.YAMLError as e:
@@ -170,12 +260,10 @@ def load_text(text: str, rel: str) -> tuple[YNode | None, list[Finding]]:
 
 
 def load_file_bytes(path, rel: str, max_bytes: int = MAX_ITEM_BYTES) -> tuple[YNode | None, list[Finding]]:
-    """Read the file at `path` and compose it; `rel` names it in findings."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as e:
-        return None, [Finding(rel, None, "yaml_syntax", f"无法读取文件：{e.strerror}。")]
+    """Read the regular file at `path` and compose it; `rel` names it in findings."""
+    data = read_regular(path, max_bytes)
+    if isinstance(data, OSError):
+        return None, [Finding(rel, None, "yaml_syntax", f"无法读取文件：{data.strerror}。")]
     return load_bytes(data, rel, max_bytes)
 
 
@@ -199,8 +287,21 @@ def _syntax_finding(e: yaml.YAMLError, rel: str, text: str) -> Finding:
     column = mark.column + 1 if mark is not None else None
     if isinstance(e, yaml.reader.ReaderError):
         # The reader reports a character position, not a line.
+        position = getattr(e, "position", None)
         line = None
-        problem = f"含有不允许的控制字符（{e.character!r}）"
+        if isinstance(position, int) and position >= 0:
+            if _EventLoader.__module__ == "yaml.cyaml":  # libyaml counts bytes of UTF-8, the Python reader characters
+                before = text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "replace")
+            else:
+                before = text[:position]
+            line = before.count("\n") + 1
+        character = e.character if isinstance(e.character, str) else chr(e.character)
+        where = f"第 {line} 行" if line else "文件中"
+        return Finding(
+            rel, line, "yaml_syntax",
+            f"YAML 格式错误：{where}含有不允许的字符 {char_code(character)}（{char_kind(character)}）。"
+            "这类字符看不见，请删去它（常从网页、Word 或聊天软件复制时带入，可在编辑器中显示不可见字符后删除）。",
+        )
     else:
         problem = getattr(e, "problem", None) or str(e)
     if mark is not None and "\t" in _line_at(text, mark.line)[: mark.column + 1]:
@@ -222,6 +323,7 @@ _SYNTAX_HINTS = {
     "quote": "引号要成对出现；文字里有引号时，改用另一种引号把整段括起来。",
     "document": "一个文件只能写一个事项，请删去多余的 --- 分隔线。",
     "nesting": "事项文件不需要这么深的结构，请检查括号是否多写了。",
+    "escape": "需要特殊字符时请直接写出字符本身，不要用转义。",
 }
 
 
@@ -231,6 +333,8 @@ def _hint_key(problem: str) -> str:
         return "tab"
     if "nesting depth" in p:
         return "nesting"
+    if "unicode character escape" in p:
+        return "escape"
     if "expected a single document" in p or "but found another document" in p:
         return "document"
     if "mapping values are not allowed" in p or "could not find expected ':'" in p:
@@ -253,6 +357,7 @@ def _problem_zh(problem: str) -> str:
         ("expected <block end>", "缩进不对"),
         ("found unexpected end of stream", "文件意外结束（可能引号未闭合）"),
         ("expected a single document", "出现了多个文档"),
+        ("found invalid unicode character escape code", "双引号中的 \\u 转义不是有效的字符（例如孤立的代理项 \\ud800），请删去这个转义"),
         ("found undefined alias", "引用了未定义的锚点"),
         ("found duplicate anchor", "锚点重复"),
         ("did not find expected", "结构不完整"),
@@ -265,7 +370,31 @@ def _problem_zh(problem: str) -> str:
     return f"无法解析（{problem}）"
 
 
-def _compose(parser, rel: str, findings: list[Finding]) -> YNode | None:
+def _refused_finding(rel: str, text: str, line: int, col: int, stack: list, pending_key: list) -> Finding:
+    bad = BAD_CHAR.findall(text)
+    first = bad[0]
+    what = f"{char_code(first)}（{char_kind(first)}）"
+    if len(set(bad)) > 1:
+        what += f"等 {len(set(bad))} 种不可见字符"
+    parent = stack[-1] if stack else None
+    if isinstance(parent, YMap) and pending_key[-1] is None:
+        where = "的键"
+    elif isinstance(parent, YMap):
+        where = f" {pending_key[-1].text} 的值"
+    elif isinstance(parent, YSeq):
+        where = "列表中的值"
+    else:
+        where = "的值"
+    return Finding(
+        rel, line, "invalid_field",
+        f"第 {line} 行{where}含有 {what}，{'这个键' if where == '的键' else '这个值'}不会被读取。这类字符看不见，会破坏网站、订阅源和导出的表格。"
+        "请删去它（常从网页、Word 或聊天软件复制时带入，可在编辑器中显示不可见字符后删除）；"
+        "双引号中的转义（如 \\x01、\\u0000、\\N）也算在内。",
+        column=col,
+    )
+
+
+def _compose(parser, rel: str, findings: list[Finding], check_chars: bool = True) -> YNode | None:
     stack: list[YNode] = []
     pending_key: list[YScalar | None] = []
     root: YNode | None = None
@@ -322,7 +451,11 @@ def _compose(parser, rel: str, findings: list[Finding]) -> YNode | None:
                     ))
             else:
                 tag = _resolve(ev.value, ev.implicit[0]) if ev.tag is None else STR
-            attach(YScalar(ev.value, tag, not ev.style, line, col))
+            text = ev.value
+            if check_chars and BAD_CHAR.search(text):
+                findings.append(_refused_finding(rel, text, line, col, stack, pending_key))
+                text, tag = visible(text), REFUSED
+            attach(YScalar(text, tag, not ev.style, line, col))
         elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
             line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
             if ev.tag and ev.tag not in _STANDARD_TAGS and ev.tag != "!":

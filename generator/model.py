@@ -58,10 +58,26 @@ class FieldSpec:
     required: bool = False
     choices: tuple = ()
     internal: bool = False
+    # Bounds of an int or number field (inclusive); None: only the general
+    # limit of `MAX_INT_DIGITS` digits applies.
+    minimum: int | float | None = None
+    maximum: int | float | None = None
 
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-UNIT_ID_PATTERN = r"^[a-z0-9_-]+$"
+# Patterns for JSON Schema (ECMA-262: `$` is the end of the input). Python
+# code matches the `*_CHARS` forms with `re.fullmatch`: Python's `$` also
+# matches before a final newline, and its `\d` matches any Unicode digit.
+ID_CHARS = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
+UNIT_ID_CHARS = r"[a-z0-9_-]{1,64}"
+ID_PATTERN = f"^{ID_CHARS}$"
+UNIT_ID_PATTERN = f"^{UNIT_ID_CHARS}$"
+
+# Every date in a ledger lies in these years (issue 9, point 12): deadlines and
+# periods computed from them stay far from the limits of Python's dates.
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+# No integer in a ledger needs more digits than this.
+MAX_INT_DIGITS = 9
 
 ITEM_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("id", "str", "事项编号", "与文件名相同（不含 .yaml），只能用字母、数字、- 和 _，例如 2025-0042。", required=True),
@@ -125,7 +141,7 @@ EVENT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("result", "enum", "复核结果", "pass 通过，fail 未通过。", choices=("pass", "fail")),
     FieldSpec("evaluator", "str", "评估机构", "第三方评估机构名称。"),
     FieldSpec("grade", "str", "评估等次", "例如：优秀、良好。"),
-    FieldSpec("score", "number", "评估分数", "0–100。"),
+    FieldSpec("score", "number", "评估分数", "0–100。", minimum=0, maximum=100),
     FieldSpec("report", "str", "报告编号", "评估报告的文号或链接。"),
 ]}
 
@@ -166,7 +182,8 @@ CALENDAR_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
 ]}
 
 AUDIT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
-    FieldSpec("backdate_days", "int", "补录容忍天数", "记录提交日期晚于记录日期超过此天数即视为补录（倒签），默认 7。"),
+    FieldSpec("backdate_days", "int", "补录容忍天数", "记录提交日期晚于记录日期超过此天数即视为补录（倒签），默认 7；0–365。",
+              minimum=0, maximum=365),
     FieldSpec("require_signed", "bool", "要求签名", "true：每个台账提交都须有作者本人的有效签名。"),
     FieldSpec("allowed_signers", "str", "签名公钥文件", "Git gpg.ssh.allowedSignersFile 格式，相对台账目录。"),
 ]}
@@ -225,6 +242,9 @@ LEADER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
 
 ASSESSMENT_KEYS = ("base", "on_time_completion", "overdue_day", "urge", "circular_1", "circular_2", "transfer",
                    "late_report")
+# One weight of `assessment:`; scores are out of about 100.
+ASSESSMENT_WEIGHT = FieldSpec("assessment", "number", "考核权重", "每项的分值，-1000 到 1000。",
+                              minimum=-1000, maximum=1000)
 
 INSPECTION_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("leader", "str", "带队领导", "ledger.yaml 中 leaders 的编号。", required=True),
@@ -244,7 +264,8 @@ LEDGER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("name", "str", "台账名称", "显示在网站和报告上，例如：亳州市政府督查台账。"),
     FieldSpec("leaders", "list", "政府领导", "带队督查的领导（每月至少 2 次）。"),
     FieldSpec("assessment", "map", "考核计分", "单位考核得分的权重，见 README。"),
-    FieldSpec("follow_up_months", "int", "回头看期限（月）", "标为 follow_up 的事项办结后多少个月内须“回头看”，默认 3。"),
+    FieldSpec("follow_up_months", "int", "回头看期限（月）", "标为 follow_up 的事项办结后多少个月内须“回头看”，默认 3；1–120。",
+              minimum=1, maximum=120),
     FieldSpec("inspections_from", "date", "带队督查统计起始", "从哪一天所在月份起检查领导每月带队督查次数；默认最早一次督查所在月份。"),
     FieldSpec("units", "list", "单位", "督查室和各承办单位。", required=True),
     FieldSpec("calendar", "map", "日历修正", "对官方工作日历的补充。"),

@@ -20,9 +20,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from . import loader
 from .calendar import WorkingCalendar
 from .evaluate import evaluate
-from .model import CATEGORIES, Item, LedgerConfig
+from .model import CATEGORIES, MAX_YEAR, MIN_YEAR, Item, LedgerConfig
 from .sample import MonthReview, month_review
 
 # The title follows the period: "2025年9月督查专报", "2025年第3季度督查通报", "2025年督查工作报告".
@@ -49,7 +50,7 @@ class Period:
         return f"{self.start.year}年"
 
     def previous(self) -> "Period":
-        return parse_period(self.kind, _label(self.kind, self.start - dt.timedelta(days=1)))
+        return _period_of(self.kind, self.start - dt.timedelta(days=1))
 
 
 def _label(kind: str, day: dt.date) -> str:
@@ -60,28 +61,52 @@ def _label(kind: str, day: dt.date) -> str:
     return str(day.year)
 
 
+def _period_of(kind: str, day: dt.date) -> Period:
+    """The period of `kind` that contains `day`."""
+    y = day.year
+    if kind == "monthly":
+        first, last = day.month, day.month
+    elif kind == "quarterly":
+        first = (day.month - 1) // 3 * 3 + 1
+        last = first + 2
+    else:
+        first, last = 1, 12
+    return Period(kind, dt.date(y, first, 1), dt.date(y, last, _cal.monthrange(y, last)[1]), _label(kind, day))
+
+
+_PERIOD_FORMS = {
+    "monthly": re.compile(r"([0-9]{4})-([0-9]{2})"),
+    "quarterly": re.compile(r"([0-9]{4})Q([1-4])"),
+    "annual": re.compile(r"([0-9]{4})"),
+}
+
+
 def parse_period(kind: str, text: str) -> Period:
-    """`2025-09` (monthly), `2025Q3` (quarterly) or `2025` (annual)."""
-    if kind == "monthly" and (m := re.fullmatch(r"(\d{4})-(\d{2})", text)) and 1 <= int(m[2]) <= 12:
-        y, mo = int(m[1]), int(m[2])
-        return Period(kind, dt.date(y, mo, 1), dt.date(y, mo, _cal.monthrange(y, mo)[1]), text)
-    if kind == "quarterly" and (m := re.fullmatch(r"(\d{4})Q([1-4])", text)):
-        y, q = int(m[1]), int(m[2])
-        end_month = q * 3
-        return Period(kind, dt.date(y, end_month - 2, 1), dt.date(y, end_month, _cal.monthrange(y, end_month)[1]), text)
-    if kind == "annual" and re.fullmatch(r"\d{4}", text):
-        return Period(kind, dt.date(int(text), 1, 1), dt.date(int(text), 12, 31), text)
+    """`2025-09` (monthly), `2025Q3` (quarterly) or `2025` (annual), in the ledger's years.
+
+    ASCII digits only, matched whole; a year outside MIN_YEAR–MAX_YEAR is
+    refused like every ledger date, so no period nears the calendar's limits.
+    """
     examples = {"monthly": "2025-09", "quarterly": "2025Q3", "annual": "2025"}
-    raise ValueError(f"期间 {text} 无效：{KIND_NAMES.get(kind, kind)}请写成 {examples.get(kind, '2025')} 这样的格式")
+    m = _PERIOD_FORMS[kind].fullmatch(text) if kind in _PERIOD_FORMS else None
+    if m is None or (kind == "monthly" and not 1 <= int(m[2]) <= 12):
+        shown = loader.visible(text, newlines=False)[:40]
+        raise ValueError(f"期间 {shown} 无效：{KIND_NAMES.get(kind, kind)}请写成 {examples.get(kind, '2025')} 这样的格式"
+                         "（半角数字）")
+    year = int(m[1])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"期间 {text} 无效：年份应在 {MIN_YEAR}–{MAX_YEAR} 之间，请核对年份")
+    month = int(m[2]) * 3 if kind == "quarterly" else int(m[2]) if kind == "monthly" else 1
+    return _period_of(kind, dt.date(year, month, 1))
 
 
 def periods_until(kind: str, first: dt.date, as_of: dt.date) -> list[Period]:
     """Every complete period of `kind` from the one containing `first` up to `as_of`."""
     out = []
-    period = parse_period(kind, _label(kind, first))
+    period = _period_of(kind, first)
     while period.end < as_of:
         out.append(period)
-        period = parse_period(kind, _label(kind, period.end + dt.timedelta(days=1)))
+        period = _period_of(kind, period.end + dt.timedelta(days=1))
     return out
 
 

@@ -10,14 +10,16 @@ import json
 from pathlib import Path
 
 from .model import (
-    ASSESSMENT_KEYS, INSPECTION_FIELDS, LEADER_FIELDS, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
-    EVENT_TYPES, ID_PATTERN, ITEM_FIELDS, LEDGER_FIELDS, PERSON_FIELDS, PRIVACY_FIELDS, UNIT_FIELDS, UNIT_ID_PATTERN,
-    FieldSpec, LedgerConfig,
+    ASSESSMENT_KEYS, ASSESSMENT_WEIGHT, INSPECTION_FIELDS, LEADER_FIELDS, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
+    EVENT_TYPES, ID_PATTERN, ITEM_FIELDS, LEDGER_FIELDS, MAX_YEAR, MIN_YEAR, PERSON_FIELDS, PRIVACY_FIELDS, UNIT_FIELDS,
+    UNIT_ID_PATTERN, FieldSpec, LedgerConfig,
 )
 from .model import SIGNAL_FIELDS, SIGNAL_LIMITS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
-DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+# ASCII digits, years MIN_YEAR–MAX_YEAR (2000–2100), as `ducha validate` checks
+# (tests/test_schema.py keeps the two in step).
+DATE = {"type": "string", "pattern": r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$", "format": "date"}
 
 
 def _field(spec: FieldSpec, unit_ids: list[str]) -> dict:
@@ -35,8 +37,10 @@ def _field(spec: FieldSpec, unit_ids: list[str]) -> dict:
         base["type"] = "integer"
         if spec.choices:
             base["enum"] = list(spec.choices)
+        _bounds(base, spec)
     elif kind == "number":
         base["type"] = "number"
+        _bounds(base, spec)
     elif kind == "enum":
         base["type"] = "string"
         base["enum"] = list(spec.choices)
@@ -61,8 +65,15 @@ def _field(spec: FieldSpec, unit_ids: list[str]) -> dict:
         base["items"] = {"type": "string"}
     elif kind == "years":
         base["type"] = "array"
-        base["items"] = {"type": "integer", "minimum": 1950, "maximum": 2100}
+        base["items"] = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
     return base
+
+
+def _bounds(base: dict, spec: FieldSpec) -> None:
+    if spec.minimum is not None:
+        base["minimum"] = spec.minimum
+    if spec.maximum is not None:
+        base["maximum"] = spec.maximum
 
 
 def _event_schema(unit_ids: list[str]) -> dict:
@@ -139,8 +150,10 @@ def ledger_schema(unit_ids: list[str]) -> dict:
                     "description": LEDGER_FIELDS["leaders"].help, "items": _record(LEADER_FIELDS, "领导", [])},
         "assessment": {"type": "object", "title": LEDGER_FIELDS["assessment"].title,
                        "description": LEDGER_FIELDS["assessment"].help,
-                       "properties": {k: {"type": "number"} for k in ASSESSMENT_KEYS}, "additionalProperties": False},
-        "follow_up_months": {**_field(LEDGER_FIELDS["follow_up_months"], unit_ids), "minimum": 1},
+                       "properties": {k: {"type": "number", "minimum": ASSESSMENT_WEIGHT.minimum,
+                                          "maximum": ASSESSMENT_WEIGHT.maximum} for k in ASSESSMENT_KEYS},
+                       "additionalProperties": False},
+        "follow_up_months": _field(LEDGER_FIELDS["follow_up_months"], unit_ids),
         "inspections_from": _field(LEDGER_FIELDS["inspections_from"], unit_ids),
         "privacy": {**_record(PRIVACY_FIELDS, LEDGER_FIELDS["privacy"].title, unit_ids),
                     "description": LEDGER_FIELDS["privacy"].help},

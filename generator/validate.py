@@ -16,20 +16,26 @@ from . import loader
 from .findings import Finding
 from .loader import YMap, YNode, YScalar, YSeq
 from .model import (
-    ASSESSMENT_KEYS, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
-    EVENT_TYPES, ID_PATTERN, INSPECTION_FIELDS, ITEM_FIELDS, LEADER_FIELDS, LEDGER_FIELDS, PERSON_FIELDS, PRIVACY_FIELDS,
-    UNIT_FIELDS, UNIT_ID_PATTERN, Event, FieldSpec, Inspection, Item, Leader, LedgerConfig, Person, Unit,
+    ASSESSMENT_KEYS, ASSESSMENT_WEIGHT, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
+    EVENT_TYPES, ID_CHARS, INSPECTION_FIELDS, ITEM_FIELDS, LEADER_FIELDS, LEDGER_FIELDS, MAX_INT_DIGITS, MAX_YEAR,
+    MIN_YEAR, PERSON_FIELDS, PRIVACY_FIELDS, UNIT_FIELDS, UNIT_ID_CHARS, Event, FieldSpec, Inspection, Item, Leader, LedgerConfig,
+    Person, Unit,
 )
 from .model import SIGNAL_FIELDS, SIGNAL_LIMITS, SignalSettings
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LOOSE_DATE = re.compile(r"^\s*(\d{4})\s*(?:[-/.年]\s*)(\d{1,2})\s*(?:[-/.月]\s*)(\d{1,2})\s*日?\s*$")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_ID_RE = re.compile(ID_PATTERN)
-_UNIT_ID_RE = re.compile(UNIT_ID_PATTERN)
+# Every pattern that guards input is matched whole (`fullmatch`) and takes
+# ASCII digits only: Python's `\d` also matches ２ or ٢, and `$` matches
+# before a final newline.
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_LOOSE_DATE = re.compile(r"\s*([0-9]{4})\s*(?:[-/.年]\s*)([0-9]{1,2})\s*(?:[-/.月]\s*)([0-9]{1,2})\s*日?\s*")
+_COMPACT_DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+_ID_RE = re.compile(ID_CHARS)
+_UNIT_ID_RE = re.compile(UNIT_ID_CHARS)
 _BOOL_TRUE = {"true", "True", "TRUE"}
 _BOOL_FALSE = {"false", "False", "FALSE"}
-_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f]")
+_SHOWN_MAX = 60
 
 
 class _Out:
@@ -46,6 +52,26 @@ class _Out:
         self.findings.append(Finding(self.rel, line, code, message, item=self.item, column=column))
 
 
+def _refused(node: YNode | None) -> bool:
+    """A scalar the loader refused (control characters): already reported, never read."""
+    return isinstance(node, YScalar) and node.tag == loader.REFUSED
+
+
+def _show(text: str) -> str:
+    """`text` as a message may quote it: one line, no invisible characters, not too long."""
+    text = loader.visible(text, newlines=False)
+    return text if len(text) <= _SHOWN_MAX else text[:_SHOWN_MAX] + "…"
+
+
+def _ascii_digits(text: str) -> str:
+    """`text` with every Unicode decimal digit (２, ٢ …) written as its ASCII digit."""
+    if not _NON_ASCII_DIGIT.search(text):
+        return text
+    import unicodedata
+
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+
+
 def _kind_zh(node: YNode) -> str:
     if isinstance(node, YMap):
         return "映射（键: 值）"
@@ -60,10 +86,12 @@ def _kind_zh(node: YNode) -> str:
 def _trap(node: YScalar) -> str | None:
     """Explain a YAML 1.1 surprise in a plain scalar, or None."""
     t = node.text
+    if node.tag in (loader.INT, loader.FLOAT) and len(t) > 2 * MAX_INT_DIGITS:
+        return f"不加引号的 {_show(t)} 会被读成一个很长的数字"
     if node.tag == loader.BOOL and t not in _BOOL_TRUE | _BOOL_FALSE:
         value = "true" if t.lower() in {"yes", "y", "on"} else "false"
         return f"YAML 1.1 会把不加引号的 {t} 读成布尔值 {value}"
-    if node.tag == loader.INT and not _DECIMAL.match(t.replace("_", "")):
+    if node.tag == loader.INT and not _DECIMAL.fullmatch(t.replace("_", "")):
         if ":" in t:
             return f"YAML 1.1 会把不加引号的 {t} 当作六十进制数读成 {_yaml_value(t)}"
         if t.lstrip("+-").startswith("0") and len(t.lstrip("+-")) > 1:
@@ -93,7 +121,8 @@ def _where(spec: FieldSpec, key: str | None = None) -> str:
 
 
 def _suggest_date(text: str) -> str | None:
-    m = _LOOSE_DATE.match(text) or _COMPACT_DATE.match(text.strip())
+    text = _ascii_digits(text)
+    m = _LOOSE_DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text.strip())
     if not m:
         return None
     try:
@@ -102,40 +131,63 @@ def _suggest_date(text: str) -> str | None:
         return None
 
 
+def _year_range() -> str:
+    return f"{MIN_YEAR}–{MAX_YEAR} 年"
+
+
 def read_date(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None) -> dt.date | None:
     """A date written as YYYY-MM-DD (plain or quoted), else a finding."""
+    if _refused(node):
+        return None
     where = _where(spec, key)
     if not isinstance(node, YScalar) or node.tag not in (loader.STR, loader.TIMESTAMP, loader.INT):
         out.add(node, "invalid_field", f"{where} 应当是日期（YYYY-MM-DD），这里写的是{_kind_zh(node)}。")
         return None
     text = node.text.strip()
-    if _ISO_DATE.match(text):
-        y, m, d = (int(p) for p in text.split("-"))
+    m = _ISO_DATE.fullmatch(text)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
         try:
-            return dt.date(y, m, d)
+            day = dt.date(y, mo, d)
         except ValueError:
-            hint = "月份应在 1–12 之间" if not 1 <= m <= 12 else f"{y}年{m}月没有{d}日"
+            hint = "月份应在 1–12 之间" if not 1 <= mo <= 12 else f"{y}年{mo}月没有{d}日"
             out.add(node, "invalid_field", f"{where} 的日期 {text} 不存在（{hint}），请改成正确的日期。")
             return None
+        if not MIN_YEAR <= y <= MAX_YEAR:
+            out.add(node, "invalid_field",
+                    f"{where} 的日期 {text} 超出了台账可用的范围（{_year_range()}），请核对年份是否写错。")
+            return None
+        return day
+    shown = _show(text)
     suggestion = _suggest_date(text)
-    if suggestion:
-        out.add(node, "invalid_field", f"{where} 的日期 {text} 格式不对：请写成 {suggestion}（YYYY-MM-DD，月和日各两位）。")
+    if suggestion and _ascii_digits(text) != text:
+        out.add(node, "invalid_field",
+                f"{where} 的日期 {shown} 用了全角或其他文字的数字：请改用半角（ASCII）数字 0–9，写成 {suggestion}。")
+    elif suggestion:
+        out.add(node, "invalid_field", f"{where} 的日期 {shown} 格式不对：请写成 {suggestion}（YYYY-MM-DD，月和日各两位）。")
     else:
-        out.add(node, "invalid_field", f"{where} 的值 {text} 不是日期：请写成 YYYY-MM-DD，例如 2025-03-05。")
+        out.add(node, "invalid_field", f"{where} 的值 {shown} 不是日期：请写成 YYYY-MM-DD（半角数字），例如 2025-03-05。")
     return None
 
 
 def read_str(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None) -> str | None:
+    if _refused(node):
+        return None
     where = _where(spec, key)
     if isinstance(node, YScalar) and node.tag == loader.STR:
         if not node.text.strip() and spec.required:
             out.add(node, "invalid_field", f"{where} 不能为空，请填写。{spec.help}")
             return None
+        if spec.kind != "text" and "\n" in node.text:
+            out.add(node, "invalid_field",
+                    f"{where} 只能写一行，这里含有换行符 U+000A（{_show(node.text)}）。请把它写成一行"
+                    "（不要用 | 或 > 块，也不要在引号中写 \\n）；需要分段的说明请写在 description 或 note 中。")
+            return None
         return node.text
     if isinstance(node, YScalar) and node.tag != loader.NULL:
         trap = _trap(node)
-        why = f"{trap}" if trap else f"不加引号的 {node.text} 会被读成{_kind_zh(node)}"
-        out.add(node, "invalid_field", f"{where} 应当是文字，但{why}。请加引号：'{node.text}'。")
+        why = f"{trap}" if trap else f"不加引号的 {_show(node.text)} 会被读成{_kind_zh(node)}"
+        out.add(node, "invalid_field", f"{where} 应当是文字，但{why}。请加引号：'{_show(node.text)}'。")
         return None
     if isinstance(node, YScalar):
         if spec.required:
@@ -146,6 +198,8 @@ def read_str(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None) ->
 
 
 def read_bool(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None) -> bool | None:
+    if _refused(node):
+        return None
     where = _where(spec, key)
     if isinstance(node, YScalar) and node.plain and node.tag == loader.BOOL:
         if node.text in _BOOL_TRUE:
@@ -154,14 +208,33 @@ def read_bool(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None) -
             return False
         out.add(node, "invalid_field", f"{where} 请写 true 或 false：{_trap(node)}，其他 YAML 工具却会读成文字，含义不一致。")
         return None
-    shown = node.text if isinstance(node, YScalar) else _kind_zh(node)
+    shown = _show(node.text) if isinstance(node, YScalar) else _kind_zh(node)
     out.add(node, "invalid_field", f"{where} 应当是 true 或 false（不加引号），这里写的是 {shown}。")
     return None
 
 
+def _bounds_zh(spec: FieldSpec) -> str:
+    if spec.minimum is not None and spec.maximum is not None:
+        return f"{spec.minimum}–{spec.maximum} 之间"
+    if spec.minimum is not None:
+        return f"不小于 {spec.minimum}"
+    return f"不大于 {spec.maximum}"
+
+
+def _out_of_bounds(value, spec: FieldSpec) -> bool:
+    return (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum)
+
+
 def read_int(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None) -> int | None:
+    if _refused(node):
+        return None
     where = _where(spec, key)
     if isinstance(node, YScalar) and node.plain and node.tag == loader.INT:
+        digits = len(node.text.lstrip("+-"))
+        if digits > MAX_INT_DIGITS:
+            out.add(node, "invalid_field",
+                    f"{where} 的数字太长（{digits} 位），台账中的整数最多 {MAX_INT_DIGITS} 位。请核对是否多写了数字。")
+            return None
         trap = _trap(node)
         if trap:
             out.add(node, "invalid_field", f"{where} 请写普通的十进制整数：{trap}。")
@@ -171,26 +244,37 @@ def read_int(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None) ->
             allowed = "、".join(str(c) for c in spec.choices)
             out.add(node, "invalid_field", f"{where} 只能是 {allowed}，这里写的是 {value}。")
             return None
+        if _out_of_bounds(value, spec):
+            out.add(node, "invalid_field", f"{where} 应在 {_bounds_zh(spec)}，这里写的是 {value}。请改成合理的数值。")
+            return None
         return value
-    shown = node.text if isinstance(node, YScalar) else _kind_zh(node)
+    shown = _show(node.text) if isinstance(node, YScalar) else _kind_zh(node)
     out.add(node, "invalid_field", f"{where} 应当是整数（不加引号），这里写的是 {shown}。")
     return None
 
 
 def read_number(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None) -> float | None:
+    if _refused(node):
+        return None
     if isinstance(node, YScalar) and node.plain and node.tag in (loader.INT, loader.FLOAT) and not _trap(node):
         try:
             value = float(node.text.replace("_", ""))
         except ValueError:
             value = math.nan
+        if math.isfinite(value) and _out_of_bounds(value, spec):
+            out.add(node, "invalid_field",
+                    f"{_where(spec, key)} 应在 {_bounds_zh(spec)}，这里写的是 {_show(node.text)}。请改成合理的数值。")
+            return None
         if math.isfinite(value):
             return value
-    shown = node.text if isinstance(node, YScalar) else _kind_zh(node)
+    shown = _show(node.text) if isinstance(node, YScalar) else _kind_zh(node)
     out.add(node, "invalid_field", f"{_where(spec, key)} 应当是数字，例如 86.5，这里写的是 {shown}。")
     return None
 
 
 def read_choice(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None) -> str | None:
+    if _refused(node):
+        return None
     if isinstance(node, YScalar) and node.tag == loader.STR and node.text in spec.choices:
         return node.text
     where = _where(spec, key)
@@ -198,14 +282,16 @@ def read_choice(node: YNode, spec: FieldSpec, out: _Out, key: str | None = None)
     if isinstance(node, YScalar) and node.tag == loader.STR:
         close = difflib.get_close_matches(node.text, [str(c) for c in spec.choices], n=1, cutoff=0.5)
         hint = f"是不是想写 {close[0]}？" if close else ""
-        out.add(node, "invalid_field", f"{where} 不认识 {node.text}。{hint}可选：{allowed}。")
+        out.add(node, "invalid_field", f"{where} 不认识 {_show(node.text)}。{hint}可选：{allowed}。")
         return None
-    shown = node.text if isinstance(node, YScalar) else _kind_zh(node)
+    shown = _show(node.text) if isinstance(node, YScalar) else _kind_zh(node)
     out.add(node, "invalid_field", f"{where} 应当是以下之一：{allowed}；这里写的是 {shown}。")
     return None
 
 
 def read_seq(node: YNode, spec: FieldSpec, out: _Out) -> list[YNode] | None:
+    if _refused(node):
+        return None
     if isinstance(node, YSeq):
         return node.items
     if isinstance(node, YScalar) and node.tag == loader.NULL:
@@ -218,7 +304,7 @@ def check_keys(mapping: YMap, fields, out: _Out, what: str, allowed: tuple[str, 
     """Report keys that are not in `fields` (or `allowed`), with a suggestion."""
     names = list(allowed) if allowed is not None else list(fields)
     for key, (knode, _) in mapping.entries.items():
-        if key in names:
+        if key in names or _refused(knode):
             continue
         close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
         if close:
@@ -227,7 +313,7 @@ def check_keys(mapping: YMap, fields, out: _Out, what: str, allowed: tuple[str, 
             hint = "这种记录类型不用这个键，请删去。"
         else:
             hint = "可用的键：" + "、".join(names) + "。"
-        out.add(knode, "invalid_field", f"{what}中有不认识的键 {key}。{hint}")
+        out.add(knode, "invalid_field", f"{what}中有不认识的键 {_show(key)}。{hint}")
 
 
 def require_keys(mapping: YMap, fields, names, out: _Out, what: str) -> bool:
@@ -291,9 +377,9 @@ def item_from_tree(root: YNode, rel: str) -> tuple[Item | None, list[Finding]]:
             continue
         values[key] = value
 
-    if "id" in values and not _ID_RE.match(values["id"]):
+    if "id" in values and not _ID_RE.fullmatch(values["id"]):
         out.add(entries["id"][1], "invalid_field",
-                f"事项编号 {values['id']} 含有不允许的字符。编号会成为文件名和网址，"
+                f"事项编号 {_show(values['id'])} 含有不允许的字符。编号会成为文件名和网址，"
                 "只能用字母、数字、- 和 _（不超过 64 个字符），例如 2025-0042。")
         complete = False
     if not complete:
@@ -304,8 +390,8 @@ def item_from_tree(root: YNode, rel: str) -> tuple[Item | None, list[Finding]]:
 
 def _read_unit_id(node: YNode, spec: FieldSpec, out: _Out) -> str | None:
     value = read_str(node, FieldSpec(spec.name, "str", spec.title, spec.help, required=True), out)
-    if value is not None and not _UNIT_ID_RE.match(value):
-        out.add(node, "invalid_field", f"{_where(spec)} 的 {value} 不是单位编号：请写 ledger.yaml 中 units 的 id（小写字母、数字、- 和 _），例如 zjj。")
+    if value is not None and not _UNIT_ID_RE.fullmatch(value):
+        out.add(node, "invalid_field", f"{_where(spec)} 的 {_show(value)} 不是单位编号：请写 ledger.yaml 中 units 的 id（小写字母、数字、- 和 _），例如 zjj。")
         return None
     return value
 
@@ -318,6 +404,8 @@ def _read_events(node: YNode, out: _Out) -> list[Event] | None:
     last: Event | None = None
     for index, enode in enumerate(seq, start=1):
         what = f"第 {index} 条办理记录"
+        if _refused(enode):
+            continue
         if not isinstance(enode, YMap):
             out.add(enode, "invalid_field", f"{what}应当是“键: 值”的映射，例如 {{date: 2025-03-15, type: progress, text: …}}。")
             continue
@@ -388,8 +476,8 @@ def ledger_from_tree(root: YNode | None, rel: str) -> tuple[LedgerConfig, list[F
             unit = _read_record(unode, UNIT_FIELDS, out, "单位")
             if unit is None:
                 continue
-            if not _UNIT_ID_RE.match(unit["id"]):
-                out.add(unode, "invalid_field", f"单位编号 {unit['id']} 只能用小写字母、数字、- 和 _，例如 zjj。")
+            if not _UNIT_ID_RE.fullmatch(unit["id"]):
+                out.add(unode, "invalid_field", f"单位编号 {_show(unit['id'])} 只能用小写字母、数字、- 和 _，例如 zjj。")
                 continue
             if unit["id"] in units:
                 out.add(unode, "invalid_field", f"单位编号 {unit['id']} 重复定义，请删去其中一个。")
@@ -412,11 +500,11 @@ def ledger_from_tree(root: YNode | None, rel: str) -> tuple[LedgerConfig, list[F
             leader = _read_record(lnode, LEADER_FIELDS, out, "领导")
             if leader is None:
                 continue
-            if not _UNIT_ID_RE.match(leader["id"]) or leader["id"] in config.leaders:
-                out.add(lnode, "invalid_field", f"领导编号 {leader['id']} 重复或含有不允许的字符（小写字母、数字、- 和 _）。")
+            if not _UNIT_ID_RE.fullmatch(leader["id"]) or leader["id"] in config.leaders:
+                out.add(lnode, "invalid_field", f"领导编号 {_show(leader['id'])} 重复或含有不允许的字符（小写字母、数字、- 和 _）。")
                 continue
             config.leaders[leader["id"]] = Leader(**leader)
-    if "assessment" in e:
+    if "assessment" in e and not _refused(e["assessment"][1]):
         node = e["assessment"][1]
         if not isinstance(node, YMap):
             out.add(node, "invalid_field", f"assessment 应当是“项目: 分值”的映射，这里是{_kind_zh(node)}。")
@@ -424,12 +512,12 @@ def ledger_from_tree(root: YNode | None, rel: str) -> tuple[LedgerConfig, list[F
             check_keys(node, {k: FieldSpec(k, "number", k, "") for k in ASSESSMENT_KEYS}, out, "assessment ")
             for key, (_, vnode) in node.entries.items():
                 if key in ASSESSMENT_KEYS:
-                    value = read_number(vnode, FieldSpec(key, "number", "考核权重", ""), out, key)
+                    value = read_number(vnode, ASSESSMENT_WEIGHT, out, key)
                     if value is not None:
                         config.assessment_weights[key] = value
     if "follow_up_months" in e:
         months = read_int(e["follow_up_months"][1], LEDGER_FIELDS["follow_up_months"], out)
-        if months is not None and months > 0:
+        if months is not None:
             config.follow_up_months = months
     if "inspections_from" in e:
         config.inspections_from = read_date(e["inspections_from"][1], LEDGER_FIELDS["inspections_from"], out)
@@ -480,6 +568,8 @@ def _unit_hint(unit: str, config: LedgerConfig) -> str:
 
 
 def _read_record(node: YNode, fields: dict[str, FieldSpec], out: _Out, what: str) -> dict | None:
+    if _refused(node):
+        return None
     if not isinstance(node, YMap):
         out.add(node, "invalid_field", f"{what}应当是“键: 值”的映射，这里是{_kind_zh(node)}。")
         return None
@@ -503,6 +593,8 @@ def _read_record(node: YNode, fields: dict[str, FieldSpec], out: _Out, what: str
 
 
 def _read_calendar(node: YNode, config: LedgerConfig, out: _Out) -> None:
+    if _refused(node):
+        return
     if not isinstance(node, YMap):
         out.add(node, "invalid_field", f"calendar 应当是映射（holidays:、workdays:、confirmed_years:），这里是{_kind_zh(node)}。")
         return
@@ -524,10 +616,10 @@ def _read_calendar(node: YNode, config: LedgerConfig, out: _Out) -> None:
         for n in read_seq(e["confirmed_years"][1], spec, out) or []:
             y = read_int(n, FieldSpec("confirmed_years", "int", spec.title, spec.help), out)
             if y is not None:
-                if 1950 <= y <= 2100:
+                if MIN_YEAR <= y <= MAX_YEAR:
                     years.append(y)
                 else:
-                    out.add(n, "invalid_field", f"confirmed_years 中的 {y} 不是合理的年份。")
+                    out.add(n, "invalid_field", f"confirmed_years 中的 {y} 不是合理的年份：台账只用 {_year_range()}。")
         config.confirmed_years = frozenset(years)
 
 

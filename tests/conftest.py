@@ -97,3 +97,11 @@ def findings_of(result, code: str | None = None, item: str | None = None):
 
 def as_json(text: str) -> dict:
     return json.loads(text)
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path_factory, monkeypatch) -> Path:
+    """Each test's caches in a fresh folder of its own (never the user's ~/.cache/ducha)."""
+    home = tmp_path_factory.mktemp("ducha-cache-home")
+    monkeypatch.setenv("DUCHA_CACHE_DIR", str(home))
+    return home

@@ -48,3 +48,39 @@ class Repo:
         self.git("add", "-A", env=env)
         self.git("commit", "-q", "--allow-empty", "-m", message, *extra, env=env)
         return self.git("rev-parse", "HEAD")
+
+    def identity(self, who=OFFICE, date: str = "2025-03-20T10:00:00+08:00", committer_date: str | None = None) -> dict:
+        """The environment that makes `who` author and committer at `date`."""
+        name, email = who
+        return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name,
+                "GIT_COMMITTER_EMAIL": email, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": committer_date or date}
+
+    def signed_commit(self, message: str, who, date: str, key: Path) -> str:
+        """Commit everything, signed with the SSH private key `key` (whoever it belongs to)."""
+        env = self.identity(who, date)
+        self.git("add", "-A", env=env)
+        self.git("-c", "gpg.format=ssh", "-c", f"user.signingkey={key}", "commit", "-q", "-S", "--allow-empty",
+                 "-m", message, env=env)
+        return self.git("rev-parse", "HEAD")
+
+    def merge(self, branch: str, message: str, who=OFFICE, date: str = "2025-03-20T10:00:00+08:00",
+              resolve=None) -> str:
+        """`git merge --no-ff --no-commit branch`, then `resolve(self)` may edit the tree, then commit the merge.
+
+        Conflicts are left for `resolve` to fix (it must write every conflicted file).
+        """
+        env = self.identity(who, date)
+        self.git("merge", "--no-ff", "--no-commit", branch, env=env, check=False)
+        if resolve is not None:
+            resolve(self)
+        self.git("add", "-A", env=env)
+        self.git("commit", "-q", "--no-edit", "-m", message, env=env)
+        return self.git("rev-parse", "HEAD")
+
+
+def keygen(folder: Path, name: str) -> tuple[Path, str]:
+    """A real ed25519 SSH key pair in `folder`: (private key path, public key line)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    key = folder / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
+    return key, (folder / f"{name}.pub").read_text().strip()

@@ -5,6 +5,7 @@ import subprocess
 import pytest
 
 from generator.audit import run_audit
+from generator.cache import cache_folder
 from generator.ledger import load_config
 
 from .conftest import as_json, item_yaml
@@ -220,7 +221,7 @@ def test_cached_audit_matches_and_sees_new_commits(repo):
     warm = run_audit(repo.root, config).findings
     assert [(f.code, f.commit) for f in warm] == [(f.code, f.commit) for f in cold] == [
         ("unauthorised_change", first_bad)]
-    assert (repo.root / ".ducha-cache" / "audit.pickle").is_file()
+    assert (cache_folder(repo.root) / "audit.json").is_file() and not (repo.root / ".ducha-cache").exists()
     repo.write(ITEM, item_yaml("2025-0001", events=["date: 2025-03-25, type: urge", "date: 2025-01-01, type: progress"]))
     second_bad = repo.commit("补录", ZJJ, "2025-03-27T09:00:00+08:00")
     found = run_audit(repo.root, config).findings
@@ -228,13 +229,27 @@ def test_cached_audit_matches_and_sees_new_commits(repo):
                                                    ("backdated_event", second_bad)}
 
 
-def test_changed_people_list_is_applied_to_cached_commits(repo):
+def test_people_are_judged_as_listed_before_each_commit(repo):
     repo.write(ITEM, item_yaml("2025-0001", events=[P1]))
-    repo.commit("进展", STRANGER, "2025-03-26T09:00:00+08:00")
+    early = repo.commit("进展", STRANGER, "2025-03-26T09:00:00+08:00")
     config, _ = load_config(repo.root)
-    assert [f.code for f in run_audit(repo.root, config).findings] == ["unauthorised_change"]
-    # The office adds the person to the ledger (working tree): the cached verdict is recomputed.
+    assert [(f.code, f.commit) for f in run_audit(repo.root, config).findings] == [("unauthorised_change", early)]
+    # Today's working tree grants nothing: only a committed ledger.yaml does, for the commits after it.
     (repo.root / "ledger.yaml").write_text(AUDIT_LEDGER + "  - {email: who@nowhere.example, name: 某人, unit: zjj}\n",
                                            encoding="utf-8")
     config, _ = load_config(repo.root)
-    assert run_audit(repo.root, config).findings == []
+    assert [(f.code, f.commit) for f in run_audit(repo.root, config).findings] == [("unauthorised_change", early)]
+    repo.commit("督查室登记人员", OFFICE, "2025-03-27T09:00:00+08:00")
+    repo.write(ITEM, item_yaml("2025-0001", events=[P1, "date: 2025-04-25, type: progress"]))
+    repo.commit("进展", STRANGER, "2025-04-26T09:00:00+08:00")
+    assert [(f.code, f.commit) for f in run_audit(repo.root, config).findings] == [("unauthorised_change", early)]
+
+
+def test_a_commit_message_cannot_hide_the_commits_changes(repo):
+    # The log is one stream: a subject or author name carrying the record separator
+    # and a made-up header must not cut the commit's own changes off.
+    fake = "\x1e" + "0" * 40 + "\x00\x002025-03-26T09:00:00+08:00\x002025-03-26T09:00:00+08:00\x00li@duchashi.example"
+    repo.write(ITEM, item_yaml("2025-0001", events=["date: 2025-03-25, type: urge"]))
+    bad = repo.commit("催办" + fake.replace("\x00", " "), (ZJJ[0] + fake.replace("\x00", ""), ZJJ[1]),
+                      "2025-03-26T09:00:00+08:00")
+    assert codes(audit(repo)) == [("unauthorised_change", ITEM, bad)]

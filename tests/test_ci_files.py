@@ -1,4 +1,5 @@
 """The CI files in the repo are real: parse them and run the commands they name on the demo ledger."""
+import datetime as dt
 import json
 import os
 import re
@@ -41,9 +42,11 @@ def ledger(tmp_path_factory):
                 "git push -q origin main", "git checkout -q -b feature"):
         assert sh(cmd, root, env).returncode == 0, cmd
     item = root / "items" / "2026" / "2026-0004.yaml"
-    item.write_text(item.read_text(encoding="utf-8") + "  - {date: 2026-11-24, type: progress, text: 智能化改造完成}\n",
+    # The merge request's commit is recent: the audit judges it as landing now.
+    day = max(dt.date(2026, 11, 24), dt.date.today() - dt.timedelta(days=1))
+    item.write_text(item.read_text(encoding="utf-8") + f"  - {{date: {day}, type: progress, text: 智能化改造完成}}\n",
                     encoding="utf-8")
-    env = {**UNIT, "GIT_AUTHOR_DATE": "2026-11-24T09:00:00+08:00", "GIT_COMMITTER_DATE": "2026-11-24T09:00:00+08:00"}
+    env = {**UNIT, "GIT_AUTHOR_DATE": f"{day}T09:00:00+08:00", "GIT_COMMITTER_DATE": f"{day}T09:00:00+08:00"}
     assert sh("git commit -q -am 报告进展", root, env).returncode == 0
     return root
 

@@ -99,14 +99,21 @@ def test_dry_run_writes_nothing(tmp_path, cli):
     assert (item.category, item.title, item.lead_unit) == ("netizen_message", "网友留言：路灯不亮", "zjj")
 
 
-def test_export_refuses_control_characters_in_chinese_and_writes_nothing(tmp_path, cli):
+def test_export_never_carries_a_control_character(tmp_path, cli):
+    """Validation refuses the escaped control character, so the export has the item without it."""
+    from openpyxl import load_workbook
+
     root = write_ledger(tmp_path / "ledger", {
         "items/2025/2025-0001.yaml": 'id: 2025-0001\ntitle: 路灯\ncategory: work_report\nassigned: 2025-02-20\n'
                                      'lead_unit: zjj\nnote: "a\\x01b"\n'})
     out = tmp_path / "台账.xlsx"
     code, _, err = cli("export-xlsx", "--ledger", str(root), "--as-of", "2025-07-01", "--out", str(out))
-    assert code == 2 and "items/2025/2025-0001.yaml 中有文字含有 Excel 不能保存的控制字符" in err
-    assert list(tmp_path.glob("*.xlsx")) == [] and list(tmp_path.glob(".*")) == []
+    assert code == 0, err
+    texts = [c.value for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert "路灯" in texts and not any("\x01" in t for t in texts)
+    code, out_text, _ = cli("check", "--ledger", str(root), "--as-of", "2025-07-01")
+    assert code == 1 and "U+0001" in out_text
 
 
 def test_a_mapping_of_the_wrong_shape_is_a_chinese_error(tmp_path, cli):

@@ -1,6 +1,7 @@
 """Reading the ledger's Git history into item-level changes, from real repositories."""
 import pytest
 
+from generator.cache import cache_folder
 from generator.history import HistoryError, describe, item_history, read_history
 
 from .conftest import item_yaml
@@ -48,21 +49,24 @@ def test_cache_reads_only_new_commits(tmp_path):
     repo.write(ITEM, item_yaml("2025-0001"))
     repo.commit("新建")
     assert len(read_history(tmp_path)) == 1
-    assert (tmp_path / ".ducha-cache" / "history.sqlite").is_file()
+    assert (cache_folder(tmp_path) / "history.sqlite").is_file() and not (tmp_path / ".ducha-cache").exists()
     repo.write(ITEM, item_yaml("2025-0001", events=["date: 2025-03-25, type: progress"]))
     repo.commit("进展")
     records = read_history(tmp_path)
     assert [len(r.changes) for r in records] == [2, 1]
 
 
-def test_ledger_in_a_subfolder_and_other_files_ignored(tmp_path):
+def test_ledger_in_a_subfolder_and_other_files_are_plain_file_changes(tmp_path):
     repo = Repo(tmp_path / "repo")
     repo.write("README.md", "x")
     repo.write("ledger/ledger.yaml", (tmp_path / "repo" / "ledger.yaml").read_text(encoding="utf-8"))
     repo.write("ledger/" + ITEM, item_yaml("2025-0001"))
     repo.commit("新建")
     records = read_history(tmp_path / "repo" / "ledger", use_cache=False)
-    assert [c.path for c in records[0].changes] == [ITEM, "ledger.yaml"]
+    # Every path has an owner: files outside the ledger folder are reported relative to it.
+    assert [(c.kind, c.path) for c in records[0].changes] == [
+        ("file_changed", "../README.md"), ("file_changed", "../ledger.yaml"), ("item_created", ITEM),
+        ("ledger_changed", "ledger.yaml")]
 
 
 def test_item_history_for_people(tmp_path, cli):

@@ -2,7 +2,7 @@
 import os
 
 import generator.ledger as ledger_mod
-from generator.cache import CACHE_DIR
+from generator.cache import CACHE_DIR, cache_folder
 from generator.ledger import load_ledger
 
 from .conftest import item_yaml, write_ledger
@@ -25,7 +25,8 @@ def test_second_run_parses_nothing_and_edits_are_seen(tmp_path, monkeypatch):
     calls = counting(monkeypatch)
     first = load_ledger(root)
     assert len(calls) == 3
-    assert (root / CACHE_DIR / ".gitignore").read_text() == "*\n"
+    # The cache lives in the user's cache home, never inside the ledger.
+    assert (cache_folder(root) / "items.json").is_file() and not (root / CACHE_DIR).exists()
 
     calls.clear()
     again = load_ledger(root)
@@ -65,7 +66,7 @@ def test_deleted_files_leave_the_cache(tmp_path):
 def test_corrupt_cache_is_ignored(tmp_path):
     root = write_ledger(tmp_path, {"items/2025/2025-0001.yaml": item_yaml("2025-0001")})
     load_ledger(root)
-    (root / CACHE_DIR / "items.pickle").write_bytes(b"not a pickle")
+    (cache_folder(root) / "items.json").write_bytes(b"not a cache")
     assert [i.id for i in load_ledger(root).items] == ["2025-0001"]
 
 

@@ -142,3 +142,31 @@ def test_rest_of_ledger_is_still_read(tmp_path):
         ("items/2025/2025-0002.yaml", "yaml_syntax"),
         ("items/2025/2025-0003.yaml", "yaml_syntax"),
     ]
+
+
+def test_raw_control_character_names_line_and_code_point():
+    item, findings = parse(item_yaml(extra="source: 常务\x07会议\n"))
+    assert item is None and codes(findings) == [("yaml_syntax", 6)]
+    assert "U+0007" in findings[0].message and "\x07" not in findings[0].message
+
+
+def test_pure_python_reader_refuses_lone_surrogates_too(monkeypatch):
+    # Without libyaml, "\ud800" is decoded into the value: the loader catches it.
+    monkeypatch.setattr(loader, "_EventLoader", yaml.SafeLoader)
+    tree, findings = loader.load_text('title: "a\\ud800b"\nsource: ok\n', REL)
+    assert codes(findings) == [("invalid_field", 1)] and "U+D800" in findings[0].message
+    assert tree.entries["title"][1].tag == loader.REFUSED and tree.entries["title"][1].text == "aU+D800b"
+
+
+def test_read_regular_refuses_fifos_and_symlinks_without_blocking(tmp_path):
+    import os
+
+    fifo, link, plain = tmp_path / "fifo.yaml", tmp_path / "link.yaml", tmp_path / "plain.yaml"
+    plain.write_bytes(b"id: x\n")
+    os.mkfifo(fifo)
+    link.symlink_to(plain)
+    assert loader.read_regular(plain, 100) == b"id: x\n"
+    assert loader.read_regular(plain, 2) == b"id:"  # max_bytes + 1: enough to tell it is too big
+    for path, word in ((fifo, "普通文件"), (link, "符号链接")):
+        error = loader.read_regular(path, 100)
+        assert isinstance(error, OSError) and word in error.strerror

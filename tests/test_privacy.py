@@ -15,7 +15,7 @@ from generator.check import run_rules
 from generator.site import build_sites
 from generator.site.model import INTERNAL, PUBLIC, site_data
 
-from .conftest import LEDGER_YAML, REPO, D, write_ledger
+from .conftest import LEDGER_YAML, REPO, D, item_yaml, write_ledger
 from .gitrepo import Repo
 from .rules.test_personal_data import CARD_16, CARD_19, ID_15, ID_18, SAMPLES, _plant
 
@@ -232,3 +232,24 @@ def test_ducha_check_in_the_built_ledger_names_every_planted_item(built):
                            "--no-cache"], cwd=root, capture_output=True, text=True)
     flagged = {f["item"] for f in json.loads(proc.stdout)["findings"] if f["code"] == "personal_data"}
     assert flagged == {f"2025-{n + 30:04d}" for n in range(len(SAMPLES))}
+
+
+def test_progress_with_a_phone_number_on_a_public_item_is_refused_before_saving(tmp_path, cli):
+    """`ducha progress --text` would publish the number: refused, file untouched; internal note and private items pass."""
+
+    public = item_yaml("2025-0001", extra="public: true\n")
+    private = item_yaml("2025-0002")
+    root = write_ledger(tmp_path / "l", {"items/2025/2025-0001.yaml": public, "items/2025/2025-0002.yaml": private},
+                        LEDGER_YAML + "privacy:\n  allow: ['0558-5121234']\n")
+    before = (root / "items/2025/2025-0001.yaml").read_bytes()
+    code, out, err = cli("progress", "2025-0001", "--ledger", str(root), "--date", "2025-03-01",
+                         "--text", "已联系留言人，电话 138 1234 5678")
+    assert code != 0 and "个人信息" in out + err and "**** 5678" in out + err
+    assert "13812345678" not in out + err
+    assert (root / "items/2025/2025-0001.yaml").read_bytes() == before
+    code, out, err = cli("progress", "2025-0001", "--ledger", str(root), "--date", "2025-03-01",
+                         "--text", "已回复，咨询电话 0558-5121234", "--note", "留言人电话 13812345678")
+    assert code == 0, out + err
+    code, out, err = cli("progress", "2025-0002", "--ledger", str(root), "--date", "2025-03-01",
+                         "--text", "电话 13812345678")
+    assert code == 0, out + err

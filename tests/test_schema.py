@@ -70,3 +70,13 @@ def test_schema_rejects_what_validate_rejects(patch):
     item.update(patch)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(item, _schema("item.schema.json"))
+
+
+def test_schema_dates_take_the_years_validation_takes():
+    import re
+
+    from generator.model import MAX_YEAR, MIN_YEAR
+    from generator.schema import DATE
+
+    for year, ok in ((MIN_YEAR - 1, False), (MIN_YEAR, True), (MAX_YEAR, True), (MAX_YEAR + 1, False)):
+        assert bool(re.search(DATE["pattern"], f"{year}-01-01")) is ok, year

@@ -3,17 +3,28 @@
 Same shape as `generator.rules`: one module per finding code. Commit rules
 take `(record, ctx)` and yield findings for one commit; `history_rewritten`
 checks a published head once. Every finding carries the commit it is about.
+
+Trust model: each commit is judged by the people, units, audit settings and
+allowed_signers of its first parent's tree (the root commit, which creates
+the ledger, by its own), never by the tree it brings or by today's working
+copy: a commit cannot grant itself rights, and staff who left are judged by
+who was who when they committed. Verdicts are therefore facts of the commit
+and the code, cached per commit.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
-from ..cache import CACHE_DIR, code_key, load_pickle, store_pickle
+from ..cache import Store, code_key
+from ..codec import Codec, CodecError
 from ..findings import Finding, sort_key
-from ..history import HistoryStore, ensure_records, first_parent_chain, list_commits, resolve
+from .. import landing as landing_times
+from ..history import (JUDGED_BY_NONE, JUDGED_BY_NOTHING_YET, HistoryStore, ensure_records, first_parent_list,
+                       first_parent_root, list_commits_with_parents, parse_ledger, read_blobs, repo_root, resolve)
 from ..model import LedgerConfig
 from . import append_only_violation, backdated_event, future_event, history_rewritten, unauthorised_change, unsigned_commit
 
@@ -33,6 +44,11 @@ class AuditContext:
     mainline: set[str]  # commits whose content counts as published
     base: str | None  # the commit the main line ends at (HEAD, or the start of --range)
     people: dict[str, tuple[str, str]] = field(default_factory=dict)  # email -> (unit, role)
+    landing: landing_times.Landing | None = None  # when each commit reached the main line
+    # How the commit being checked is judged (history.JUDGED_BY_*), or
+    # "untrusted": its first-parent chain starts at a root other than the
+    # audited head's (an unrelated history merged in).
+    judged_by: str = "parent"
 
     def role_of(self, email: str) -> tuple[str, str] | None:
         return self.people.get(email.lower())
@@ -51,53 +67,98 @@ STABLE_RULES = [m for code, m in COMMIT_RULES.items() if code != "append_only_vi
 
 
 class AuditCache:
-    """Per-commit verdicts of the stable rules, valid for one ledger.yaml and code."""
+    """Per-commit verdicts of the stable rules, valid for one ledger.yaml and code.
+
+    Stored in the user's cache (`generator.cache`) as JSON: a flat list of
+    sha, "edits events", landing stamp, findings, sha, ... A verdict holds
+    for one landing of its commit (`generator.landing`).
+    """
+
+    NAME = "audit.json"
+    CODEC = Codec(Finding)
 
     def __init__(self, ledger: Path, key: str, enabled: bool) -> None:
-        self.path = ledger / CACHE_DIR / "audit.pickle"
+        self.store = Store(ledger, enabled)
         self.key = key
-        self.enabled = enabled
-        self.results: dict[str, tuple[list[Finding], bool]] = (load_pickle(self.path, key) or {}) if enabled else {}
+        self.enabled = self.store.enabled
+        self.results: dict[str, tuple[list[Finding], bool, str | None]] = self._load() if self.enabled else {}
         self.dirty = False
+
+    def _load(self) -> dict[str, tuple[list[Finding], bool, str | None]]:
+        payload = self.store.load(self.NAME, "audit", self.key)
+        if payload is None:
+            return {}
+        try:
+            flat = self.CODEC.loads(payload)
+            results = {}
+            for sha, edits, stamp, found in zip(flat[0::4], flat[1::4], flat[2::4], flat[3::4], strict=True):
+                if not (type(sha) is str and type(edits) is bool and (stamp is None or type(stamp) is str)
+                        and type(found) is list and all(type(f) is Finding for f in found)):
+                    return {}
+                results[sha] = (found, edits, stamp)
+            return results
+        except (CodecError, TypeError, ValueError):
+            return {}
 
     def save(self) -> None:
         if self.enabled and self.dirty:
-            store_pickle(self.path, self.key, self.results)
+            flat = [v for sha, (found, edits, stamp) in self.results.items() for v in (sha, edits, stamp, found)]
+            try:
+                payload = self.CODEC.dumps(flat)
+            except (TypeError, ValueError):  # a finding the codec cannot hold: not cached
+                return
+            self.store.store(self.NAME, "audit", self.key, payload)
 
 
-def _audit_key(ledger: Path, config: LedgerConfig) -> str:
-    h = hashlib.sha256(code_key().encode())
-    for path in (ledger / "ledger.yaml", ledger / (config.allowed_signers or "allowed_signers")):
-        try:
-            h.update(path.read_bytes())
-        except OSError:
-            h.update(b"-")
-    return h.hexdigest()
+def _audit_key() -> str:
+    # Verdicts depend only on the commit (and its ancestry) and the code.
+    return hashlib.sha256(f"{code_key()}|judged-by-first-parent".encode()).hexdigest()
+
+
+def people_of(config: LedgerConfig) -> dict[str, tuple[str, str]]:
+    return {p.email.lower(): (p.unit, config.units[p.unit].role) for p in config.people if p.unit in config.units}
 
 
 def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, published: Path | None = None,
-              *, use_cache: bool = True) -> AuditResult:
-    """Audit the history of the ledger at `ledger` (all of HEAD, or `rev_range` A..B)."""
-    ledger = Path(ledger).resolve()
-    signers = ledger / config.allowed_signers if config.allowed_signers else None
-    signers = signers if signers and signers.is_file() else None
-    shas = list_commits(ledger, rev_range)
-    store = HistoryStore(ledger, enabled=use_cache)
-    ensure_records(ledger, shas, store, signed=config.require_signed, allowed_signers=signers)
+              *, use_cache: bool = True, landing_time: dt.datetime | None = None) -> AuditResult:
+    """Audit the history of the ledger at `ledger` (all of HEAD, or `rev_range` A..B).
 
-    base_rev = rev_range.split("..", 1)[0] if rev_range and ".." in rev_range else "HEAD"
+    `landing_time`: when the commits of `rev_range`, not on the main line yet, land (push time, now).
+
+    `config` (today's ledger.yaml) judges nothing: each commit is judged by
+    the ledger.yaml of its first parent.
+    """
+    ledger = Path(ledger).resolve()
+    listed = list_commits_with_parents(ledger, rev_range)
+    shas = [sha for sha, _ in listed]
+    store = HistoryStore(ledger, enabled=use_cache)
+    ensure_records(ledger, shas, store)
+
+    base_rev, head_rev = "HEAD", "HEAD"
+    if rev_range and ".." in rev_range:
+        base_rev, head_rev = (part or "HEAD" for part in rev_range.split("..", 1))
+    elif rev_range:
+        head_rev = rev_range
     # The main line: what was published before these commits. An empty
     # repository (a first push) has none.
     base = resolve(ledger, base_rev)
-    people = {p.email.lower(): (p.unit, config.units[p.unit].role) for p in config.people if p.unit in config.units}
-    ctx = AuditContext(ledger, config, first_parent_chain(ledger, base) if base else set(), base, people)
+    mainline = first_parent_list(ledger, base) if base else []
+    ctx = AuditContext(ledger, config, set(mainline), base, people_of(config),
+                       landing_times.compute(ledger, rev_range, landing_time))
 
-    cache = AuditCache(ledger, _audit_key(ledger, config), enabled=use_cache)
-    todo = [sha for sha in shas if sha not in cache.results]
-    for sha, record in store.get(todo).items():
-        found = [f for rule in STABLE_RULES for f in rule.check(record, ctx)] if record.changes else []
+    cache = AuditCache(ledger, _audit_key(), enabled=use_cache)
+    # backdated_event and future_event depend on when a commit landed: a verdict holds for one landing.
+    stamps = ctx.landing.stamps(shas)
+    todo = [sha for sha in shas if sha not in cache.results or tuple(cache.results[sha][2:]) != (stamps.get(sha),)]
+    records = store.get(todo)
+    judges = _judges(ledger, ctx, {r.judge_blob for r in records.values() if r.judge_blob})
+    for sha, record in records.items():
+        found = []
+        if record.changes and record.judged_by != JUDGED_BY_NOTHING_YET:
+            judge = judges.get(record.judge_blob) or replace(ctx, people={}, judged_by=JUDGED_BY_NONE)
+            found = [f for rule in STABLE_RULES for f in rule.check(record, replace(judge, judged_by=record.judged_by))]
         edits = any(c.kind in ("event_edited", "event_removed") for c in record.changes)
-        cache.results[sha] = (found, edits)
+        cache.results[sha] = (found, edits, stamps.get(sha))
         cache.dirty = True
     cache.save()
 
@@ -105,7 +166,40 @@ def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, 
     edited = [sha for sha in shas if sha in cache.results and cache.results[sha][1]]
     for record in store.get(edited).values():
         findings.extend(append_only_violation.check(record, ctx))
+    roots = {sha for sha, parents in listed if not parents}
+    if roots:
+        trusted = mainline[-1] if mainline and base_rev == head_rev else first_parent_root(ledger, head_rev)
+        findings.extend(_untrusted_histories(ctx, roots - {trusted}, shas, store, trusted))
     if published is not None:
         findings.extend(history_rewritten.check(published, ctx))
     findings.sort(key=sort_key)
     return AuditResult(len(shas), findings)
+
+
+def _judges(ledger: Path, ctx: AuditContext, blobs: set[str]) -> dict[str, AuditContext]:
+    """A context per judging ledger.yaml blob: its config and people."""
+    repo, _ = repo_root(ledger)
+    out = {}
+    for blob, data in read_blobs(repo, sorted(blobs)).items():
+        config = parse_ledger(data)
+        if config is not None:
+            out[blob] = replace(ctx, config=config, people=people_of(config))
+    return out
+
+
+def _untrusted_histories(ctx: AuditContext, roots: set[str], shas: list[str], store: HistoryStore,
+                         trusted: str | None) -> list[Finding]:
+    """Commits whose first-parent chain starts at another root than the head's: an unrelated history.
+
+    Such a chain's first commit would judge itself (a root is trusted by
+    definition), so a made-up history merged in could grant itself any
+    right. Its commits are judged by no ledger: every change is reported.
+    """
+    if not roots:
+        return []
+    found = []
+    untrusted = replace(ctx, people={}, judged_by="untrusted")
+    for record in store.get(shas).values():
+        if record.fp_root != trusted and record.changes:
+            found.extend(unauthorised_change.check(record, untrusted))
+    return found

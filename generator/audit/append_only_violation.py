@@ -4,6 +4,8 @@ Events are an append-only log. Once an event is on the main line (the
 first-parent history of HEAD, or of the start of `--range` in a merge
 request), no later commit may change or delete it; a correction is a new
 event. An event added and amended within the same unmerged branch is fine.
+A merge is checked on its own changes (what no other parent brought in),
+so an "evil merge" that edits a published event is caught.
 
 FAIL: a commit turns `{date: 2025-03-15, type: progress, text: 开工}` into
 `{date: 2025-03-01, ...}`, or deletes the item file.
@@ -44,7 +46,8 @@ def check(record, ctx):
                 continue
             if after is None:
                 after = before.__class__({}, [], [], {})
-            violations += [c for c in event_changes(path, touched[0].item, before, after)
+            item = next(c.item for c in touched if c.path == path)
+            violations += [c for c in event_changes(path, item, before, after)
                            if c.kind in ("event_edited", "event_removed")]
     for change in violations:
         old = change.old or {}

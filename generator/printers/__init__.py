@@ -5,9 +5,11 @@ printers never decide what is wrong, only how it reads.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..findings import Finding
+from ..loader import BAD_CHAR as _BAD
+from ..loader import visible
 from . import github, gitlab, json, junit, text
 
 
@@ -33,4 +35,20 @@ FORMATS = {
 
 
 def render(report: Report, fmt: str, color: bool = False) -> str:
-    return FORMATS[fmt].render(report, color=color)
+    return FORMATS[fmt].render(_printable(report), color=color)
+
+
+def _printable(report: Report) -> Report:
+    """`report` with every invisible character written as U+XXXX.
+
+    Validation refuses such characters in the ledger, but findings may
+    quote other sources (commit subjects, e-mails, file names): a control
+    character must not make JUnit XML invalid or drive the terminal.
+    """
+    if not any(_BAD.search(t) for f in report.findings for t in (f.message, f.file or "", f.item or "")) \
+            and not any(_BAD.search(t) for t in [*report.titles.values(), *report.files]):
+        return report
+    findings = [replace(f, message=visible(f.message), file=f.file and visible(f.file), item=f.item and visible(f.item))
+                for f in report.findings]
+    return replace(report, findings=findings, titles={k: visible(v) for k, v in report.titles.items()},
+                   files=[visible(f) for f in report.files])

@@ -149,10 +149,15 @@ def read_records(ledger: Path, *, use_cache: bool = True) -> list | None:
 
 
 def records_from_histories(histories: dict) -> list:
-    """The commit records behind `site.item_histories` (item id → [(record, changes)]), each once."""
+    """The commit records behind the site's item histories, each once, in commit order.
+
+    `histories` maps an item (its id, or its file and id) to entries that
+    are `site.HistoryEntry`s or (record, changes) pairs.
+    """
     seen: dict[str, object] = {}
     for entries in histories.values():
-        for record, _ in entries:
+        for entry in entries:
+            record = entry.record if hasattr(entry, "record") else entry[0]
             seen.setdefault(record.sha, record)
     return sorted(seen.values(), key=lambda r: (r.committer_date, r.sha))
 

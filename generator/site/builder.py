@@ -8,6 +8,7 @@ MkDocs 1.6. A later switch should touch only this module.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -46,14 +47,157 @@ NOT_IN_NAV = "items/\nlists/\nunits/\nreports/*-*.md\n"
 _OUTBOUND_KEYS = ("repo_url", "repo_name", "edit_uri", "google_analytics")
 
 
+class ConfigRefused(Exception):
+    """The MkDocs settings cannot be used (unreadable, or not offline); the message says why in Chinese."""
+
+
+OFFLINE = "督查网站必须离线可用、不向其他网站发请求"
+
+# A reference to another host: http(s)/ftp, or protocol-relative //host.
+_EXTERNAL = r"(?:(?:https?|ftp|wss?):)?//[^/\s\"'`<>)]"
+_EXTERNAL_RE = re.compile(r"\s*" + _EXTERNAL, re.I)
+# In HTML or CSS: what makes a browser fetch from another host as the page loads.
+_LOADS = [re.compile(p, re.I) for p in (
+    r"\b(?:src|srcset|data|poster|background|action|formaction|imagesrcset)\s*=\s*[\"']?\s*" + _EXTERNAL,
+    r"<(?:link|image|use|feimage)\b[^>]*?\b(?:xlink:)?href\s*=\s*[\"']?\s*" + _EXTERNAL,
+    r"<meta\b[^>]*?\burl\s*=\s*" + _EXTERNAL,
+    r"url\(\s*[\"']?\s*" + _EXTERNAL,
+    r"@import\s+[\"']\s*" + _EXTERNAL,
+)]
+# In JavaScript (a .js file, or a <script> block): any URL of another host in a string.
+_JS_URL = re.compile(r"[\"'`]\s*" + _EXTERNAL, re.I)
+_SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.I | re.S)
+MAX_OVERRIDE_FILES = 2000
+_SCANNED = (".html", ".htm", ".j2", ".jinja", ".js", ".mjs", ".css", ".svg", ".xml", ".json", ".webmanifest")
+MAX_OVERRIDE_BYTES = 2_000_000
+
+
+def _external(value) -> bool:
+    return isinstance(value, str) and bool(_EXTERNAL_RE.match(value))
+
+
+def _line_of(text: str, needle: str) -> int:
+    at = text.find(needle)
+    return text.count("\n", 0, at) + 1 if at >= 0 else 1
+
+
+def loads_from_elsewhere(text: str, javascript: bool = False) -> list[int]:
+    """Lines of `text` (HTML, CSS or, with `javascript`, JS) that fetch from another host."""
+    hits = []
+    for pattern in ([] if javascript else _LOADS):
+        hits += [m.start() for m in pattern.finditer(text)]
+    if javascript:
+        hits += [m.start() for m in _JS_URL.finditer(text)]
+    else:
+        for block in _SCRIPT_BLOCK.finditer(text):
+            hits += [block.start(1) + m.start() for m in _JS_URL.finditer(block.group(1))]
+    return sorted({text.count("\n", 0, at) + 1 for at in hits})
+
+
+def _strings(node, path: str):
+    """(key path, text) of every string in a YAML tree."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(node, list):
+        for n, v in enumerate(node):
+            yield from _strings(v, f"{path}[{n}]")
+
+
+def load_base(base_file: Path | None) -> dict:
+    """The ledger's MkDocs settings (or ducha's own), refused unless the site stays offline.
+
+    Refused: `extra_javascript` / `extra_css` / a theme logo or favicon on
+    another host; any setting whose HTML or CSS (e.g. `copyright`) loads from
+    another host; a URL of another host in a Markdown extension's options; a
+    theme `custom_dir` with a template, script or style that loads from
+    another host; `INHERIT` (settings from another file); YAML tags
+    (`!!python/...`), which would run code.
+    """
+    path = base_file or DEFAULT_CONFIG
+    name = path.name if base_file else "ducha 自带的 mkdocs.yml"
+    try:
+        text = path.read_text(encoding="utf-8")
+        base = yaml.safe_load(text) or {}
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigRefused(f"无法读取网站设置文件 {path}：{e}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark else ""
+        raise ConfigRefused(f"网站设置文件 {name} {where}无法读取：{getattr(e, 'problem', None) or e}。"
+                            "请写成普通的 YAML（不要用 !!python/... 之类的标签，它们会运行代码）。") from None
+    if not isinstance(base, dict):
+        raise ConfigRefused(f"网站设置文件 {name} 应当是“键: 值”的设置，请对照 ducha 自带的 mkdocs.yml 修改。")
+    if "INHERIT" in base:
+        raise ConfigRefused(f"网站设置文件 {name} 第 {_line_of(text, 'INHERIT')} 行用了 INHERIT，ducha 不支持从其他文件继承设置："
+                            "请把需要的设置直接写进这个文件。")
+    problems = []
+
+    def refuse(where: str, value: str, what: str) -> None:
+        problems.append(f"{name} 第 {_line_of(text, value)} 行 {where}：{what} {value}")
+
+    for key in ("extra_javascript", "extra_css"):
+        for entry in base.get(key) or []:
+            value = entry.get("path") if isinstance(entry, dict) else entry
+            if _external(value):
+                refuse(key, value, "从其他网站加载")
+    theme = base.get("theme") if isinstance(base.get("theme"), dict) else {}
+    for key in ("logo", "favicon"):
+        if _external(theme.get(key)):
+            refuse(f"theme.{key}", theme[key], "从其他网站加载")
+    for where, value in _strings(base, ""):
+        if loads_from_elsewhere(value) or (where.startswith("markdown_extensions") and _external(value)):
+            refuse(where, value.strip().splitlines()[0][:80] if value.strip() else value, "从其他网站加载内容")
+    custom = theme.get("custom_dir")
+    if custom:
+        folder = (path.parent / str(custom)).resolve()
+        theme["custom_dir"] = str(folder)  # MkDocs would resolve it from the written config's folder
+        problems += _scan_overrides(folder, path.parent)
+    if problems:
+        raise ConfigRefused(f"{OFFLINE}，但网站设置引用了其他网站的内容：\n  " + "\n  ".join(problems)
+                            + "\n请删除这些设置，或把所需文件下载后放进 theme.custom_dir 目录并用相对路径引用。")
+    return base
+
+
+def _scan_overrides(folder: Path, top: Path) -> list[str]:
+    """Templates, scripts and styles of a theme `custom_dir` that load from another host."""
+    if not folder.is_dir():
+        return []
+    problems = []
+    for n, file in enumerate(folder.rglob("*")):
+        if n >= MAX_OVERRIDE_FILES:
+            problems.append(f"{folder} 中文件超过 {MAX_OVERRIDE_FILES} 个，无法逐一检查，请只放网站需要的模板和文件")
+            break
+        if file.suffix.lower() not in _SCANNED or not file.is_file():  # never a FIFO or a device
+            continue
+        try:
+            rel = file.relative_to(top).as_posix()
+        except ValueError:
+            rel = str(file)
+        try:
+            with file.open("rb") as f:
+                data = f.read(MAX_OVERRIDE_BYTES + 1)
+        except OSError as e:
+            problems.append(f"{rel}：无法读取（{e}）")
+            continue
+        if len(data) > MAX_OVERRIDE_BYTES:
+            problems.append(f"{rel}：超过 {MAX_OVERRIDE_BYTES // 1_000_000} MB，无法检查是否从其他网站加载内容，请精简")
+            continue
+        lines = loads_from_elsewhere(data.decode("utf-8", "replace"), javascript=file.suffix.lower() in (".js", ".mjs"))
+        problems += [f"{rel} 第 {line} 行：从其他网站加载内容" for line in lines]
+    return problems
+
+
 def site_config(base_file: Path | None, audience: str, docs_dir: Path, site_dir: Path, site_name: str,
                 fragments: Path | None = None) -> dict:
     """The MkDocs configuration for one site, as a plain dict.
 
     `fragments`: the folder of HTML fragments that `mkdocs_hooks` puts into
-    the rendered pages.
+    the rendered pages. Raises `ConfigRefused` (see `load_base`).
     """
-    base = yaml.safe_load((base_file or DEFAULT_CONFIG).read_text(encoding="utf-8")) or {}
+    base = load_base(base_file)
     config = {k: v for k, v in base.items() if k not in _OUTBOUND_KEYS}
     theme = dict(config.get("theme") or {})
     theme.setdefault("name", "material")

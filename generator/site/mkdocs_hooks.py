@@ -1,5 +1,6 @@
 """MkDocs hooks of the builder (listed in each site's config by `builder`).
 
+`on_config` escapes the site name, which the theme prints as raw HTML.
 `on_post_page` puts each page's HTML fragment in place after MkDocs
 rendered it. Pages whose body is plain HTML (an item's table and timeline, long lists)
 are split by `render.DocsWriter`: the Markdown keeps the title, the line
@@ -12,7 +13,21 @@ is the same.
 import json
 from pathlib import Path
 
+from markupsafe import Markup
+
 MARK = "<!-- ducha:fragment -->"
+
+
+def on_config(config, **kwargs):
+    """Make the site name (the ledger's `name`) safe HTML.
+
+    The theme prints `config.site_name` unescaped in the title bar, header
+    and navigation, and with `|e` in a few attributes. As escaped `Markup`
+    it shows literally in all of them, and `|e` does not escape it twice.
+    """
+    if not isinstance(config.site_name, Markup):
+        config.site_name = Markup.escape(config.site_name)
+    return config
 
 
 def on_post_page(output, page, config, **kwargs):

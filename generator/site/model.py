@@ -213,38 +213,55 @@ def _is_due(status: ItemStatus, as_of: dt.date) -> bool:
 
 
 def revisions(entries, audience: str, as_of: dt.date) -> list[Revision]:
-    """An item's Git history for a site: everything internally; publicly only
-    the creation and changes to public fields, without names."""
+    """An item's Git history (`HistoryEntry`s, oldest first) for a site.
+
+    Internally: everything. Publicly: nothing from before the item became
+    public, and no names. The commit that made it public (or created it
+    public) shows one line without the values it replaced; after that,
+    changes to public fields made while it stayed public. A time spent
+    non-public again is left out the same way.
+    """
     from ..history import describe
 
     out = []
-    for record, changes in entries:
+    for entry in entries:
+        record, changes = entry.record, entry.changes
         if record.author_date.date() > as_of:
             continue
         if audience == INTERNAL:
             lines = [describe(c) for c in changes]
             out.append(Revision(record.author_date.date(), lines, record.sha[:10], record.who))
             continue
-        lines = [describe(c) for c in changes
-                 if c.kind == "item_created" or (c.kind == "field_changed" and c.key in PUBLIC_FIELDS)]
+        if not entry.is_public:
+            continue
+        if not entry.was_public:
+            created = any(c.kind == "item_created" for c in changes)
+            lines = ["新建事项" if created and entry.was_public is None else "事项向社会公开"]
+        else:
+            lines = [describe(c) for c in changes if c.kind == "field_changed" and c.key in PUBLIC_FIELDS]
         if lines:
             out.append(Revision(record.author_date.date(), lines))
     return out
 
 
 def site_data(result: CheckResult, config: LedgerConfig, audience: str, history: dict | None = None,
-              inspections: list | None = None) -> SiteData:
-    """The view of one site as of `result.as_of`; `history`: item id → [(CommitRecord, changes)]."""
+              inspections: list | None = None, hidden: set | None = None) -> SiteData:
+    """The view of one site as of `result.as_of`.
+
+    `history`: (file, item id) → [HistoryEntry]; `hidden`: (file, item id)
+    of items kept off the public site (items with error findings).
+    """
     as_of = result.as_of
     internal = audience == INTERNAL
+    hidden = hidden or set()
     by_item: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         if f.item:
             by_item[f.item].append(f)
-    pairs = [(i, s) for i, s in result.items if internal or i.public]
+    pairs = [(i, s) for i, s in result.items if internal or (i.public and (i.file, i.id) not in hidden)]
     items = [_item_view(i, s, config, audience, by_item.get(i.id, [])) for i, s in pairs]
-    for view in items:
-        view.revisions = revisions((history or {}).get(view.id, []), audience, as_of)
+    for (item, _), view in zip(pairs, items):
+        view.revisions = revisions((history or {}).get((item.file, item.id), []), audience, as_of)
 
     units = {u.id: UnitStats(u.id, u.short or u.name) for u in config.units.values() if u.role != "office"}
     due = on_time = 0

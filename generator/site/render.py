@@ -154,6 +154,7 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
         w.page("assessment.md", "internal/assessment.md.j2")
         w.page("signals.md", "internal/signals.md.j2")
         _write_reports(w, data)
+    return w.written
 
 
 def _write_reports(w: "DocsWriter", data: SiteData) -> None:
@@ -178,4 +179,3 @@ def _write_reports(w: "DocsWriter", data: SiteData) -> None:
                METRICS=METRICS, METRIC_NAMES=METRIC_NAMES, docx=docx)
     w.page("scores.md", "internal/scores.md.j2", WEIGHT_NAMES=WEIGHT_NAMES)
     w.page("visits.md", "internal/visits.md.j2")
-    return w.written
