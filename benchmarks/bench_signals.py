@@ -143,7 +143,7 @@ def similarity_scaling() -> None:
     reports do), and the bare template with only the figures changing (the
     worst case for an inverted index: no shingle is rare).
     """
-    from generator.signals.similarity import NearDuplicates, normalise
+    from ducha.signals.similarity import NearDuplicates, normalise
 
     for kind, named in (("named projects", True), ("template only", False)):
         for n in (12_500, 25_000, 50_000):
@@ -169,7 +169,7 @@ def main() -> None:
     start = time.perf_counter()
     root, made = build_repo(args.out, args.items, args.commits)
     print(f"repository: {args.items} items, {made} commits (built in {time.perf_counter() - start:.1f} s)")
-    command = [sys.executable, "-m", "generator", "signals", "--ledger", str(root), "--format", "json",
+    command = [sys.executable, "-m", "ducha", "signals", "--ledger", str(root), "--format", "json",
                "--as-of", AS_OF]
     cold, cold_mb, code = run([*command, "--no-cache"], REPO)
     print(f"ducha signals, no cache        {cold:6.2f} s  {cold_mb:4d} MB peak  exit {code}")

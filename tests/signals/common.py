@@ -5,7 +5,7 @@ import json
 
 from click.testing import CliRunner
 
-from generator.cli import main
+from ducha.cli import main
 
 
 def signals(root, *args: str) -> tuple[int, dict]:

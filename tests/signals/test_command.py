@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.findings import CODES
-from generator.signals import SIGNALS
+from ducha.findings import CODES
+from ducha.signals import SIGNALS
 
 from ..conftest import LEDGER_YAML, item_yaml, write_ledger
 from .common import signals, text
@@ -59,7 +59,7 @@ def test_text_groups_signals_under_their_explanation(tmp_path):
 def test_bad_period_is_refused_in_chinese(tmp_path):
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from ducha.cli import main
 
     result = CliRunner().invoke(main, ["signals", "--ledger", str(_ledger(tmp_path)), "--period", "2025Q5"])
     assert result.exit_code == 2 and "季度写 2025Q3" in result.stderr

@@ -1,7 +1,7 @@
 """`copied_report`: report texts pasted from an earlier report, found without comparing every pair."""
 import random
 
-from generator.signals.similarity import NearDuplicates, jaccard, normalise, shingles
+from ducha.signals.similarity import NearDuplicates, jaccard, normalise, shingles
 
 from ..conftest import item_yaml, write_ledger
 from .common import of, signals

@@ -3,7 +3,7 @@ import json
 
 from click.testing import CliRunner
 
-from generator.cli import main
+from ducha.cli import main
 
 from ..conftest import item_yaml, write_ledger
 

@@ -1,8 +1,8 @@
 """The 真实性提示 page and the item pages' signals: on the internal site only, never on the public one."""
 import pytest
 
-from generator.signals import SIGNALS
-from generator.site import build_sites
+from ducha.signals import SIGNALS
+from ducha.site import build_sites
 
 from ..conftest import D, item_yaml
 from ..gitrepo import OFFICE, ZJJ, Repo
