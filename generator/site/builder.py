@@ -81,8 +81,8 @@ DROPPED_PLUGINS = ("offline", "social", "privacy", "material/offline", "material
 _MARKDOWN_BUILTIN = ("abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code",
                      "footnotes", "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists",
                      "smarty", "tables", "toc", "wikilinks")
-# pymdownx.snippets is left out: it pastes any file of the machine into a page.
-_PYMDOWNX = ("arithmatex", "b64", "betterem", "blocks.admonition", "blocks.details", "blocks.html",
+# pymdownx.snippets and pymdownx.b64 are left out: they paste files of the machine into a page.
+_PYMDOWNX = ("arithmatex", "betterem", "blocks.admonition", "blocks.details", "blocks.html",
              "blocks.tab", "caret", "critic", "details", "emoji", "escapeall", "extra", "fancylists",
              "highlight", "inlinehilite", "keys", "magiclink", "mark", "progressbar", "saneheaders",
              "smartsymbols", "striphtml", "superfences", "tabbed", "tasklist", "tilde")
