@@ -24,7 +24,7 @@ SSTI = ('{% extends "base.html" %}\n{% block extrahead %}'
 
 
 def build(root: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", "build", "--ledger", str(root), "--out", str(out),
+    return subprocess.run([sys.executable, "-m", "ducha", "build", "--ledger", str(root), "--out", str(out),
                            "--as-of", "2025-06-01", "--no-cache"], capture_output=True, text=True, timeout=120)
 
 

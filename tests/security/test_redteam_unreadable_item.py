@@ -22,7 +22,7 @@ BROKEN = item_yaml("2025-0001") + 'deadline: 2025-06-30\ndescription: "未闭合
 
 
 def audit(repo) -> list[dict]:
-    proc = subprocess.run([sys.executable, "-m", "generator", "audit", "--ledger", str(repo.root), "--format", "json",
+    proc = subprocess.run([sys.executable, "-m", "ducha", "audit", "--ledger", str(repo.root), "--format", "json",
                            "--no-cache"], capture_output=True, text=True, timeout=60)
     assert "Traceback" not in proc.stderr, proc.stderr
     return json.loads(proc.stdout)["findings"]
