@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 from . import loader
 from .findings import Finding
@@ -42,8 +43,6 @@ class Probe:
 
 def probe(data: bytes, rel: str) -> Probe | None:
     """The probe of an item file that does not read as an item (None when it cannot be read at all)."""
-    import re
-
     tree, _ = loader.load_bytes(data, rel)
     if tree is None:
         return None
