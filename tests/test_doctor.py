@@ -24,7 +24,7 @@ def env(tmp_path):
 
 
 def doctor(root: Path, env: dict) -> tuple[int, str]:
-    proc = subprocess.run([sys.executable, "-m", "generator", "doctor", "--ledger", str(root)], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "ducha", "doctor", "--ledger", str(root)], capture_output=True,
                           text=True, env=env, cwd=Path(__file__).resolve().parent.parent)
     return proc.returncode, proc.stdout + proc.stderr
 
@@ -33,7 +33,7 @@ def with_ducha_on_path(tmp_path: Path, env: dict) -> dict:
     bin_dir = tmp_path / "venv-bin"
     bin_dir.mkdir()
     shim = bin_dir / "ducha"
-    shim.write_text(f"#!/bin/sh\nexec {sys.executable} -m generator \"$@\"\n", encoding="utf-8")
+    shim.write_text(f"#!/bin/sh\nexec {sys.executable} -m ducha \"$@\"\n", encoding="utf-8")
     shim.chmod(0o755)
     return {**env, "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}"}
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli import main
+from ducha.cli import main
 
 from .conftest import REPO
 

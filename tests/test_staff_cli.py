@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from generator import names
-from generator.ledger import load_config
+from ducha import names
+from ducha.ledger import load_config
 
 from .conftest import REPO, item_yaml, write_ledger
 from .gitrepo import FGW, OFFICE, STRANGER, ZJJ, Repo
@@ -110,7 +110,7 @@ def test_new_takes_names_and_refuses_unknown_ones_in_chinese(tmp_path, cli):
 def test_new_prompts_offer_numbered_chinese_choices(tmp_path):
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from ducha.cli import main
 
     root = write_ledger(tmp_path, {}, (REPO / "ledger.yaml").read_text(encoding="utf-8"))
     typed = "99\n4\n解决积水\n住建局\n2025-08-15\n"
