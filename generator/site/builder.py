@@ -36,6 +36,7 @@ NAV = {
         {"带队督查": "visits.md"},
         {"14 天内到期": "upcoming.md"},
         {"日常考核工作台账": "assessment.md"},
+        {"真实性提示": "signals.md"},
         {"全部清单": "lists/index.md"},
         {"通报": "circulars.md"},
         {"开放数据": "data.md"},
