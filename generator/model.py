@@ -167,6 +167,7 @@ UNIT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("name", "str", "单位名称", "例如：市住房和城乡建设局。", required=True),
     FieldSpec("role", "enum", "角色", "office：督查室；unit：承办单位（默认）。", choices=("office", "unit")),
     FieldSpec("short", "str", "简称", "例如：市住建局。"),
+    FieldSpec("aliases", "strs", "别名", "人们常用的其他叫法，命令行中可代替单位编号，例如 [住建局, 住房城乡建设局]。"),
 ]}
 
 PERSON_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
@@ -337,6 +338,7 @@ class Unit:
     name: str
     role: str = "unit"
     short: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
