@@ -144,7 +144,9 @@ class Desk:
 _SNIPPET = re.compile(
     r"[（(](?P<yaml>type: (?P<type>[a-z_]+)(?:, [a-z_]+: [A-Za-z0-9_-]+)*)[）)]"
     r"|(?P<cmd>ducha [a-z-]+(?: (?:--)?[A-Za-z0-9_./:-]+)*)"
-    r"|(?P<word>[A-Za-z0-9./-]*[A-Za-z0-9](?:_[A-Za-z0-9]+)+|[A-Za-z0-9_./-]+\.yaml|inspections/)")
+    r"|(?P<word>(?<![A-Za-z0-9_])(?:[A-Za-z0-9_.-]+/)*[A-Za-z0-9_.-]*\.ya?ml(?![A-Za-z0-9_])"
+    r"|(?<![A-Za-z0-9_./-])(?:[a-z][a-z0-9_-]*/)+(?![A-Za-z0-9_])"
+    r"|(?<![A-Za-z0-9_./-])[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*(?![A-Za-z0-9_]))")
 
 
 def finding_html(message: str):
@@ -162,7 +164,7 @@ def finding_html(message: str):
         if m.group("yaml"):
             name = EVENT_TYPES.get(m.group("type"))
             snippet = f"<code>{escape.inline(m.group('yaml'))}</code>"
-            out.append(f"“{name}”记录（{snippet}）" if name else f"（{snippet}）")
+            out.append(f"（记为“{name}”：{snippet}）" if name else f"（{snippet}）")
         else:
             out.append(f"<code>{escape.inline(m.group(0))}</code>")
         at = m.end()
@@ -340,6 +342,8 @@ def build(data, result, config, *, edit: tuple[str, str] | None = None) -> Desk:
                 start, command("sample", "--month", review.month), subject=f"{review.month} 网友留言复核"))
 
     todos.sort(key=lambda t: t.priority)
+    for rows in escalations.values():
+        rows.sort(key=lambda row: (row[1].reached, row[0].id))
     overdue = sorted((v for v in data.items if v.overdue), key=lambda v: (-v.days_overdue, v.id))
     return Desk(
         todos=todos, items=items, overdue=overdue,
