@@ -327,3 +327,13 @@ def test_a_copied_command_records_the_event_and_the_row_goes(tmp_path):
         assert page.locator('.ducha-today tr[data-kind="circular_2"]', has=page.locator(
             f'a[href="items/{item_id}/"]')).count() == 0
         assert page.locator(".ducha-today tbody tr").count() >= 1  # the other rows stay
+
+
+def test_the_guide_shows_the_desk_as_built(demo):
+    sites, _ = demo
+    guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
+    for image in re.findall(r"\]\((img/[^)]+\.png)\)", guide):
+        assert (REPO / "docs" / image).is_file(), image
+    assert "img/desk-today.png" in guide
+    example = re.search(r"`(ducha event 2026-0002 circular [^`]+)`", guide).group(1)
+    assert example in [cmd for _, _, cmd in today_rows(read(sites["internal"], "index.html"))]
