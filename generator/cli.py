@@ -203,6 +203,50 @@ def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
 
 
 @main.command()
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path), default=".")
+@click.option("--name", help="台账名称，显示在网站和报告上，例如：某某市政府督查台账。")
+@click.option("--office-unit", help="督查室的单位名称，例如：市政府督查室。")
+@click.option("--office-id", default="duchashi", show_default=True, help="督查室的单位编号（小写字母、数字、- 和 _）。")
+@click.option("--host", type=click.Choice(["gitlab", "github", "none"]), help="台账仓库放在哪里：决定生成哪种 CI 文件。")
+@click.option("--demo/--no-demo", default=None, help="是否复制演示事项（虚构的单位、人员和事项），用来试用。")
+@click.option("-y", "--yes", is_flag=True, help="不询问，没有给出的项一律用默认值。")
+def init(directory: Path, name, office_unit, office_id, host, demo, yes) -> None:
+    """在 DIR（默认当前目录）新建一个督查台账仓库，并以你的 Git 身份做第一次提交。
+
+    没有给出的项会逐一询问（加 -y 则用默认值）。DIR 必须是空目录（或刚建好的空 Git 仓库）。
+
+    \b
+    示例：
+      ducha init 台账 --name 某某市政府督查台账 --office-unit 市政府督查室 --host gitlab
+      ducha init demo-ledger --demo -y
+    """
+    from .init import InitRefused, init_ledger, refuse_unless_empty
+
+    def ask(value, text: str, default, **kw):
+        if value is not None:
+            return value
+        return default if yes else click.prompt(text, default=default, **kw)
+
+    try:
+        refuse_unless_empty(directory.absolute())  # before any question
+        office_unit = ask(office_unit, "督查室的单位名称", "市政府督查室")
+        name = ask(name, "台账名称（显示在网站和报告上）", "督查台账")
+        host = ask(host, "台账仓库放在哪里（gitlab、github；none 表示不生成 CI 文件）", "gitlab",
+                   type=click.Choice(["gitlab", "github", "none"]))
+        if demo is None:
+            demo = False if yes else click.confirm("复制演示事项（虚构的单位、人员和事项）用来试用吗", default=False)
+        result = init_ledger(directory, name=name, office_unit=office_unit, office_id=office_id, host=host, demo=demo)
+    except InitRefused as err:
+        click.echo(f"错误：{err}", err=True)
+        sys.exit(2)
+    click.echo(f"已在 {result.root} 新建督查台账“{name}”，写入 {len(result.written)} 个文件，第一次提交 {result.commit[:10]}。")
+    click.echo("下一步：")
+    click.echo(f"  cd {directory}")
+    click.echo("  ducha check && ducha build      # 校验台账、生成网站（site/public、site/internal）")
+    click.echo("  然后按 README.md 中“第一次设置”推送到服务器、保护 main 分支、设置每日检查和网站发布。")
+
+
+@main.command()
 @ledger_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录（默认台账目录下的 schema/）。")

@@ -215,6 +215,8 @@ PRIVACY_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
 ]}
 
 LEDGER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("format", "int", "台账格式版本", "由 ducha init 写入，请勿修改；比本机 ducha 新的格式会提示升级 ducha。"),
+    FieldSpec("min_ducha", "str", "所需最低 ducha 版本", "读取本台账至少需要的 ducha 版本，与 format 一同由 ducha 写入。"),
     FieldSpec("name", "str", "台账名称", "显示在网站和报告上，例如：亳州市政府督查台账。"),
     FieldSpec("leaders", "list", "政府领导", "带队督查的领导（每月至少 2 次）。"),
     FieldSpec("assessment", "map", "考核计分", "单位考核得分的权重，见 README。"),

@@ -15,12 +15,13 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts, escape, files
+from .. import resources
 from .mkdocs_hooks import MARK
 from .model import INTERNAL, LIGHTS, STATES, SiteData, counts_by
 from ..evaluate import STATE_NAMES
 from ..model import CATEGORIES
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates"
+TEMPLATES = resources.site_templates()
 LIGHT_COLORS = {"red": "red", "yellow": "yellow", "green": "green", "done": "done"}
 
 

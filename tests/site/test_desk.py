@@ -22,12 +22,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.assessment import UnitScore, ranks
-from generator.check import run_rules
-from generator.findings import CODES, TITLES
-from generator.ledger import load_ledger
-from generator.model import CATEGORIES, EVENT_TYPES, ITEM_FIELDS
-from generator.site import build_sites
+from ducha.assessment import UnitScore, ranks
+from ducha.check import run_rules
+from ducha.findings import CODES, TITLES
+from ducha.ledger import load_ledger
+from ducha.model import CATEGORIES, EVENT_TYPES, ITEM_FIELDS
+from ducha.site import build_sites
 
 from ..conftest import D, REPO
 from . import browser
@@ -298,7 +298,7 @@ def _git_env() -> dict:
 
 def _ducha() -> list[str]:
     script = Path(sys.executable).with_name("ducha")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "generator"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "ducha"]
 
 
 @needs_browser
