@@ -22,7 +22,7 @@ def _environment() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
-def _context(kind: str, item: Item, config: LedgerConfig, day: dt.date, status=None) -> dict:
+def _context(kind: str, item: Item, config: LedgerConfig, day: dt.date, status=None, back: str | None = None) -> dict:
     status = status or evaluate(item, day, WorkingCalendar.for_ledger(config))
     unit = config.units.get(item.lead_unit)
     office = next((u for u in config.units.values() if u.role == "office"), None)
@@ -31,18 +31,12 @@ def _context(kind: str, item: Item, config: LedgerConfig, day: dt.date, status=N
         category=CATEGORIES[item.category].name, state=STATE_NAMES[status.state],
         lead=unit.name if unit else item.lead_unit, office=office.name if office else "市政府督查室",
         co=[config.units[u].name if u in config.units else u for u in item.co_units],
-        urges=[e for e in status.events if e.type == "urge"], EVENT_TYPES=EVENT_TYPES,
+        urges=[e for e in status.events if e.type == "urge"], EVENT_TYPES=EVENT_TYPES, back=back,
     )
 
 
-def render_form(kind: str, item: Item, config: LedgerConfig, day: dt.date) -> str:
-    """The HTML of form `kind` for `item`, dated `day`."""
-    return _environment().get_template(f"{kind}.html.j2").render(**_context(kind, item, config, day))
-
-
-def render_form_body(kind: str, item: Item, config: LedgerConfig, day: dt.date, status=None) -> str:
-    """Only the form itself (no <html>, no print button), HTML-escaped: the
-    internal site shows it as one of its pages (`forms/<id>-<kind>/`)."""
-    template = _environment().get_template(f"{kind}.html.j2")
-    context = template.new_context(_context(kind, item, config, day, status))
-    return "".join(template.blocks["body"](context))
+def render_form(kind: str, item: Item, config: LedgerConfig, day: dt.date, status=None,
+                back: str | None = None) -> str:
+    """The HTML of form `kind` for `item`, dated `day`; `back`: a link back to
+    the item's page (the internal site's copy of the form)."""
+    return _environment().get_template(f"{kind}.html.j2").render(**_context(kind, item, config, day, status, back))

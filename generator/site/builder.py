@@ -43,7 +43,7 @@ NAV = {
         {"开放数据": "data.md"},
     ],
 }
-NOT_IN_NAV = "items/\nlists/\nunits/\nreports/*-*.md\nforms/\n"
+NOT_IN_NAV = "items/\nlists/\nunits/\nreports/*-*.md\n"
 
 # Settings that would make a built page call another host; refused whatever
 # the ledger's mkdocs.yml says, since the sites must work offline.

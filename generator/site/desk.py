@@ -279,9 +279,11 @@ def build(data, result, config, *, edit: tuple[str, str] | None = None) -> Desk:
         if view.pending and view.light in ("green", "yellow"):
             view.light, view.light_name = "escalated", "待督办"
 
-        desk.forms.append(("交办单", f"{item.id}-assignment"))
-        forms.append(FormPage(f"{item.id}-assignment", "assignment", item, view, status))
+        # Forms for the items still in hand (a closed item's: `ducha form`).
         if status.state != CLOSED:
+            desk.forms.append(("交办单", f"{item.id}-assignment"))
+            forms.append(FormPage(f"{item.id}-assignment", "assignment", item, view, status))
+        if status.state in (NOT_STARTED, IN_PROGRESS):
             desk.forms.append(("催办通知", f"{item.id}-urge"))
             forms.append(FormPage(f"{item.id}-urge", "urge", item, view, status))
         urge_forms = [f for f in desk.forms if f[1].endswith("-urge")]
@@ -372,6 +374,8 @@ def _next_commands(item_id: str, status, desk: ItemDesk, follow_up: bool) -> lis
                                    "--commit"))]
     elif state == CLOSED and follow_up and not any(c == "回头看（再督查）" for c, _ in out):
         out += [("记录回头看", command("event", item_id, "reinspection", "--text", "…", "--commit"))]
+    if state == CLOSED:  # its forms are not pages of the site
+        out += [("生成交办单（打印用）", command("form", "assignment", item_id))]
     seen, unique = set(), []
     for label, cmd in out:
         if cmd not in seen:
@@ -421,16 +425,15 @@ def event_name(event_type: str) -> str:
 
 def write_pages(w, data) -> None:
     """The desk's own pages and assets of the internal site (`w`: render.DocsWriter)."""
-    from markupsafe import Markup
-
-    from ..forms import render_form_body
+    from ..forms import render_form
     from .render import TEMPLATES
 
     for asset in ("desk.css", "desk.js"):
         w.file(f"assets/{asset}", (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
     w.page("overdue.md", "internal/overdue.md.j2")
     w.page("overdue-not-urged.md", "internal/overdue-not-urged.md.j2")
+    # The forms are plain HTML files (what `ducha form` writes, with a link
+    # back): MkDocs copies them, so thousands of items add no pages to build.
     for form in data.desk.forms:
-        body = render_form_body(form.kind, form.item, data.desk.config, data.as_of, form.status)
-        w.page(f"forms/{form.slug}.md", "internal/form.md.j2", form=form, body=Markup(body),
-               form_title=FORM_TITLES[form.kind])
+        w.file(f"forms/{form.slug}.html", render_form(form.kind, form.item, data.desk.config, data.as_of, form.status,
+                                                      back=f"../items/{form.item.id}/"))
