@@ -41,6 +41,15 @@ CODES: dict[str, str] = {
     "unsigned_commit": ERROR,
     "history_rewritten": ERROR,
     "committer_date_out_of_range": ERROR,  # (audit --landing-time) a pushed commit dated far from the push
+    # ducha signals: integrity hints, never errors (generator.signals; a
+    # signal may be raised to warning or lowered to info case by case).
+    "completed_without_progress": WARNING,
+    "copied_report": WARNING,
+    "deadline_day_rush": WARNING,
+    "repeated_extension": INFO,
+    "backfilled_events": WARNING,
+    "batch_filing": INFO,
+    "verification_failures": WARNING,
 }
 
 # The Chinese title of each code: what a person reads on the sites and in
@@ -71,6 +80,14 @@ TITLES: dict[str, str] = {
     "unsigned_commit": "提交未签名",
     "history_rewritten": "改写了已发布的历史",
     "committer_date_out_of_range": "提交时间异常",
+    # ducha signals (each module's TITLE; a test keeps them equal).
+    "completed_without_progress": "办结前从未报告进展",
+    "copied_report": "报告文字照抄",
+    "deadline_day_rush": "办结集中在期限当天",
+    "repeated_extension": "反复延期或期限当天申请延期",
+    "backfilled_events": "一次补录跨度很长的记录",
+    "batch_filing": "集中补报月度进展",
+    "verification_failures": "复核未通过与退回重办",
 }
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 

@@ -153,6 +153,7 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
         w.page("missing-reports.md", "internal/missing-reports.md.j2")
         w.page("upcoming.md", "internal/upcoming.md.j2")
         w.page("assessment.md", "internal/assessment.md.j2")
+        w.page("signals.md", "internal/signals.md.j2")
         _write_reports(w, data)
         from .desk import write_pages
 

@@ -124,7 +124,10 @@ def test_no_page_of_either_site_shows_markdown_or_raw_codes(demo):
 
 
 def test_every_finding_code_has_a_chinese_title():
+    from ducha.signals import SIGNALS
+
     assert set(TITLES) == set(CODES)
+    assert {code: TITLES[code] for code in SIGNALS} == {code: m.TITLE for code, m in SIGNALS.items()}
     assert all(re.search(r"[\u4e00-\u9fff]", title) for title in TITLES.values())
 
 
