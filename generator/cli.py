@@ -761,7 +761,7 @@ def assess(period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> No
       ducha assess --period 2025 --format xlsx --out 2025年督查考核.xlsx
     """
     from .assessment import assess as run_assess
-    from .assessment import scores_xlsx
+    from .assessment import ranks, scores_xlsx
 
     if not re.fullmatch(r"[0-9]{4}(?:Q[1-4]|-[0-9]{2})?", period):
         from .loader import visible
@@ -780,7 +780,7 @@ def assess(period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> No
         click.echo(f"已生成 {out}")
         return
     click.echo(f"{chosen.title}督查考核得分")
-    for rank, s in enumerate(scores, start=1):
+    for rank, s in zip(ranks(scores), scores):
         click.echo(f"  {rank:>2}. {s.name:<12} {s.score:>6.1f}  办结 {s.completed}（按时 {s.on_time}）  超期 {s.overdue_day} 天  "
                    f"催办 {s.urge}  通报 {s.circular_1}/{s.circular_2}  移交 {s.transfer}  缺报 {s.late_report}")
 
