@@ -116,8 +116,10 @@ def assess(result: AssessResult, fmt: str) -> Output:
         return Output(_json([{**vars(s)} for s in result.scores]))
     if result.written is not None:
         return Output(lines(f"已生成 {result.written}"))
+    from ..assessment import ranks
+
     text = lines(f"{result.period.title}督查考核得分")
-    for rank, s in enumerate(result.scores, start=1):
+    for rank, s in zip(ranks(result.scores), result.scores):
         text += lines(f"  {rank:>2}. {s.name:<12} {s.score:>6.1f}  办结 {s.completed}（按时 {s.on_time}）  "
                       f"超期 {s.overdue_day} 天  催办 {s.urge}  通报 {s.circular_1}/{s.circular_2}  移交 {s.transfer}  "
                       f"缺报 {s.late_report}")

@@ -166,9 +166,14 @@ def _public_at_creation(root: Path, histories: dict, keys: set) -> dict:
 
 
 def _write_site_docs(config, result, head: dict, history: dict, inspections: list, audience: str, docs: Path,
-                     prune: bool = False):
+                     prune: bool = False, base: str | None = None):
     hidden = {(i.file, i.id) for i in left_out(result)}
     data = site_data(result, config, audience, history, inspections, hidden=hidden)
+    if audience == INTERNAL:  # issue 13: the office's daily desk
+        from . import desk
+
+        data.desk = desk.build(data, result, config, edit=desk.edit_link(*builder.edit_settings(
+            Path(base) if base else None)))
     # The ledger name from the view, masked like all public text (issue 15).
     head = {**head, "ledger": data.ledger_name, "site": audience}
     written = write_docs(data, docs, fragments_of(docs), head, feed_id=f"urn:ducha:{audience}")
@@ -205,7 +210,8 @@ def prepare_docs(root: Path, targets: dict[str, Path], as_of: dt.date, *, use_ca
     folders are kept between runs, so files no longer written are deleted;
     return {audience: SiteData}."""
     evaluated = _evaluate(root, as_of, use_cache)
-    return {a: _write_site_docs(*evaluated, a, docs, prune=True) for a, docs in targets.items()}
+    base = str(root / "mkdocs.yml") if (root / "mkdocs.yml").is_file() else None
+    return {a: _write_site_docs(*evaluated, a, docs, prune=True, base=base) for a, docs in targets.items()}
 
 
 # The evaluated ledger, in a build worker: handed to each worker once, by the
@@ -220,7 +226,7 @@ def _init_worker(evaluated: tuple) -> None:
 
 def _build_audience(audience: str, work: str, base: str | None, evaluated: tuple | None = None) -> int:
     work = Path(work)
-    data = _write_site_docs(*(evaluated or _SHARED["evaluated"]), audience, work / f"docs-{audience}")
+    data = _write_site_docs(*(evaluated or _SHARED["evaluated"]), audience, work / f"docs-{audience}", base=base)
     name = SITE_NAMES[audience].format(name=data.ledger_name)
     docs = work / f"docs-{audience}"
     mk = builder.site_config(Path(base) if base else None, audience, docs, work / f"site-{audience}", name,
