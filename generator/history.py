@@ -36,6 +36,7 @@ from . import loader
 from . import cache
 from .cache import code_key
 from .codec import Codec, CodecError
+from .errors import DuchaError
 from .loader import YMap, YScalar, YSeq
 
 ZERO = "0" * 40
@@ -51,7 +52,7 @@ JUDGED_BY_NONE = "none"  # the ledger existed before but no readable ledger.yaml
 JUDGED_BY_NOTHING_YET = "pre"  # no ledger.yaml yet (e.g. a README-only first commit): nothing to judge
 
 
-class HistoryError(Exception):
+class HistoryError(DuchaError):
     """The ledger is not in a Git repository, or Git failed."""
 
 

@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - not POSIX
 
 from ..cache import open_folder
 from ..check import run_rules
+from ..errors import DuchaError
 from ..findings import ERROR, Finding
 from ..ledger import load_ledger, scan_ledger
 from . import builder
@@ -41,7 +42,7 @@ AUDIENCES = (PUBLIC, INTERNAL)
 SITE_NAMES = {PUBLIC: "{name}", INTERNAL: "{name}（内部）"}
 
 
-class BuildFailed(Exception):
+class BuildFailed(DuchaError):
     pass
 
 
@@ -373,13 +374,17 @@ def _swap(new: Path, target: Path) -> Path:
     return target
 
 
-def prepare_serve(root: Path, audience: str) -> Path:
-    """Set up `ducha serve`: a docs folder, and an MkDocs config that watches the ledger."""
+def prepare_serve(root: Path, audience: str, as_of: dt.date) -> Path:
+    """Set up `ducha serve`: a docs folder, and an MkDocs config that watches the ledger.
+
+    Every rebuild evaluates the ledger as of `as_of`, the day the preview started.
+    """
     work = (open_folder(root) or Path(tempfile.mkdtemp(prefix="ducha-serve-"))) / "serve" / audience
     docs = work / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    os.environ["DUCHA_SERVE"] = json.dumps({"ledger": str(root), "audience": audience, "docs": str(docs)})
-    data = prepare_docs(root, {audience: docs}, dt.date.today())
+    os.environ["DUCHA_SERVE"] = json.dumps({"ledger": str(root), "audience": audience, "docs": str(docs),
+                                            "as_of": as_of.isoformat()})
+    data = prepare_docs(root, {audience: docs}, as_of)
     base = root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else None
     config = builder.site_config(base, audience, docs, work / "site",
                                  SITE_NAMES[audience].format(name=data[audience].ledger_name),

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .. import resources
+from ..errors import DuchaError
 
 DEFAULT_CONFIG = resources.site_templates() / "mkdocs.yml"
 HOOKS = resources.package_file("site", "mkdocs_hooks.py")
@@ -51,7 +52,7 @@ NOT_IN_NAV = "items/\nlists/\nunits/\nreports/*-*.md\n"
 _OUTBOUND_KEYS = ("repo_url", "repo_name", "edit_uri", "google_analytics")
 
 
-class ConfigRefused(Exception):
+class ConfigRefused(DuchaError):
     """The MkDocs settings cannot be used (unreadable, or not offline); the message says why in Chinese."""
 
 
