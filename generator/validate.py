@@ -562,7 +562,7 @@ def _read_record(node: YNode, fields: dict[str, FieldSpec], out: _Out, what: str
         spec = fields.get(key)
         if spec is None:
             continue
-        reader = _READERS.get(spec.kind, read_str)
+        reader = read_strs if spec.kind == "strs" else _READERS.get(spec.kind, read_str)
         if spec.kind == "unit":
             value = _read_unit_id(vnode, spec, out)
         else:
