@@ -24,7 +24,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from common import run  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.cache import cache_folder  # noqa: E402  (the ledger's folder in the user's cache)
+from ducha.cache import cache_folder  # noqa: E402  (the ledger's folder in the user's cache)
 
 UNITS = ["zjj", "fgw", "jtj", "wjw"]
 PEOPLE = {"zjj": ("王芳", "wang.fang@zjj.example"), "fgw": ("陈静", "chen.jing@fgw.example"),
@@ -104,7 +104,7 @@ def main() -> None:
     start = time.perf_counter()
     root = build_repo(args.out, args.items, args.commits)
     print(f"repository: {args.items} items, {args.commits} commits (fast-import {time.perf_counter() - start:.1f} s)")
-    audit = [sys.executable, "-m", "generator", "audit", "--ledger", str(root), "--format", "json"]
+    audit = [sys.executable, "-m", "ducha", "audit", "--ledger", str(root), "--format", "json"]
     full, full_mb, code = run([*audit, "--no-cache"], root)
     print(f"full audit, no cache          {full:6.2f} s  {full_mb:4d} MB peak  (target 30 s)  exit {code}")
     shutil.rmtree(cache_folder(root), ignore_errors=True)

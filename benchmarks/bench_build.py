@@ -30,7 +30,7 @@ INDEX_FILES = ("ducha_index.json", "search_index.json")
 
 def build(root: Path, out: Path) -> tuple[float, int, int]:
     shutil.rmtree(out, ignore_errors=True)
-    seconds, peak_mb, code = run([sys.executable, "-m", "generator", "build", "--ledger", str(root),
+    seconds, peak_mb, code = run([sys.executable, "-m", "ducha", "build", "--ledger", str(root),
                                   "--out", str(out), "--as-of", AS_OF, "--no-cache"], REPO)
     if code != 0:
         raise SystemExit(f"build of {root} failed (exit {code})")

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
 from common import run  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.cache import cache_folder  # noqa: E402  (the ledger's folder in the user's cache)
+from ducha.cache import cache_folder  # noqa: E402  (the ledger's folder in the user's cache)
 
 AS_OF = "2026-11-26"
 
@@ -49,7 +49,7 @@ def main() -> None:
 
     root = synth.write(args.out, args.items)
     size = sum(p.stat().st_size for p in (root / "items").rglob("*.yaml")) / args.items
-    ducha = [sys.executable, "-m", "generator"]
+    ducha = [sys.executable, "-m", "ducha"]
     check = [*ducha, "check", "--format", "json", "--as-of", AS_OF]
     print(f"ledger: {args.items} items, {size:.0f} bytes each on average, 6 events each")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, PyYAML {yaml.__version__}")

@@ -164,12 +164,15 @@ def validate(files: tuple[Path, ...], ledger_dir: Path, fmt: str, fail_on: str, 
 def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
     """为某月办结的网友留言抽取复核事项，使复核率达到 30%（同一台账同一月份结果相同）。
 
+    有真实性提示（ducha signals）的留言优先抽取。
+
     \b
     示例：
       ducha sample --month 2025-09
     """
     from .ledger import LedgerUnreadable, load_ledger
     from .sample import draw_sample
+    from .signals import flagged_items, read_records, run_signals
 
     try:
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", month):  # strptime's %Y also takes ２０２５
@@ -182,12 +185,16 @@ def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
         ledger = load_ledger(ledger_dir)
     except LedgerUnreadable as err:
         _unreadable(err, "text", "sample")
-    drawn = draw_sample(ledger.items, month, day, salt=ledger.config.name)
+    # Messages with integrity signals first (issue 20): one history read, as `ducha signals`.
+    found = run_signals(ledger.items, ledger.config, day, records=read_records(ledger_dir))
+    flagged = flagged_items(found.signals)
+    drawn = draw_sample(ledger.items, month, day, salt=ledger.config.name, prefer=frozenset(flagged))
     r = drawn.review
     if fmt == "json":
         click.echo(json.dumps({
             "month": month, "completed": r.completed, "reviewed": r.reviewed, "required": r.required,
             "rate": round(r.rate, 4), "picks": drawn.picks, "rate_after": round(drawn.rate_after, 4),
+            "signals": {i: flagged[i] for i in drawn.picks if i in flagged},
         }, ensure_ascii=False, indent=1))
         return
     titles = {i.id: i for i in ledger.items}
@@ -199,7 +206,52 @@ def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
     click.echo(f"建议抽取以下 {len(drawn.picks)} 件复核（在事项中写 verify: true），抽取后复核率 {drawn.rate_after:.0%}：")
     for ident in drawn.picks:
         item = titles[ident]
-        click.echo(f"  {ident}  {item.title}  （{item.file}）")
+        hint = f"  真实性提示：{'、'.join(flagged[ident])}" if ident in flagged else ""
+        click.echo(f"  {ident}  {item.title}  （{item.file}）{hint}")
+
+
+@main.command()
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path), default=".")
+@click.option("--name", help="台账名称，显示在网站和报告上，例如：某某市政府督查台账。")
+@click.option("--office-unit", help="督查室的单位名称，例如：市政府督查室。")
+@click.option("--office-id", default="duchashi", show_default=True, help="督查室的单位编号（小写字母、数字、- 和 _）。")
+@click.option("--host", type=click.Choice(["gitlab", "github", "none"]), help="台账仓库放在哪里：决定生成哪种 CI 文件。")
+@click.option("--demo/--no-demo", default=None, help="是否复制演示事项（虚构的单位、人员和事项），用来试用。")
+@click.option("-y", "--yes", is_flag=True, help="不询问，没有给出的项一律用默认值。")
+def init(directory: Path, name, office_unit, office_id, host, demo, yes) -> None:
+    """在 DIR（默认当前目录）新建一个督查台账仓库，并以你的 Git 身份做第一次提交。
+
+    没有给出的项会逐一询问（加 -y 则用默认值）。DIR 必须是空目录（或刚建好的空 Git 仓库）。
+
+    \b
+    示例：
+      ducha init 台账 --name 某某市政府督查台账 --office-unit 市政府督查室 --host gitlab
+      ducha init demo-ledger --demo -y
+    """
+    from .init import InitRefused, init_ledger, refuse_unless_empty
+
+    def ask(value, text: str, default, **kw):
+        if value is not None:
+            return value
+        return default if yes else click.prompt(text, default=default, **kw)
+
+    try:
+        refuse_unless_empty(directory.absolute())  # before any question
+        office_unit = ask(office_unit, "督查室的单位名称", "市政府督查室")
+        name = ask(name, "台账名称（显示在网站和报告上）", "督查台账")
+        host = ask(host, "台账仓库放在哪里（gitlab、github；none 表示不生成 CI 文件）", "gitlab",
+                   type=click.Choice(["gitlab", "github", "none"]))
+        if demo is None:
+            demo = False if yes else click.confirm("复制演示事项（虚构的单位、人员和事项）用来试用吗", default=False)
+        result = init_ledger(directory, name=name, office_unit=office_unit, office_id=office_id, host=host, demo=demo)
+    except InitRefused as err:
+        click.echo(f"错误：{err}", err=True)
+        sys.exit(2)
+    click.echo(f"已在 {result.root} 新建督查台账“{name}”，写入 {len(result.written)} 个文件，第一次提交 {result.commit[:10]}。")
+    click.echo("下一步：")
+    click.echo(f"  cd {directory}")
+    click.echo("  ducha check && ducha build      # 校验台账、生成网站（site/public、site/internal）")
+    click.echo("  然后按 README.md 中“第一次设置”推送到服务器、保护 main 分支、设置每日检查和网站发布。")
 
 
 @main.command()
@@ -693,6 +745,59 @@ def history(item_id: str, ledger_dir: Path, fmt: str, no_cache: bool) -> None:
         click.echo(f"{record.author_date:%Y-%m-%d %H:%M}  {record.author_name} <{record.author_email}>  {record.short}  {record.subject}")
         for change in changes:
             click.echo(f"    {describe(change)}")
+
+
+def _signal_period(period: str | None):
+    from .reports import parse_period
+
+    if period is None:
+        return None
+    kind = "annual" if re.fullmatch(r"[0-9]{4}", period) else "quarterly" if "Q" in period else "monthly"
+    try:
+        return parse_period(kind, period)
+    except ValueError:
+        from .loader import visible
+
+        raise click.BadParameter(f"期间 {visible(period, newlines=False)[:40]} 无效：年写 2025，季度写 2025Q3，月份写 2025-09，"
+                                 "用半角数字。", param_hint="--period") from None
+
+
+@main.command()
+@ledger_option
+@click.option("--period", metavar="2025|2025Q3|2025-09", help="只看这一期间（年、季度或月）发生的情况；默认全部。")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按哪一天的台账（默认今天）：此后的记录和提交不计。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["never", "warning", "info"]), default="never", show_default=True,
+              help="何时以状态 1 退出：never 从不（默认，提示只是线索）；warning 有警告；info 有任何提示。")
+@no_cache_option
+def signals(ledger_dir: Path, period: str | None, as_of: str | None, fmt: str, fail_on: str, no_cache: bool) -> None:
+    """真实性提示：找出台账中可能“以文件落实文件”的迹象，供督查室进一步核实（不是结论）。
+
+    办结前从未报告进展、报告文字照抄、办结集中在期限当天、反复延期、一次补录跨度很长的记录、
+    集中补报月度进展、复核未通过与退回重办。阈值可在 ledger.yaml 的 signals: 中设置，说明见 docs/rules.md。
+
+    \b
+    示例：
+      ducha signals --period 2025
+      ducha signals --period 2025Q3 --format json > signals.json
+    """
+    from .ledger import LedgerUnreadable, load_ledger
+    from .signals import fails as signals_fail
+    from .signals import read_records, run_signals, to_json, to_text
+
+    chosen = _signal_period(period)
+    day = _as_of(as_of)
+    try:
+        ledger = load_ledger(ledger_dir, use_cache=not no_cache)
+    except LedgerUnreadable as err:
+        _unreadable(err, fmt, "signals")
+    records = read_records(ledger_dir, use_cache=not no_cache)
+    result = run_signals(ledger.items, ledger.config, day, period=chosen, records=records)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(result, day, chosen), ensure_ascii=False))
+    else:
+        click.echo(to_text(result, ledger.config, chosen.title if chosen else f"截至 {day}"), nl=False)
+    sys.exit(1 if signals_fail(result.signals, fail_on) else 0)
 
 
 @main.command()

@@ -41,6 +41,15 @@ CODES: dict[str, str] = {
     "unsigned_commit": ERROR,
     "history_rewritten": ERROR,
     "committer_date_out_of_range": ERROR,  # (audit --landing-time) a pushed commit dated far from the push
+    # ducha signals: integrity hints, never errors (generator.signals; a
+    # signal may be raised to warning or lowered to info case by case).
+    "completed_without_progress": WARNING,
+    "copied_report": WARNING,
+    "deadline_day_rush": WARNING,
+    "repeated_extension": INFO,
+    "backfilled_events": WARNING,
+    "batch_filing": INFO,
+    "verification_failures": WARNING,
 }
 
 # Codes that `--fail-on overdue` treats as failures besides every error.

@@ -19,6 +19,7 @@ from . import loader, validate
 from .cache import ItemCache, code_key
 from .codec import Codec, CodecError
 from .findings import Finding
+from .ledger_format import too_new
 from .model import Event, Inspection, Item, LedgerConfig
 
 LEDGER_FILE = "ledger.yaml"
@@ -92,7 +93,11 @@ def _read_config(root: Path) -> tuple[LedgerConfig, bytes, list[Finding]]:
     tree, findings = loader.load_bytes(data, LEDGER_FILE, MAX_LEDGER_BYTES)
     if tree is None:
         raise LedgerUnreadable(f"{LEDGER_FILE} 无法读取，请先修正其中的错误。", findings)
+    refusal, format_findings = too_new(tree, LEDGER_FILE)  # a newer format: say so, not "unknown key"
+    if refusal:
+        raise LedgerUnreadable(refusal)
     config, more = validate.ledger_from_tree(tree, LEDGER_FILE)
+    more += format_findings
     findings += more
     if not config.units:
         raise LedgerUnreadable(f"{LEDGER_FILE} 中没有可用的单位（units），无法校验事项。", findings)

@@ -189,6 +189,52 @@ AUDIT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("allowed_signers", "str", "签名公钥文件", "Git gpg.ssh.allowedSignersFile 格式，相对台账目录。"),
 ]}
 
+# `signals:` in ledger.yaml: thresholds of `ducha signals` (docs/rules.md §9).
+SIGNAL_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("progress_months", "int", "应报进展的期限（月）",
+              "completed_without_progress：办理期限距交办超过此月数、却从未报告进展就办结的事项，默认 1。"),
+    FieldSpec("copy_similarity", "number", "报告相似度",
+              "copied_report：两段报告文字（去掉空白和标点后按 3 字片段比较）相似度达到此值即视为照抄，0.5–1，默认 0.9。"),
+    FieldSpec("copy_min_chars", "int", "比较的最短字数",
+              "copied_report：去掉空白和标点后少于此字数的报告（如“已办结”）不比较，默认 12。"),
+    FieldSpec("rush_factor", "number", "期限当天办结倍数",
+              "deadline_day_rush：单位在期限当天（或前一个工作日）办结的比例达到全台账比例的此倍数才提示，默认 2。"),
+    FieldSpec("rush_min_share", "number", "期限当天办结比例",
+              "deadline_day_rush：单位在期限当天（或前一个工作日）办结的比例至少为此值（0–1）才提示，默认 0.5。"),
+    FieldSpec("rush_min_completions", "int", "期限当天办结最少件数",
+              "deadline_day_rush：单位在期间内办结少于此件数时不比较，默认 5。"),
+    FieldSpec("extensions", "int", "延期次数", "repeated_extension：一个事项申请延期达到此次数即提示，默认 2。"),
+    FieldSpec("backfill_days", "int", "一次补录跨度（天）",
+              "backfilled_events：一个提交添加的记录，日期最早与最晚相差超过此天数即提示，默认 60。"),
+    FieldSpec("batch_months", "int", "一天补报月份数",
+              "batch_filing：一个单位在同一天（或同一提交）补报的进展报告涉及此数目的不同月份即提示，默认 3。"),
+    FieldSpec("failures", "int", "复核未通过与退回次数",
+              "verification_failures：一个单位复核未通过、回头看未通过和退回重办合计达到此次数即提示，默认 2。"),
+]}
+# Allowed range of each setting; a value outside it is reported and the default kept.
+SIGNAL_LIMITS: dict[str, tuple[float, float]] = {
+    "progress_months": (1, 24), "copy_similarity": (0.5, 1.0), "copy_min_chars": (3, 1000),
+    "rush_factor": (1.0, 100.0), "rush_min_share": (0.0, 1.0), "rush_min_completions": (1, 100_000),
+    "extensions": (2, 100), "backfill_days": (1, 3650), "batch_months": (2, 120), "failures": (1, 100_000),
+}
+
+
+@dataclass(frozen=True)
+class SignalSettings:
+    """Thresholds of the integrity signals (`signals:` in ledger.yaml); the defaults are documented."""
+
+    progress_months: int = 1
+    copy_similarity: float = 0.9
+    copy_min_chars: int = 12
+    rush_factor: float = 2.0
+    rush_min_share: float = 0.5
+    rush_min_completions: int = 5
+    extensions: int = 2
+    backfill_days: int = 60
+    batch_months: int = 3
+    failures: int = 2
+
+
 LEADER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("id", "str", "领导编号", "小写字母、数字、- 和 _，例如 mayor。", required=True),
     FieldSpec("name", "str", "姓名", "", required=True),
@@ -216,6 +262,8 @@ PRIVACY_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
 ]}
 
 LEDGER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("format", "int", "台账格式版本", "由 ducha init 写入，请勿修改；比本机 ducha 新的格式会提示升级 ducha。"),
+    FieldSpec("min_ducha", "str", "所需最低 ducha 版本", "读取本台账至少需要的 ducha 版本，与 format 一同由 ducha 写入。"),
     FieldSpec("name", "str", "台账名称", "显示在网站和报告上，例如：亳州市政府督查台账。"),
     FieldSpec("leaders", "list", "政府领导", "带队督查的领导（每月至少 2 次）。"),
     FieldSpec("assessment", "map", "考核计分", "单位考核得分的权重，见 README。"),
@@ -227,6 +275,7 @@ LEDGER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("people", "list", "人员", "可提交台账的人员及其单位。"),
     FieldSpec("audit", "map", "审计设置", "Git 历史审计的参数。"),
     FieldSpec("privacy", "map", "个人信息检查", "allow：不算个人信息的号码（对外公布的办公电话等）。"),
+    FieldSpec("signals", "map", "真实性提示", "ducha signals 的阈值，见 docs/rules.md；不写时用默认值。"),
 ]}
 
 # --- Values -------------------------------------------------------------------
@@ -340,6 +389,7 @@ class LedgerConfig:
     follow_up_months: int = 3
     inspections_from: dt.date | None = None
     privacy_allow: tuple[str, ...] = ()  # ledger.yaml privacy.allow
+    signals: SignalSettings = field(default_factory=SignalSettings)  # ledger.yaml signals:
 
     @property
     def office_units(self) -> set[str]:

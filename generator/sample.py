@@ -5,7 +5,10 @@ verified. The sample is reproducible without a stored seed: every
 candidate is ranked by a hash of (ledger name, month, item id), and the
 top of that ranking is proposed. The same ledger and month always give
 the same picks, and a message added later only takes its own place in the
-ranking instead of reshuffling the rest.
+ranking instead of reshuffling the rest. Messages that integrity signals
+name (`ducha signals`, issue 20) are ranked first, in the same hash
+order among themselves: the sample goes where a closer look is most
+useful, and is still the same for the same ledger and history.
 """
 from __future__ import annotations
 
@@ -109,11 +112,15 @@ class Sample:
         return (self.review.reviewed + len(self.picks)) / total if total else 1.0
 
 
-def draw_sample(items: list[Item], month: str, as_of: dt.date, salt: str = "") -> Sample:
-    """Propose which of `month`'s completed netizen messages to verify to reach 30%."""
+def draw_sample(items: list[Item], month: str, as_of: dt.date, salt: str = "",
+                prefer: frozenset[str] | set[str] = frozenset()) -> Sample:
+    """Propose which of `month`'s completed netizen messages to verify to reach 30%.
+
+    `prefer`: ids of messages with integrity signals, picked before the others.
+    """
     reviews = {r.month: r for r in month_review(items, as_of)}
     review = reviews.get(month) or MonthReview(month, 0, 0, False)
     missing = max(0, review.required - review.reviewed)
     candidates = sorted(set(review.completed_ids) - set(review.reviewed_ids),
-                        key=lambda i: _rank(salt, month, i))
+                        key=lambda i: (i not in prefer, _rank(salt, month, i)))
     return Sample(month, review, candidates[:missing])

@@ -14,6 +14,7 @@ from .model import (
     EVENT_TYPES, ID_PATTERN, ITEM_FIELDS, LEDGER_FIELDS, MAX_YEAR, MIN_YEAR, PERSON_FIELDS, PRIVACY_FIELDS, UNIT_FIELDS,
     UNIT_ID_PATTERN, FieldSpec, LedgerConfig,
 )
+from .model import SIGNAL_FIELDS, SIGNAL_LIMITS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 # ASCII digits, years MIN_YEAR–MAX_YEAR (2000–2100), as `ducha validate` checks
@@ -136,6 +137,8 @@ def ledger_schema(unit_ids: list[str]) -> dict:
     unit = _record(UNIT_FIELDS, "单位", [])
     unit["properties"]["id"]["pattern"] = UNIT_ID_PATTERN
     props = {
+        "format": {**_field(LEDGER_FIELDS["format"], unit_ids), "minimum": 1},
+        "min_ducha": {**_field(LEDGER_FIELDS["min_ducha"], unit_ids), "pattern": r"^[0-9]+(\.[0-9]+){0,3}$"},
         "name": _field(LEDGER_FIELDS["name"], unit_ids),
         "units": {"type": "array", "title": LEDGER_FIELDS["units"].title,
                   "description": LEDGER_FIELDS["units"].help, "items": unit},
@@ -156,6 +159,7 @@ def ledger_schema(unit_ids: list[str]) -> dict:
         "inspections_from": _field(LEDGER_FIELDS["inspections_from"], unit_ids),
         "privacy": {**_record(PRIVACY_FIELDS, LEDGER_FIELDS["privacy"].title, unit_ids),
                     "description": LEDGER_FIELDS["privacy"].help},
+        "signals": _signals_schema(unit_ids),
     }
     return {
         "$schema": DRAFT,
@@ -167,6 +171,14 @@ def ledger_schema(unit_ids: list[str]) -> dict:
         "required": ["units"],
         "additionalProperties": False,
     }
+
+
+def _signals_schema(unit_ids: list[str]) -> dict:
+    schema = {**_record(SIGNAL_FIELDS, LEDGER_FIELDS["signals"].title, unit_ids),
+              "description": LEDGER_FIELDS["signals"].help}
+    for key, (low, high) in SIGNAL_LIMITS.items():
+        schema["properties"][key].update(minimum=low, maximum=high)
+    return schema
 
 
 def inspection_schema() -> dict:

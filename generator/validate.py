@@ -21,6 +21,7 @@ from .model import (
     MIN_YEAR, PERSON_FIELDS, PRIVACY_FIELDS, UNIT_FIELDS, UNIT_ID_CHARS, Event, FieldSpec, Inspection, Item, Leader, LedgerConfig,
     Person, Unit,
 )
+from .model import SIGNAL_FIELDS, SIGNAL_LIMITS, SignalSettings
 
 # Every pattern that guards input is matched whole (`fullmatch`) and takes
 # ASCII digits only: Python's `\d` also matches ２ or ٢, and `$` matches
@@ -528,7 +529,24 @@ def ledger_from_tree(root: YNode | None, rel: str) -> tuple[LedgerConfig, list[F
             config.allowed_signers = audit.get("allowed_signers", config.allowed_signers)
     if "privacy" in e:
         config.privacy_allow = _read_privacy(e["privacy"][1], out)
+    if "signals" in e:
+        config.signals = _read_signals(e["signals"][1], out)
     return config, out.findings
+
+
+def _read_signals(node: YNode, out: _Out) -> SignalSettings:
+    """`signals:` thresholds; a value outside its range is reported and the default kept."""
+    values = _read_record(node, SIGNAL_FIELDS, out, "signals 设置") or {}
+    kept = {}
+    for key, value in values.items():
+        low, high = SIGNAL_LIMITS[key]
+        if low <= value <= high:
+            kept[key] = value
+            continue
+        vnode = node.entries[key][1]
+        out.add(vnode, "invalid_field", f"signals 设置中 {key}（{SIGNAL_FIELDS[key].title}）应在 {low:g} 到 {high:g} 之间，"
+                f"这里写的是 {value:g}，已按默认值 {getattr(SignalSettings(), key):g} 计算。{SIGNAL_FIELDS[key].help}")
+    return SignalSettings(**kept)
 
 
 def _read_privacy(node: YNode, out: _Out) -> tuple[str, ...]:

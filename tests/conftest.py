@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.calendar import WorkingCalendar
-from generator.check import run_rules
-from generator.ledger import load_ledger, parse_item_bytes
+from ducha.calendar import WorkingCalendar
+from ducha.check import run_rules
+from ducha.ledger import load_ledger, parse_item_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -84,7 +84,7 @@ def check_ledger(tmp_path):
 def cli(tmp_path):
     """Run `ducha ARGS` in-process; returns (exit code, stdout, stderr)."""
     def run(*args: str):
-        result = CliRunner().invoke(__import__("generator.cli", fromlist=["main"]).main, list(args))
+        result = CliRunner().invoke(__import__("ducha.cli", fromlist=["main"]).main, list(args))
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
         return result.exit_code, result.stdout, result.stderr

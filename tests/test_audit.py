@@ -4,9 +4,9 @@ import subprocess
 
 import pytest
 
-from generator.audit import run_audit
-from generator.cache import cache_folder
-from generator.ledger import load_config
+from ducha.audit import run_audit
+from ducha.cache import cache_folder
+from ducha.ledger import load_config
 
 from .conftest import as_json, item_yaml
 from .gitrepo import AUDIT_LEDGER, FGW, OFFICE, STRANGER, ZJJ, Repo

@@ -1,7 +1,7 @@
 """Periods (RULES.md §3) on the official calendar, dates worked out by hand."""
 import pytest
 
-from generator.calendar import WorkingCalendar, add_months, library_confirmed_years
+from ducha.calendar import WorkingCalendar, add_months, library_confirmed_years
 
 from .conftest import D
 

@@ -93,7 +93,7 @@ def test_validate_one_file_still_sees_duplicate_ids(tmp_path, cli):
 
 def test_installed_console_script(tmp_path):
     root = ledger(tmp_path, CLEAN, OVERDUE)
-    proc = subprocess.run([sys.executable, "-m", "generator", "check", "--ledger", root, "--as-of", "2025-07-25",
+    proc = subprocess.run([sys.executable, "-m", "ducha", "check", "--ledger", root, "--as-of", "2025-07-25",
                            "--fail-on", "overdue", "--format", "github"], capture_output=True, text=True)
     assert proc.returncode == 1
     assert proc.stdout.startswith("::warning file=items/2025/2025-0002.yaml,line=6,title=ducha ")

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from generator.codec import Codec, CodecError
-from generator.findings import Finding
-from generator.history import Change, CommitRecord
-from generator.model import Event, Item
+from ducha.codec import Codec, CodecError
+from ducha.findings import Finding
+from ducha.history import Change, CommitRecord
+from ducha.model import Event, Item
 
 
 @dataclasses.dataclass

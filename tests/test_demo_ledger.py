@@ -1,9 +1,9 @@
 """The demo ledger a newcomer sees first: valid, and showing every category, state and level."""
 from collections import Counter
 
-from generator.check import run_rules
-from generator.ledger import load_ledger
-from generator.model import CATEGORIES
+from ducha.check import run_rules
+from ducha.ledger import load_ledger
+from ducha.model import CATEGORIES
 
 from .conftest import D, REPO
 

@@ -4,9 +4,9 @@ import shutil
 
 import pytest
 
-from generator import rules
-from generator.cli import main
-from generator.findings import CODES
+from ducha import rules
+from ducha.cli import main
+from ducha.findings import CODES
 
 from .conftest import REPO
 

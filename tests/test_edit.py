@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-import generator.edit as edit
-from generator.edit import EditRefused, append_event, append_event_text
+import ducha.edit as edit
+from ducha.edit import EditRefused, append_event, append_event_text
 
 from .conftest import item_yaml
 from .gitrepo import Repo

@@ -1,13 +1,13 @@
 """The state of an item on a day (RULES.md §4–§6), dates worked out by hand."""
 import pytest
 
-from generator.evaluate import evaluate
+from ducha.evaluate import evaluate
 
 from .conftest import D, item_yaml, parse
 
 
 def status(as_of, events=(), calendar=None, **kw):
-    from generator.calendar import WorkingCalendar
+    from ducha.calendar import WorkingCalendar
 
     item, findings = parse(item_yaml(events=events, **kw))
     assert item is not None, findings

@@ -4,9 +4,9 @@ import datetime as dt
 
 from openpyxl import Workbook, load_workbook
 
-from generator.check import run_rules
-from generator.excel import Mapping, export_workbook, run_import
-from generator.ledger import load_ledger, scan_ledger
+from ducha.check import run_rules
+from ducha.excel import Mapping, export_workbook, run_import
+from ducha.ledger import load_ledger, scan_ledger
 
 from .conftest import LEDGER_YAML, REPO, D, write_ledger
 

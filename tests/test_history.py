@@ -1,8 +1,8 @@
 """Reading the ledger's Git history into item-level changes, from real repositories."""
 import pytest
 
-from generator.cache import cache_folder
-from generator.history import HistoryError, describe, item_history, read_history
+from ducha.cache import cache_folder
+from ducha.history import HistoryError, describe, item_history, read_history
 
 from .conftest import item_yaml
 from .gitrepo import ZJJ, Repo

@@ -1,9 +1,9 @@
 """Loading a whole ledger: the parsed-item cache and the parallel cold parse."""
 import os
 
-import generator.ledger as ledger_mod
-from generator.cache import CACHE_DIR, cache_folder
-from generator.ledger import load_ledger
+import ducha.ledger as ledger_mod
+from ducha.cache import CACHE_DIR, cache_folder
+from ducha.ledger import load_ledger
 
 from .conftest import item_yaml, write_ledger
 
@@ -82,8 +82,8 @@ def test_parallel_parse_gives_the_same_result(tmp_path, monkeypatch):
 
 
 def test_result_cache_answers_an_unchanged_ledger(tmp_path, monkeypatch):
-    from generator.check import check_scanned
-    from generator.ledger import scan_ledger
+    from ducha.check import check_scanned
+    from ducha.ledger import scan_ledger
 
     from .conftest import D
 
@@ -103,8 +103,8 @@ def test_result_cache_answers_an_unchanged_ledger(tmp_path, monkeypatch):
 
 
 def test_result_cache_sees_a_changed_inspection(tmp_path):
-    from generator.check import check_scanned
-    from generator.ledger import scan_ledger
+    from ducha.check import check_scanned
+    from ducha.ledger import scan_ledger
 
     from .conftest import D, LEDGER_YAML
 

@@ -3,8 +3,8 @@ import time
 
 import yaml
 
-from generator import loader
-from generator.ledger import load_ledger
+from ducha import loader
+from ducha.ledger import load_ledger
 
 from .conftest import codes, item_yaml, parse, write_ledger
 

@@ -3,9 +3,9 @@ import datetime as dt
 
 import pytest
 
-from generator.edit import EditRefused
-from generator.ledger import load_ledger, scan_ledger
-from generator.new import create_item, next_id
+from ducha.edit import EditRefused
+from ducha.ledger import load_ledger, scan_ledger
+from ducha.new import create_item, next_id
 
 from .conftest import item_yaml, write_ledger
 

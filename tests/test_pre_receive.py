@@ -22,7 +22,7 @@ def server(tmp_path):
 
 def push(repo, bare, *args, at=None):
     """`git push` to the server's main; `at`: the push time the hooks take instead of the clock."""
-    env = {"DUCHA": f"{sys.executable} -m generator", **({"DUCHA_PUSH_TIME": at} if at else {})}
+    env = {"DUCHA": f"{sys.executable} -m ducha", **({"DUCHA_PUSH_TIME": at} if at else {})}
     full = {**os.environ, **env}
     return subprocess.run(["git", "push", *args, str(bare), "HEAD:main"], cwd=repo.root, env=full,
                           capture_output=True, text=True)

@@ -2,8 +2,8 @@
 import json
 from xml.etree import ElementTree as ET
 
-from generator.findings import Finding
-from generator.printers import Report, render
+from ducha.findings import Finding
+from ducha.printers import Report, render
 
 FINDINGS = [
     Finding("items/2025/2025-0001.yaml", 3, "invalid_field", "第一行\n第二行 100%，含逗号, 冒号:", item="2025-0001"),

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from generator import privacy
-from generator.ledger import load_ledger
-from generator.check import run_rules
-from generator.site import build_sites
-from generator.site.model import INTERNAL, PUBLIC, site_data
+from ducha import privacy
+from ducha.ledger import load_ledger
+from ducha.check import run_rules
+from ducha.site import build_sites
+from ducha.site.model import INTERNAL, PUBLIC, site_data
 
 from .conftest import LEDGER_YAML, REPO, D, item_yaml, write_ledger
 from .gitrepo import Repo
@@ -228,7 +228,7 @@ def test_the_internal_site_shows_the_text_and_the_finding(built):
 
 def test_ducha_check_in_the_built_ledger_names_every_planted_item(built):
     root, _, _ = built
-    proc = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "json", "--as-of", "2025-11-01",
+    proc = subprocess.run([sys.executable, "-m", "ducha", "check", "--format", "json", "--as-of", "2025-11-01",
                            "--no-cache"], cwd=root, capture_output=True, text=True)
     flagged = {f["item"] for f in json.loads(proc.stdout)["findings"] if f["code"] == "personal_data"}
     assert flagged == {f"2025-{n + 30:04d}" for n in range(len(SAMPLES))}

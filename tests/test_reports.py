@@ -4,11 +4,11 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from generator.assessment import assess, scores_xlsx
-from generator.check import run_rules
-from generator.forms import render_form
-from generator.ledger import load_ledger
-from generator.reports import build_report, parse_period, periods_until, report_docx
+from ducha.assessment import assess, scores_xlsx
+from ducha.check import run_rules
+from ducha.forms import render_form
+from ducha.ledger import load_ledger
+from ducha.reports import build_report, parse_period, periods_until, report_docx
 
 from .conftest import LEDGER_YAML, D, findings_of, item_yaml, write_ledger
 

@@ -1,6 +1,6 @@
 """The reproducible verification sample of netizen messages (`ducha sample`)."""
-from generator.ledger import load_ledger
-from generator.sample import draw_sample
+from ducha.ledger import load_ledger
+from ducha.sample import draw_sample
 
 from .conftest import D, as_json, item_yaml, write_ledger
 

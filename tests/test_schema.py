@@ -6,8 +6,8 @@ import jsonschema
 import pytest
 import yaml
 
-from generator.ledger import load_config
-from generator.schema import write_schemas
+from ducha.ledger import load_config
+from ducha.schema import write_schemas
 
 from .conftest import REPO
 
@@ -75,8 +75,8 @@ def test_schema_rejects_what_validate_rejects(patch):
 def test_schema_dates_take_the_years_validation_takes():
     import re
 
-    from generator.model import MAX_YEAR, MIN_YEAR
-    from generator.schema import DATE
+    from ducha.model import MAX_YEAR, MIN_YEAR
+    from ducha.schema import DATE
 
     for year, ok in ((MIN_YEAR - 1, False), (MIN_YEAR, True), (MAX_YEAR, True), (MAX_YEAR + 1, False)):
         assert bool(re.search(DATE["pattern"], f"{year}-01-01")) is ok, year

@@ -1,7 +1,7 @@
 """Field validation of items and ledger.yaml: code, line and a message that says the fix."""
 import pytest
 
-from generator.ledger import LedgerUnreadable, load_config, load_ledger
+from ducha.ledger import LedgerUnreadable, load_config, load_ledger
 
 from .conftest import LEDGER_YAML, codes, item_yaml, parse, write_ledger
 

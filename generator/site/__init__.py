@@ -207,14 +207,19 @@ def prepare_docs(root: Path, targets: dict[str, Path], as_of: dt.date, *, use_ca
     return {a: _write_site_docs(*evaluated, a, docs, prune=True) for a, docs in targets.items()}
 
 
-# What the build workers share: set before the pool forks, so the evaluated
-# ledger is inherited rather than pickled to each worker.
+# The evaluated ledger, in a build worker: handed to each worker once, by the
+# pool's initializer (inherited without pickling under `fork`, pickled once
+# per worker under `spawn`, the only start method on Windows).
 _SHARED: dict = {}
 
 
-def _build_audience(audience: str, work: str, base: str | None) -> int:
+def _init_worker(evaluated: tuple) -> None:
+    _SHARED["evaluated"] = evaluated
+
+
+def _build_audience(audience: str, work: str, base: str | None, evaluated: tuple | None = None) -> int:
     work = Path(work)
-    data = _write_site_docs(*_SHARED["evaluated"], audience, work / f"docs-{audience}")
+    data = _write_site_docs(*(evaluated or _SHARED["evaluated"]), audience, work / f"docs-{audience}")
     name = SITE_NAMES[audience].format(name=data.ledger_name)
     docs = work / f"docs-{audience}"
     mk = builder.site_config(Path(base) if base else None, audience, docs, work / f"site-{audience}", name,
@@ -263,20 +268,18 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
     hidden = sorted({i.id for i in left_out(result) if i.public})
     work, hold = _new_work_folder(out)
     try:
-        _SHARED["evaluated"] = evaluated
         pages = {}
         try:
             if parallel and (os.cpu_count() or 1) > 1:
-                ctx = multiprocessing.get_context("fork")
-                with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
+                # The platform's start method: fork on Linux, spawn on Windows and macOS.
+                with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context(),
+                                         initializer=_init_worker, initargs=(evaluated,)) as pool:
                     futures = {a: pool.submit(_build_audience, a, str(work), base) for a in AUDIENCES}
                     pages = {a: f.result() for a, f in futures.items()}
             else:
-                pages = {a: _build_audience(a, str(work), base) for a in AUDIENCES}
+                pages = {a: _build_audience(a, str(work), base, evaluated) for a in AUDIENCES}
         except (Exception, SystemExit) as e:
             raise BuildFailed(f"网站生成失败：{e}") from e
-        finally:
-            _SHARED.clear()
         with _locked(out):
             sites = {a: _swap(work / f"site-{a}", out / a) for a in AUDIENCES}
             _clean_stale(out)  # again: a build killed just before this one started may have let go only now

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import yaml
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent.parent / "mkdocs.yml"
-HOOKS = Path(__file__).with_name("mkdocs_hooks.py")
+from .. import resources
+
+DEFAULT_CONFIG = resources.site_templates() / "mkdocs.yml"
+HOOKS = resources.package_file("site", "mkdocs_hooks.py")
 
 # Small navigation: item pages are reached through lists and search, never
 # listed in the nav (a nav of every page makes the build quadratic).
@@ -34,6 +36,7 @@ NAV = {
         {"带队督查": "visits.md"},
         {"14 天内到期": "upcoming.md"},
         {"日常考核工作台账": "assessment.md"},
+        {"真实性提示": "signals.md"},
         {"全部清单": "lists/index.md"},
         {"通报": "circulars.md"},
         {"开放数据": "data.md"},
@@ -189,6 +192,16 @@ def _scan_overrides(folder: Path, top: Path) -> list[str]:
     return problems
 
 
+def with_defaults(default: dict, ledger: dict) -> dict:
+    """The ledger's mkdocs.yml over ducha's own: a key it writes replaces the
+    default; `theme` is merged key by key unless it names another theme."""
+    merged = {**default, **ledger}
+    theme, own = default.get("theme"), ledger.get("theme")
+    if isinstance(theme, dict) and isinstance(own, dict) and own.get("name", theme.get("name")) == theme.get("name"):
+        merged["theme"] = {**theme, **own}
+    return merged
+
+
 def site_config(base_file: Path | None, audience: str, docs_dir: Path, site_dir: Path, site_name: str,
                 fragments: Path | None = None) -> dict:
     """The MkDocs configuration for one site, as a plain dict.
@@ -197,6 +210,8 @@ def site_config(base_file: Path | None, audience: str, docs_dir: Path, site_dir:
     the rendered pages. Raises `ConfigRefused` (see `load_base`).
     """
     base = load_base(base_file)
+    if base_file is not None:
+        base = with_defaults(load_base(None), base)
     config = {k: v for k, v in base.items() if k not in _OUTBOUND_KEYS}
     theme = dict(config.get("theme") or {})
     theme.setdefault("name", "material")
@@ -286,4 +301,4 @@ def serve(config_file: Path, host: str, port: int) -> None:
     mkdocs_serve(config_file=str(config_file), dev_addr=f"{host}:{port}", livereload=True)
 
 
-SERVE_HOOK = Path(__file__).with_name("serve_hook.py")
+SERVE_HOOK = resources.package_file("site", "serve_hook.py")

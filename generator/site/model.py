@@ -89,6 +89,7 @@ class ItemView:
     pending: list[tuple[int, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
+    signals: list = field(default_factory=list)  # internal only: integrity signals naming it (generator.signals)
 
 
 @dataclass
@@ -161,6 +162,7 @@ class SiteData:
     leaders: dict = field(default_factory=dict)
     item_visits: dict = field(default_factory=dict)  # item id -> [Inspection]
     unit_names: dict = field(default_factory=dict)  # unit id -> UnitName, every unit of ledger.yaml
+    signals: object = None  # internal only: signals.PageView (the 真实性提示 page)
 
     @property
     def public(self) -> bool:
@@ -317,6 +319,7 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
         _internal_boards(data, pairs, result)
         _reports_and_scores(data, result, config)
         _visits(data, config, inspections or [])
+        _signals(data, result, config, history)
     else:
         # Issue 15, defence in depth: every public output (pages, search
         # index, CSV/JSON, feed, calendars, site name) is made from this
@@ -348,6 +351,19 @@ def _reports_and_scores(data: SiteData, result: CheckResult, config: LedgerConfi
             if kind == "annual":
                 data.scores[period.label] = assess(items, config, period, calendar)
     data.weights = weights_for(config)
+
+
+def _signals(data: SiteData, result: CheckResult, config: LedgerConfig, history: dict | None) -> None:
+    """Integrity signals (issue 20), from the history the site already read: internal only."""
+    from ..signals import page_view, records_from_histories, run_signals, signals_by_item
+
+    records = records_from_histories(history) if history else None
+    items = [i for i, _ in result.items]
+    found = run_signals(items, config, data.as_of, records=records)
+    data.signals = page_view(found, items, config, data.as_of)
+    named = signals_by_item(found.signals)
+    for view in data.items:
+        view.signals = named.get(view.id, [])
 
 
 def _visits(data: SiteData, config: LedgerConfig, inspections: list) -> None:

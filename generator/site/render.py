@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts, escape, files, search
+from .. import resources
 from .mkdocs_hooks import MARK
 from .model import (
     INTERNAL, LIGHTS, STATES, SiteData, UnitStats, assisted_by, counts_by, on_time_items, overdue_items,
@@ -23,7 +24,7 @@ from .model import (
 from ..evaluate import STATE_NAMES
 from ..model import CATEGORIES
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "site_templates"
+TEMPLATES = resources.site_templates()
 LIGHT_COLORS = {"red": "red", "yellow": "yellow", "green": "green", "done": "done"}
 
 
@@ -186,6 +187,7 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
         w.page("missing-reports.md", "internal/missing-reports.md.j2")
         w.page("upcoming.md", "internal/upcoming.md.j2")
         w.page("assessment.md", "internal/assessment.md.j2")
+        w.page("signals.md", "internal/signals.md.j2")
         _write_reports(w, data)
     return w.written
 

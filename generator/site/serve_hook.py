@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def on_pre_build(config, **kwargs):
-    from generator.site import prepare_docs
+    from ducha.site import prepare_docs
 
     job = json.loads(os.environ["DUCHA_SERVE"])
     prepare_docs(Path(job["ledger"]), {job["audience"]: Path(job["docs"])}, dt.date.today())

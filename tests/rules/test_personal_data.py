@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from generator.privacy import find, id_check_digit, luhn_ok
+from ducha.privacy import find, id_check_digit, luhn_ok
 
 from ..conftest import LEDGER_YAML, REPO, findings_of, item_yaml, write_ledger
 

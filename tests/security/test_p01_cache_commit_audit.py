@@ -7,8 +7,8 @@ ducha data it never wrote. Whoever commits it, the office included, gets an
 """
 import pytest
 
-from generator.audit import run_audit
-from generator.ledger import load_config
+from ducha.audit import run_audit
+from ducha.ledger import load_config
 
 from ..conftest import item_yaml
 from ..gitrepo import FGW, OFFICE, ZJJ, Repo

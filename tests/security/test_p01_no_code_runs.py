@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache
-from generator.cache import code_key
+from ducha import cache
+from ducha.cache import code_key
 
 from ..conftest import REPO, as_json, item_yaml
 from ..gitrepo import OFFICE, ZJJ, Repo
@@ -78,7 +78,7 @@ def _hostile_repo(tmp_path: Path, marker: Path) -> tuple[Path, str]:
 def _ducha(*args: str, cwd: Path) -> tuple[int, str]:
     """The real command line, in its own process."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "ducha", *args], cwd=cwd, capture_output=True, text=True,
                           env=env, timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, proc.stdout
@@ -212,7 +212,7 @@ def test_forged_audit_verdicts_and_history_are_ignored(tmp_path, cli):
     folder = cache.cache_folder(repo.root)
 
     # The verdicts: "no findings" for the bad commit, under the right key but not signed by this user.
-    from generator.audit import AuditCache, _audit_key
+    from ducha.audit import AuditCache, _audit_key
 
     flat = [repo.git("rev-parse", "HEAD~1"), False, None, [], bad, False, None, []]
     _forge(folder / "audit.json", AuditCache.CODEC.dumps(flat))
@@ -274,7 +274,7 @@ def test_two_runs_at_once_on_a_cold_cache(tmp_path, command):
     repo.commit("更多事项", OFFICE, "2025-07-02T09:00:00+08:00")
     expected = _ducha(*command, "--no-cache", cwd=repo.root)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    procs = [subprocess.Popen([sys.executable, "-m", "generator", *command], cwd=repo.root, env=env,
+    procs = [subprocess.Popen([sys.executable, "-m", "ducha", *command], cwd=repo.root, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
     for code, out, err in outs:

@@ -10,8 +10,8 @@ are judged by who was who when they committed.
 """
 import pytest
 
-from generator.audit import run_audit
-from generator.ledger import load_config
+from ducha.audit import run_audit
+from ducha.ledger import load_config
 
 from ..conftest import item_yaml
 from ..gitrepo import AUDIT_LEDGER, OFFICE, STRANGER, ZJJ, Repo, keygen
@@ -165,7 +165,7 @@ def test_the_pre_receive_hook_judges_by_the_pushed_commits_parent(tmp_path):
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
     shutil.copy(REPO / "hooks" / "pre-receive", bare / "hooks" / "pre-receive")
     os.chmod(bare / "hooks" / "pre-receive", 0o755)
-    env = {**os.environ, "DUCHA": f"{sys.executable} -m generator"}
+    env = {**os.environ, "DUCHA": f"{sys.executable} -m ducha"}
     now = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(microsecond=0)
     today = now.date().isoformat()
     repo = Repo(tmp_path / "clone")

@@ -8,8 +8,8 @@ sides' appended events, yield nothing.
 """
 import pytest
 
-from generator.audit import run_audit
-from generator.ledger import load_config
+from ducha.audit import run_audit
+from ducha.ledger import load_config
 
 from ..conftest import item_yaml
 from ..gitrepo import OFFICE, ZJJ, Repo

@@ -24,7 +24,7 @@ VISIT = "leader: mayor\ndate: 2025-05-20\nplaces: [现场]\nitems: [2025-0001]\n
 
 def ducha(*args: str, cwd) -> tuple[int, str, str]:
     """The real CLI in a subprocess; a run that blocks fails the test after 20 s."""
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "ducha", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=20)
     return proc.returncode, proc.stdout, proc.stderr
 

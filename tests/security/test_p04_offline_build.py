@@ -18,7 +18,7 @@ BASE = "site_name: 督查台账\ntheme:\n  name: material\n"
 
 
 def ducha(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "ducha", *args], capture_output=True, text=True, timeout=120)
 
 
 def ledger(root: Path, mkdocs: str, files: dict | None = None) -> Path:

@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from generator.audit import run_audit
-from generator.ledger import load_config
+from ducha.audit import run_audit
+from ducha.ledger import load_config
 
 from ..conftest import item_yaml
 from ..gitrepo import OFFICE, STRANGER, ZJJ, Repo

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site import build_sites
+from ducha.site import build_sites
 
 from ..conftest import D, item_yaml
 from ..gitrepo import OFFICE, Repo

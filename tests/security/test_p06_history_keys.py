@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.site import build_sites
+from ducha.site import build_sites
 
 from ..conftest import D, LEDGER_YAML, item_yaml, write_ledger
 from ..gitrepo import OFFICE, Repo
 
 
 def ducha(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "ducha", *args], capture_output=True, text=True, timeout=120)
 
 
 def public_text(site: Path) -> bytes:

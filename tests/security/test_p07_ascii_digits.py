@@ -14,13 +14,13 @@ import sys
 
 import pytest
 
-from generator import schema
+from ducha import schema
 
 from ..conftest import D, LEDGER_YAML, codes, item_yaml, parse, write_ledger
 
 
 def ducha(*args: str, cwd) -> tuple[int, str, str]:
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "ducha", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=60)
     assert "Traceback" not in proc.stdout + proc.stderr
     return proc.returncode, proc.stdout, proc.stderr
@@ -97,10 +97,10 @@ def test_schemas_take_ascii_digits_only():
 def test_no_guard_in_the_package_uses_unicode_digits_or_dollar():
     from pathlib import Path
 
-    import generator
+    import ducha
 
     offenders = []
-    for path in Path(generator.__file__).parent.rglob("*.py"):
+    for path in Path(ducha.__file__).parent.rglob("*.py"):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if re.search(r"""r["'][^"']*\\d""", line):
                 offenders.append(f"{path.name}:{n}")

@@ -4,8 +4,8 @@
 contained the author's e-mail, so 小明 (`xiaoming@zjj.example`) could sign
 for 明 (`ming@zjj.example`). Real SSH keys, real `git commit -S`.
 """
-from generator.audit import run_audit
-from generator.ledger import load_config
+from ducha.audit import run_audit
+from ducha.ledger import load_config
 
 from ..conftest import item_yaml
 from ..gitrepo import AUDIT_LEDGER, OFFICE, Repo, keygen

@@ -70,7 +70,7 @@ def test_nobody_may_push_the_push_time_notes(tmp_path):
     bare, repo = published(tmp_path)
     repo.git("notes", f"--ref={NOTES}", "add", "-m", "push-time: 2020-01-01T00:00:00Z", "HEAD")
     refused = subprocess.run(["git", "push", "--force", str(bare), f"{NOTES}:{NOTES}"], cwd=repo.root,
-                             env={**os.environ, "DUCHA": f"{sys.executable} -m generator"},
+                             env={**os.environ, "DUCHA": f"{sys.executable} -m ducha"},
                              capture_output=True, text=True)
     assert refused.returncode != 0 and "只能由服务器写入" in refused.stderr
     assert "2020-01-01" not in server_git(bare, "notes", f"--ref={NOTES}", "show", "main").stdout

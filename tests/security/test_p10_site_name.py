@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator.site import build_sites
+from ducha.site import build_sites
 
 from ..conftest import D, LEDGER_YAML, item_yaml, write_ledger
 from ..site import browser

@@ -19,8 +19,8 @@ import time
 
 import pytest
 
-from generator.edit import EditRefused, write_atomic
-from generator.ledger import load_ledger, parse_item_bytes, scan_ledger
+from ducha.edit import EditRefused, write_atomic
+from ducha.ledger import load_ledger, parse_item_bytes, scan_ledger
 
 from ..conftest import item_yaml, write_ledger
 
@@ -32,7 +32,7 @@ CTX = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_st
 
 def _run_cli(args: list[str]) -> tuple[object, str, str]:
     """`ducha ARGS` in this process: (exit code or 'traceback: …', stdout, stderr)."""
-    from generator.cli import main
+    from ducha.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -47,7 +47,7 @@ def _run_cli(args: list[str]) -> tuple[object, str, str]:
 
 
 def _cli_worker(args, barrier, results, n):
-    import generator.cli  # noqa: F401  (loaded before the barrier: the race starts at the command)
+    import ducha.cli  # noqa: F401  (loaded before the barrier: the race starts at the command)
 
     barrier.wait()
     results.put((n, *_run_cli(args)))
@@ -56,7 +56,7 @@ def _cli_worker(args, barrier, results, n):
 def _create_worker(root, barrier, results, n):
     import datetime as dt
 
-    from generator.new import create_item
+    from ducha.new import create_item
 
     scan = scan_ledger(root)  # every worker sees the same ledger, without the new files
     barrier.wait()
@@ -72,9 +72,9 @@ def _create_worker(root, barrier, results, n):
 def _race(target, argsets) -> list[tuple]:
     """Run `target` in one process per argument set, all released at once; their results, sorted."""
     # Load the libraries once here: forked workers inherit them, so the race starts at the command.
-    import generator.cli  # noqa: F401
-    import generator.new  # noqa: F401
-    from generator.calendar import WorkingCalendar
+    import ducha.cli  # noqa: F401
+    import ducha.new  # noqa: F401
+    from ducha.calendar import WorkingCalendar
 
     WorkingCalendar()
     barrier = CTX.Barrier(len(argsets))
@@ -146,14 +146,14 @@ def test_a_run_that_cannot_get_the_lock_says_so_and_changes_nothing(tmp_path):
     root = write_ledger(tmp_path / "ledger", {REL: item_yaml()})
     before = (root / REL).read_bytes()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys\nfrom generator.edit import edit_lock\n"
+        [sys.executable, "-c", "import sys\nfrom ducha.edit import edit_lock\n"
          "with edit_lock(sys.argv[1]):\n    print('held', flush=True)\n    sys.stdin.read()\n", str(root)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
         proc = subprocess.run(
-            [sys.executable, "-m", "generator", "progress", "2025-0042", "--ledger", str(root), "--text", "进展"],
+            [sys.executable, "-m", "ducha", "progress", "2025-0042", "--ledger", str(root), "--text", "进展"],
             capture_output=True, text=True, env={**os.environ, "DUCHA_LOCK_TIMEOUT": "0.5"})
         assert time.monotonic() - started < 20
     finally:
@@ -164,7 +164,7 @@ def test_a_run_that_cannot_get_the_lock_says_so_and_changes_nothing(tmp_path):
     assert (root / REL).read_bytes() == before
     # Once the other run has finished, the same command goes through.
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "progress", "2025-0042", "--ledger", str(root), "--text", "进展"],
+        [sys.executable, "-m", "ducha", "progress", "2025-0042", "--ledger", str(root), "--text", "进展"],
         capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 
@@ -200,7 +200,7 @@ def test_writes_keep_the_mode_and_new_files_get_the_usual_one(tmp_path, cli):
 
 def test_lock_never_follows_a_committed_symlink(tmp_path):
     """A contributor commits `.ducha-lock` as a link elsewhere: the edit is refused, nothing is created there."""
-    from generator.edit import EditRefused, edit_lock
+    from ducha.edit import EditRefused, edit_lock
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

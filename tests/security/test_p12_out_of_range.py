@@ -21,7 +21,7 @@ LEDGER = LEDGER_YAML + "leaders:\n  - {id: mayor, name: 张建国, title: 市长
 
 
 def ducha(*args: str, cwd) -> tuple[int, str, str]:
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "ducha", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=60)
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr[-2000:]
     return proc.returncode, proc.stdout, proc.stderr

@@ -15,8 +15,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from generator import printers
-from generator.findings import Finding
+from ducha import printers
+from ducha.findings import Finding
 
 from ..conftest import LEDGER_YAML, codes, item_yaml, parse, write_ledger
 from ..gitrepo import OFFICE, Repo
@@ -28,7 +28,7 @@ LEDGER = LEDGER_YAML + "leaders:\n  - {id: mayor, name: 张建国, title: 市长
 
 
 def ducha(*args: str, cwd, timeout: int = 60) -> tuple[int, bytes, bytes]:
-    proc = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, timeout=timeout)
+    proc = subprocess.run([sys.executable, "-m", "ducha", *args], cwd=cwd, capture_output=True, timeout=timeout)
     assert b"Traceback" not in proc.stdout + proc.stderr, proc.stderr[-3000:].decode("utf-8", "replace")
     return proc.returncode, proc.stdout, proc.stderr
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from generator.ledger import load_ledger
-from generator.site.files import COLUMNS
+from ducha.ledger import load_ledger
+from ducha.site.files import COLUMNS
 
 from ..conftest import LEDGER_YAML, REPO, item_yaml, write_ledger
 from ..test_excel import comparable
@@ -44,7 +44,7 @@ def hostile_ledger(root: Path) -> Path:
 
 
 def ducha(*args, cwd=REPO):
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "ducha", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=120)
 
 
@@ -120,9 +120,9 @@ def test_assessment_workbook_keeps_formula_like_names_as_text(tmp_path):
     """`ducha assess --format xlsx` writes unit names as text too, never as live formulas."""
     from openpyxl import load_workbook
 
-    from generator.assessment import assess, scores_xlsx
-    from generator.ledger import load_ledger
-    from generator.reports import parse_period
+    from ducha.assessment import assess, scores_xlsx
+    from ducha.ledger import load_ledger
+    from ducha.reports import parse_period
 
     from ..conftest import LEDGER_YAML, item_yaml, write_ledger
 

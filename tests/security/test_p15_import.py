@@ -17,7 +17,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
-from generator.ledger import load_ledger
+from ducha.ledger import load_ledger
 
 from ..conftest import LEDGER_YAML, REPO, item_yaml, write_ledger
 
@@ -56,7 +56,7 @@ def import_xlsx(book: Path, root: Path, *extra, limits=None):
         for which, value in (limits or {}).items():
             resource.setrlimit(which, (value, value))
 
-    proc = subprocess.run([sys.executable, "-m", "generator", "import-xlsx", str(book), "--ledger", str(root),
+    proc = subprocess.run([sys.executable, "-m", "ducha", "import-xlsx", str(book), "--ledger", str(root),
                            "--map", str(MAPPING), *extra], capture_output=True, text=True, cwd=REPO,
                           preexec_fn=preexec if limits else None, timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr

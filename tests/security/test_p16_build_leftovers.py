@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from generator.site import build_sites
+from ducha.site import build_sites
 
 from ..conftest import D, item_yaml, write_ledger
 from ..site.test_serve import free_port, wait_for
@@ -29,7 +29,7 @@ def ledger(root: Path) -> Path:
 def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
     root = ledger(tmp_path / "ledger")
     out = tmp_path / "site"
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--ledger", str(root), "--out", str(out),
+    proc = subprocess.Popen([sys.executable, "-m", "ducha", "build", "--ledger", str(root), "--out", str(out),
                              "--as-of", "2025-06-01", "--no-cache"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -58,7 +58,7 @@ def test_a_live_build_is_not_cleaned_away(tmp_path):
     # The clean-up must tell a killed build from one still running.
     root = ledger(tmp_path / "ledger")
     out = tmp_path / "site"
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--ledger", str(root), "--out", str(out),
+    proc = subprocess.Popen([sys.executable, "-m", "ducha", "build", "--ledger", str(root), "--out", str(out),
                              "--as-of", "2025-06-01", "--no-cache"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     deadline = time.monotonic() + 60
@@ -74,7 +74,7 @@ def test_a_live_build_is_not_cleaned_away(tmp_path):
 def test_serve_removes_the_page_of_an_item_that_became_non_public(tmp_path):
     root = ledger(tmp_path / "ledger")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--ledger", str(root), "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "ducha", "serve", "--ledger", str(root), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}/"

@@ -9,7 +9,7 @@ crashed with a traceback, and a newline in `--text` was folded into a space.
 """
 import pytest
 
-from generator.ledger import load_ledger, parse_item_bytes
+from ducha.ledger import load_ledger, parse_item_bytes
 
 from ..conftest import write_ledger
 

@@ -7,9 +7,9 @@ may make.
 """
 import pytest
 
-from generator.audit import run_audit
-from generator.history import read_history
-from generator.ledger import load_config
+from ducha.audit import run_audit
+from ducha.history import read_history
+from ducha.ledger import load_config
 
 from ..conftest import item_yaml
 from ..gitrepo import OFFICE, ZJJ, Repo

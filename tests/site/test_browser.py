@@ -1,7 +1,7 @@
 """The public site in a real headless Chromium on a phone: search, console, requests, accessibility."""
 import pytest
 
-from generator.site import build_sites
+from ducha.site import build_sites
 
 from ..conftest import D, REPO
 from . import browser

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site import BuildFailed, build_sites
+from ducha.site import BuildFailed, build_sites
 
 from ..conftest import LEDGER_YAML, D, REPO, item_yaml, write_ledger
 

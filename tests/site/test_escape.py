@@ -3,7 +3,7 @@ import json
 
 import markdown
 
-from generator.site.escape import block, inline, page_title
+from ducha.site.escape import block, inline, page_title
 
 
 def render(md: str) -> str:

@@ -7,10 +7,10 @@ from xml.etree import ElementTree as ET
 
 import icalendar
 
-from generator.check import run_rules
-from generator.ledger import load_ledger
-from generator.site.files import COLUMNS, atom_feed, items_csv, items_json, unit_calendar
-from generator.site.model import PUBLIC, site_data
+from ducha.check import run_rules
+from ducha.ledger import load_ledger
+from ducha.site.files import COLUMNS, atom_feed, items_csv, items_json, unit_calendar
+from ducha.site.model import PUBLIC, site_data
 
 from ..conftest import item_yaml, write_ledger
 

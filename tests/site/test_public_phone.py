@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from generator.site import build_sites
+from ducha.site import build_sites
 
 from ..conftest import D, REPO, item_yaml
 from ..gitrepo import OFFICE, Repo

@@ -35,7 +35,7 @@ def wait_for(url: str, text: str, seconds: float = 40) -> bool:
 def test_preview_reloads_after_an_edit(tmp_path):
     root = write_ledger(tmp_path, {"items/2025/2025-0001.yaml": item_yaml("2025-0001", extra="public: true\n")})
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--ledger", str(root), "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "ducha", "serve", "--ledger", str(root), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = f"http://127.0.0.1:{port}/items/2025-0001/"
