@@ -1,8 +1,10 @@
 """MkDocs hooks of the builder (listed in each site's config by `builder`).
 
 `on_config` escapes the site name, which the theme prints as raw HTML.
-`on_post_page` puts each page's HTML fragment in place after MkDocs
-rendered it. Pages whose body is plain HTML (an item's table and timeline, long lists)
+`on_post_page` and `on_post_template` point each page's search at ducha's
+own worker (`assets/ducha-search.js`, see `search.py`); the 404 page is
+also put into Chinese. `on_post_page` puts each page's HTML fragment in
+place after MkDocs rendered it. Pages whose body is plain HTML (an item's table and timeline, long lists)
 are split by `render.DocsWriter`: the Markdown keeps the title, the line
 that search indexes and a marker comment; the HTML waits in a fragments
 folder outside `docs/`. Replacing the marker in the finished page spares
