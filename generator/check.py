@@ -46,6 +46,11 @@ def run_rules(ledger: Ledger, as_of: dt.date, *, with_dates: bool = True,
             findings.extend(rule.check(item, status, ctx))
     for rule in ledger_rules:
         findings.extend(rule.check(ctx))
+    if ledger.partial:  # files that are not items: their other problems too, in the same pass
+        from . import partial
+
+        found, replaced = partial.check(ledger.partial, ctx, [r for r in item_rules if not r.NEEDS_AS_OF])
+        findings = [f for f in findings if not (f.code == "invalid_field" and (f.file, f.line) in replaced)] + found
     findings.sort(key=sort_key)
     evaluated.sort(key=lambda pair: pair[0].id)
     return CheckResult(as_of, evaluated, findings)

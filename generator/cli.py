@@ -294,62 +294,130 @@ def _refused(err) -> None:
 
 @main.command(name="new")
 @ledger_option
-@click.option("--category", type=click.Choice(list(CATEGORIES)), help="事项类别。")
+@click.option("--category", metavar="类别", help="事项类别：编号或名称，例如 leader_instruction 或 领导批示。")
 @click.option("--title", help="事项标题。")
-@click.option("--lead", "lead_unit", help="主办单位编号，例如 zjj。")
-@click.option("--co", "co_units", multiple=True, help="协办单位编号，可多次给出。")
+@click.option("--lead", "lead_unit", metavar="单位", help="主办单位：编号、名称或简称，例如 zjj、市住房和城乡建设局、住建局。")
+@click.option("--co", "co_units", metavar="单位", multiple=True, help="协办单位（写法同 --lead），可多次给出。")
 @click.option("--source", help="事项来源，例如：市政府第12次常务会议。")
 @_date_option("--assigned", "交办日期（默认今天）。")
 @_date_option("--deadline", "办结期限；有默认期限的类别可不写。")
 @click.option("--public/--internal", "public", default=False, help="是否在公开网站展示（默认不公开）。")
 @click.option("--verify", is_flag=True, help="办结后需复核。")
-@click.option("--commit", "do_commit", is_flag=True, help="保存后用 Git 提交。")
+@click.option("--commit", "do_commit", is_flag=True,
+              help="保存后用 Git 提交；提交前先按审计规则检查（你是否在 people 名单中、是否有权新建事项）。")
 def new_item(ledger_dir: Path, category, title, lead_unit, co_units, source, assigned, deadline, public, verify,
              do_commit) -> None:
     """新建一个督查事项：分配编号、按规则给出期限、校验后写入 items/<年份>/<编号>.yaml。
 
-    缺少的必填项会逐一询问。
+    类别和单位可写编号、名称或简称。缺少的必填项会逐一询问（类别和单位给出带序号的中文选项）。
 
     \b
     示例：
-      ducha new --category leader_instruction --title 解决某路段积水 --lead zjj --deadline 2025-08-15
+      ducha new --category 领导批示 --title 解决某路段积水 --lead 住建局 --deadline 2025-08-15
+      ducha new --category policy_document --title 贯彻落实某文件 --lead fgw --co zjj --commit
     """
+    from . import names
     from .edit import EditRefused, edit_lock
     from .ledger import LedgerUnreadable, scan_ledger
     from .new import create_item
 
+    now = _now()
     try:
         scan = scan_ledger(ledger_dir)
     except LedgerUnreadable as err:
         _unreadable(err, "text", "new")
-    category = category or click.prompt("事项类别", type=click.Choice(list(CATEGORIES)))
-    title = title or click.prompt("事项标题")
-    lead_unit = lead_unit or click.prompt("主办单位编号", type=click.Choice(sorted(scan.config.units)))
+    categories = names.category_choices()
+    units = names.unit_choices(scan.config)
+    category = (_named(category, categories, "--category", "类别") if category
+                else _choose("事项类别", categories))
+    title = title or _ask("事项标题")
+    lead_unit = (_named(lead_unit, units, "--lead", "主办单位", units=True) if lead_unit
+                 else _choose("主办单位", units, units=True))
+    co = [_named(u, units, "--co", "协办单位", units=True) for u in co_units]
     values = {
         "title": title, "category": category, "source": source, "lead_unit": lead_unit,
-        "co_units": list(co_units), "assigned": _parse_date(assigned, "交办日期") or dt.date.today(),
+        "co_units": co, "assigned": _parse_date(assigned, "交办日期") or now.date(),
         "deadline": _parse_date(deadline, "办结期限"), "public": public, "verify": verify,
     }
     if values["deadline"] is None and CATEGORIES[category].default is None:
-        values["deadline"] = _parse_date(click.prompt("办结期限（YYYY-MM-DD，此类别必须写明）"), "办结期限")
+        values["deadline"] = _parse_date(_ask(f"办结期限（YYYY-MM-DD，“{CATEGORIES[category].name}”必须写明）"), "办结期限")
     # The file is created exclusively, taking the next free id if another run got there first;
     # the commit runs under the ledger's edit lock, so concurrent runs do not trip over Git's index.
     try:
-        path, item, due = create_item(scan.root, scan.config, scan.files, values)
+        with edit_lock(scan.root):
+            if do_commit:
+                _check_commit(scan.root, [_pending_item(scan, values)], now)
+            path, item, due = create_item(scan.root, scan.config, scan.files, values)
+            rel = path.relative_to(scan.root).as_posix()
+            click.echo(f"已新建 {item.id}：{item.title}（{rel}）")
+            if due is not None:
+                how = ("（按规则推算，所在年份放假安排未公布，为暂定）" if due.provisional
+                       else ("" if item.deadline else "（按类别默认期限推算）"))
+                click.echo(f"办结期限：{due.date}{how}")
+            if do_commit:
+                _commit_saved(scan.root, path, f"新建事项 {item.id}：{item.title}")
     except EditRefused as err:
         _refused(err)
-    rel = path.relative_to(scan.root).as_posix()
-    click.echo(f"已新建 {item.id}：{item.title}（{rel}）")
-    if due is not None:
-        how = "（按规则推算，所在年份放假安排未公布，为暂定）" if due.provisional else ("" if item.deadline else "（按类别默认期限推算）")
-        click.echo(f"办结期限：{due.date}{how}")
-    if do_commit:
+
+
+def _now() -> dt.datetime:
+    """Now, with the local time zone: when a record is made and a commit lands."""
+    return dt.datetime.now().astimezone()  # the clock, read once per command at the edge
+
+
+def _ask(text: str) -> str:
+    """A typed answer; end of input or Ctrl+C cancels in Chinese, without Click's "Aborted!"."""
+    try:
+        return click.prompt(text, prompt_suffix="：")
+    except click.Abort:
+        click.echo("\n已取消，没有保存任何文件。", err=True)
+        sys.exit(1)
+
+
+def _choose(what: str, choices, *, units: bool = False) -> str:
+    """Numbered Chinese choices; the answer may be the number, the code or a name."""
+    from . import names
+
+    click.echo(f"{what}：")
+    for n, choice in enumerate(choices, start=1):
+        click.echo(f"  {n:>2}. {choice.label}")
+    while True:
+        answer = _ask(f"请输入{what}的序号或名称")
         try:
-            with edit_lock(scan.root):
-                _commit_saved(scan.root, path, f"新建事项 {item.id}：{item.title}")
-        except EditRefused as err:
-            click.echo(f"文件已保存，但未能提交：{err}", err=True)
-            sys.exit(1)
+            return names.resolve(answer, choices, what, numbered=True, units=units)
+        except names.UnknownName as err:
+            click.echo(str(err), err=True)
+
+
+def _named(text: str, choices, option: str, what: str, *, units: bool = False) -> str:
+    """The code an option's value names, or exit 1 (nothing saved) with what to write instead."""
+    from . import names
+
+    try:
+        return names.resolve(text, choices, what, units=units)
+    except names.UnknownName as err:
+        click.echo(f"未保存：{option} 的{err}", err=True)
+        sys.exit(1)
+
+
+def _pending_item(scan, values: dict) -> tuple[str, bytes]:
+    """The file `ducha new` is about to create (its id the next free one), for the commit check."""
+    from .new import item_text, next_id
+
+    year = values["assigned"].year
+    ident = next_id([f.rsplit("/", 1)[-1][:-5] for f in scan.files], year)
+    return f"items/{year}/{ident}.yaml", item_text({**values, "id": ident}).encode("utf-8")
+
+
+def _check_commit(root: Path, files: list[tuple[str, bytes]], now: dt.datetime) -> None:
+    """Refuse, before anything is written, a commit the audit would refuse."""
+    from .precommit import CommitRefused, check_commit
+
+    try:
+        check_commit(root, files, now)
+    except CommitRefused as err:
+        click.echo(f"未保存，也未提交：{err}\n文件和仓库都没有改动。", err=True)
+        sys.exit(1)
 
 
 def _commit_saved(root: Path, path: Path, message: str) -> None:
@@ -364,18 +432,42 @@ def _commit_saved(root: Path, path: Path, message: str) -> None:
     click.echo(f"已提交 {sha[:10]}")
 
 
-def _event_command(name: str, fixed_type: str | None, help_text: str):
+# Options of each event field (beyond date, text, note, by, public), shown only where the type uses them.
+_FIELD_OPTIONS = {
+    "new_deadline": lambda: click.Option(["--new-deadline"], metavar="YYYY-MM-DD", help="申请延期到的新期限。"),
+    "approved": lambda: click.Option(["--approved/--not-approved"], default=None,
+                                     help="批准或不批准延期（仅督查室；承办单位申请时不写）。"),
+    "accepted": lambda: click.Option(["--accepted/--not-accepted"], default=None,
+                                     help="采纳或不采纳所说原因（仅督查室）。"),
+    "level": lambda: click.Option(["--level"], type=click.IntRange(1, 2), help="通报级别：1 督查室，2 政府办公室。"),
+    "kind": lambda: click.Option(["--kind"], type=click.Choice(["criticism", "praise"]),
+                                 help="通报性质：criticism 批评（默认），praise 表扬。"),
+    "result": lambda: click.Option(["--result"], type=click.Choice(["pass", "fail"]), help="结果：pass 通过，fail 未通过。"),
+    "evaluator": lambda: click.Option(["--evaluator"], help="第三方评估机构。"),
+    "grade": lambda: click.Option(["--grade"], help="评估等次，例如：良好。"),
+    "score": lambda: click.Option(["--score"], type=float, help="评估分数（0–100）。"),
+    "report": lambda: click.Option(["--report"], help="评估报告编号。"),
+}
+
+
+def _event_command(name: str, fixed_type: str | None, help_text: str, short_help: str):
+    from .model import EVENT_TYPE_FIELDS
+
     params = [
         click.Argument(["item_id"], metavar="ITEM"),
         *([] if fixed_type else [click.Argument(["etype"], metavar="TYPE", type=click.Choice(list(EVENT_TYPES)))]),
     ]
+    fields = (list(_FIELD_OPTIONS) if fixed_type is None
+              else [k for k in _FIELD_OPTIONS if k in sum(EVENT_TYPE_FIELDS[fixed_type], ())])
+    text_help = ("说明文字（必填：写明办了什么）。" if fixed_type in ("progress", "completed")
+                 else "说明文字（进展报告和办结必填；公开的记录会显示在公开网站上）。" if fixed_type is None
+                 else "说明文字（公开的记录会显示在公开网站上）。")
 
-    @click.pass_context
-    def callback(ctx, item_id, ledger_dir, date, text, note, by, new_deadline, approved, accepted, level, kind,
-                 result, evaluator, grade, score, report, public, do_commit, etype=None):
+    def callback(item_id, ledger_dir, date, text, note, by, public, do_commit, etype=None, **values):
         from .edit import EditRefused, append_event, edit_lock
         from .ledger import LedgerUnreadable, scan_ledger
 
+        now = _now()
         etype = fixed_type or etype
         try:
             scan = scan_ledger(ledger_dir)
@@ -387,19 +479,21 @@ def _event_command(name: str, fixed_type: str | None, help_text: str):
                        else f"事项 {item_id} 有多个文件：{'、'.join(matches)}，请先修正。", err=True)
             sys.exit(1)
         event = {
-            "date": _parse_date(date, "日期") or dt.date.today(), "type": etype, "text": text, "note": note, "by": by,
-            "public": public, "new_deadline": _parse_date(new_deadline, "新期限"), "approved": approved,
-            "accepted": accepted, "level": level, "kind": kind, "result": result, "evaluator": evaluator,
-            "grade": grade, "score": score, "report": report,
+            "date": _parse_date(date, "日期") or now.date(), "type": etype, "text": text, "note": note, "by": by,
+            "public": public, **values,
         }
+        if "new_deadline" in event:
+            event["new_deadline"] = _parse_date(event["new_deadline"], "新期限")
         event = {k: v for k, v in event.items() if v is not None}
-        path = scan.root / matches[0]
+        rel = matches[0]
+        path = scan.root / rel
         # Read, append, replace (and commit) under the ledger's edit lock, so two runs at once
         # both land or one is refused with nothing lost.
         try:
             with edit_lock(scan.root):
-                item, line = append_event(path, matches[0], event, root=scan.root)
-                click.echo(f"已在 {matches[0]} 追加{EVENT_TYPES[etype]}记录：{line}")
+                _check_event(scan.root, path, rel, event, now, do_commit)
+                item, line = append_event(path, rel, event, root=scan.root)
+                click.echo(f"已在 {rel} 追加{EVENT_TYPES[etype]}记录：{line}")
                 if do_commit:
                     summary = f"：{text}" if text else ""
                     _commit_saved(scan.root, path, f"{item.id} {EVENT_TYPES[etype]}（{event['date']}）{summary}")
@@ -409,47 +503,115 @@ def _event_command(name: str, fixed_type: str | None, help_text: str):
     options = [
         click.Option(["--ledger", "ledger_dir"], type=click.Path(file_okay=False, path_type=Path), default=".",
                      show_default=True, help="台账目录。"),
-        click.Option(["--date"], metavar="YYYY-MM-DD", help="记录日期（默认今天）。"),
-        click.Option(["--text"], help="说明文字（公开记录会显示在公开网站上）。"),
-        click.Option(["--note"], help="内部备注。"),
+        click.Option(["--date"], metavar="YYYY-MM-DD", help="记录日期：实际发生的日期，不晚于今天（默认今天）。"),
+        click.Option(["--text"], help=text_help),
+        *[_FIELD_OPTIONS[k]() for k in fields],
+        click.Option(["--note"], help="内部备注（只在内部网站显示）。"),
         click.Option(["--by"], help="记录人。"),
-        click.Option(["--new-deadline"], metavar="YYYY-MM-DD", help="延期申请的新期限。"),
-        click.Option(["--approved/--not-approved"], default=None, help="延期：批准或不批准（仅督查室）。"),
-        click.Option(["--accepted/--not-accepted"], default=None, help="说明原因：采纳或不采纳（仅督查室）。"),
-        click.Option(["--level"], type=click.IntRange(1, 2), help="通报级别：1 督查室，2 政府办公室。"),
-        click.Option(["--kind"], type=click.Choice(["criticism", "praise"]), help="通报性质。"),
-        click.Option(["--result"], type=click.Choice(["pass", "fail"]), help="复核结果。"),
-        click.Option(["--evaluator"], help="第三方评估机构。"),
-        click.Option(["--grade"], help="评估等次。"),
-        click.Option(["--score"], type=float, help="评估分数。"),
-        click.Option(["--report"], help="评估报告编号。"),
-        click.Option(["--public/--internal"], "public", default=None, help="是否公开本条记录（默认按类型）。"),
-        click.Option(["--commit", "do_commit"], is_flag=True, help="保存后用 Git 提交。"),
+        click.Option(["--public/--internal", "public"], default=None,
+                     help="是否公开本条记录（默认按类型：进展、办结等公开，催办、备注等不公开）。"),
+        click.Option(["--commit", "do_commit"], is_flag=True,
+                     help="保存后用 Git 提交；提交前先按审计规则检查（你是否在 people 名单中、是否有权添加、是否补录）。"),
     ]
-    return click.Command(name, callback=callback, params=params + options, help=help_text)
+    return click.Command(name, callback=callback, params=params + options, help=help_text, short_help=short_help,
+                         context_settings={"help_option_names": ["-h", "--help"]})
 
 
-main.add_command(_event_command("event", None, """给事项追加一条办理记录，不改动文件的其他内容（注释、顺序、格式）。
+def _check_event(root: Path, path: Path, rel: str, event: dict, now: dt.datetime, do_commit: bool) -> None:
+    """Refuse, before saving, what the rules or the audit would refuse (with the commit about to be made)."""
+    from . import guard, loader
+    from .edit import EditRefused, append_event_text, check_event
+
+    data = loader.read_regular(str(path), loader.MAX_ITEM_BYTES)
+    if isinstance(data, OSError):
+        return  # append_event says why it cannot read the file
+    problems = []
+    try:
+        check_event(event)
+    except EditRefused as err:
+        problems.append(str(err))
+    problems += guard.event_problems(event, now.date(), guard.last_event_date(data, rel), rel)
+    if len(problems) == 1:
+        raise EditRefused(problems[0])
+    if problems:
+        raise EditRefused(f"有 {len(problems)} 处问题：\n" + "\n".join(f"  {n}. {p}" for n, p in enumerate(problems, 1)))
+    if not do_commit:
+        return
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = (data[3:] if bom else data).decode("utf-8")
+        new = (b"\xef\xbb\xbf" if bom else b"") + append_event_text(text, event).encode("utf-8")
+    except (UnicodeDecodeError, EditRefused):
+        return  # append_event refuses it, with the reason
+    _check_commit(root, [(rel, new)], now)
+
+
+_EVENT_COMMANDS = [
+    ("progress", "progress", "报告进展：给事项追加一条进展报告（必须写 --text）。",
+     ["ducha progress 2025-0017 --text 已完成积水点排查，制定排涝改造方案 --commit"]),
+    ("complete", "completed", "报告办结：给事项追加一条办结记录（必须写 --text）。",
+     ["ducha complete 2025-0017 --text 新建排涝泵站一座，积水问题已解决 --commit"]),
+    ("extension", "extension", "申请延期（承办单位，在期限之前提出），或批准延期（督查室，加 --approved）。",
+     ["ducha extension 2025-0017 --new-deadline 2025-09-30 --text 因泵站设备到货延迟，申请延期 --commit",
+      "ducha extension 2025-0017 --new-deadline 2025-09-30 --approved --commit   # 督查室批准"]),
+    ("explanation", "explanation", "说明原因：承办单位说明未按期办结的原因；督查室可加 --accepted 表示采纳。",
+     ["ducha explanation 2025-0017 --text 受汛期影响无法施工，已调整工期 --commit"]),
+    ("urge", "urge", "催办（督查室）：给事项追加一条催办记录，不公开。",
+     ["ducha urge 2025-0017 --note 逾期未报办结情况，电话催办 --commit"]),
+    ("returned", "returned", "退回重办（督查室）：办结情况不符合要求，退回承办单位重新办理。",
+     ["ducha returned 2025-0017 --text 办结材料不全，退回重办 --commit"]),
+    ("leader-demand", "leader_demand", "领导明确整改要求（督查室登记）。",
+     ["ducha leader-demand 2025-0017 --text 市长要求月底前完成整改 --commit"]),
+    ("circular", "circular", "通报（督查室）：--level 1 督查室通报，--level 2 政府办公室通报。",
+     ["ducha circular 2025-0017 --level 1 --text 市政府督查室通报：逾期未办结 --commit"]),
+    ("transfer", "transfer", "移交监察（督查室）：经市政府同意移交监察部门。",
+     ["ducha transfer 2025-0017 --text 经市政府同意移交市监委 --commit"]),
+    ("verified", "verified", "复核（督查室）：办结后实地复核的结果。",
+     ["ducha verified 2025-0017 --result pass --text 实地复核，积水问题已解决 --commit"]),
+    ("evaluation", "evaluation", "第三方评估：评估机构、等次、分数和报告编号。",
+     ["ducha evaluation 2025-0017 --evaluator 某某评估中心 --grade 良好 --score 86.5 --commit"]),
+    ("reinspection", "reinspection", "回头看（再督查）：办结后再次督查的情况。",
+     ["ducha reinspection 2025-0017 --result pass --text 回头看：问题未反弹 --commit"]),
+]
+
+
+def _examples(lines: list[str]) -> str:
+    return "\n\n    \b\n    示例：\n" + "\n".join(f"      {line}" for line in lines)
+
+
+main.add_command(_event_command("event", None, "给事项追加一条任意类型的办理记录，不改动文件的其他内容（注释、顺序、格式）。"
+                                "每种类型也有自己的命令，只列出用得到的选项：" +
+                                "、".join(f"ducha {n}" for n, *_ in _EVENT_COMMANDS) + "。" + _examples([
+                                    "ducha event 2025-0017 extension --new-deadline 2025-12-31 --text 因用地预审延期",
+                                    "ducha event 2025-0017 circular --level 1 --text 通报 --commit"]),
+                                "给事项追加任意类型的办理记录（TYPE 为记录类型）。"))
+for _name, _type, _summary, _lines in _EVENT_COMMANDS:
+    main.add_command(_event_command(_name, _type, _summary + "不改动文件的其他内容。" + _examples(_lines), _summary))
+
+
+@main.command()
+@ledger_option
+def doctor(ledger_dir: Path) -> None:
+    """检查本机能否维护台账：ducha 命令、Git 身份、是否在 people 名单中、签名、提交前检查、台账能否读取。
+
+    每一项不满足时给出要运行的命令。全部正常时以状态 0 退出，有要处理的项时以状态 1 退出。
 
     \b
     示例：
-      ducha event 2025-0042 extension --new-deadline 2025-12-31 --text 因用地预审延期
-      ducha event 2025-0042 circular --level 1 --text 通报 --commit"""))
-main.add_command(_event_command("urge", "urge", """催办：给事项追加一条催办记录。
+      ducha doctor
+      ducha doctor --ledger ~/督查台账
+    """
+    from .doctor import run
 
-    \b
-    示例：
-      ducha urge 2025-0042 --note 电话催办 --commit"""))
-main.add_command(_event_command("progress", "progress", """报告进展：给事项追加一条进展报告。
-
-    \b
-    示例：
-      ducha progress 2025-0042 --text 已完成摸底调查 --commit"""))
-main.add_command(_event_command("complete", "completed", """报告办结：给事项追加一条办结记录。
-
-    \b
-    示例：
-      ducha complete 2025-0042 --text 120个小区全部完工 --commit"""))
+    checks = run(ledger_dir, running=sys.argv[0] if sys.argv and sys.argv[0] else None)
+    click.echo(f"ducha 运行环境检查（台账目录 {ledger_dir.resolve()}）")
+    for check in checks:
+        click.echo(f"  {'✓' if check.ok else '✗'} {check.title}：{check.detail}")
+    todo = [c for c in checks if not c.ok]
+    if todo:
+        click.echo(f"有 {len(todo)} 项需要处理（标 ✗ 的行），处理后再运行 ducha doctor 确认。")
+        sys.exit(1)
+    click.echo("全部正常，可以开始工作。")
 
 
 @main.command(name="export-xlsx")

@@ -590,6 +590,10 @@ def _read_commits(repo: Path, prefix: str, shas: list[str], store: HistoryStore 
                 item = rel.rsplit("/", 1)[-1][:-5]
                 before, after = snap(old), snap(new)
                 changes = diff_item(rel, item, before, after)
+                if before is not None and after is not None and not (before.readable or after.readable):
+                    # Neither version shows a field or an event: the change is invisible
+                    # to the rules, so it counts as a change of the file (the office's).
+                    changes = [Change("file_changed", rel, item, line=1, old=old, new=new)] if old != new else []
                 if sides is not None:
                     changes = _merge_own_item_changes(changes, after, sides.item_versions(repo_path))
                 record.changes.extend(changes)

@@ -69,6 +69,8 @@ class Ledger:
     files: list[str]  # every item file found, relative, readable or not
     findings: list[Finding] = field(default_factory=list)
     inspections: list[Inspection] = field(default_factory=list)
+    # Files that do not read as items, as `partial.Probe`s: their other problems are reported too.
+    partial: list = field(default_factory=list)
 
 
 def parse_item_bytes(data: bytes, rel: str) -> tuple[Item | None, list[Finding]]:
@@ -320,12 +322,29 @@ def load_ledger(root: str | os.PathLike | LedgerScan, *, use_cache: bool = True,
     cache.save(set(scan.files) if only is None else None)
     findings = list(scan.findings)
     items = []
-    for _, item, item_findings in loaded:
+    probes = []
+    for rel, item, item_findings in loaded:
         findings += item_findings
         if item is not None:
             items.append(item)
+        elif any(f.code == "invalid_field" for f in item_findings):
+            probes.append(rel)
     inspections, more = load_inspections(scan.root, scan.config, {i.id for i in items} if only is None else None)
-    return Ledger(scan.root, scan.config, items, scan.files, findings + more, inspections)
+    return Ledger(scan.root, scan.config, items, scan.files, findings + more, inspections, _probes(scan.root, probes))
+
+
+def _probes(root: Path, files: list[str]) -> list:
+    """Probes of the files that did not read as items (few: they have errors; read again, not cached)."""
+    from .partial import probe
+
+    out = []
+    for rel in files:
+        data = _read(os.path.join(root, rel))
+        if not isinstance(data, OSError):
+            found = probe(data, rel)
+            if found is not None:
+                out.append(found)
+    return out
 
 
 INSPECTIONS_DIR = "inspections"

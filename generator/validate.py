@@ -337,16 +337,44 @@ _READERS = {
 
 def item_from_tree(root: YNode, rel: str) -> tuple[Item | None, list[Finding]]:
     """Validate the tree of one item file; return the item (or None) and findings."""
+    read = read_item(root, rel)
+    if read is None or not read.complete:
+        return None, read.findings if read else []
+    return Item(file=rel, lines=read.lines, **read.values), read.findings
+
+
+class ItemRead:
+    """What `read_item` made of one item file: the fields it could read, and findings.
+
+    `failed`: required fields missing or unreadable (the item is then not
+    `complete`); `raw`: the text of a unit field that is not a unit id
+    (e.g. 住建局), kept for suggestions only, never for an item.
+    """
+
+    def __init__(self, values: dict, lines: dict[str, int], failed: set[str], raw: dict[str, str],
+                 findings: list[Finding]) -> None:
+        self.values, self.lines, self.failed, self.raw, self.findings = values, lines, failed, raw, findings
+
+    @property
+    def complete(self) -> bool:
+        return not self.failed
+
+
+def read_item(root: YNode, rel: str) -> ItemRead | None:
+    """Read every field of an item tree, reporting each problem; None when it is not a mapping."""
     out = _Out(rel)
     if not isinstance(root, YMap):
         out.add(root, "invalid_field", f"事项文件应当是“键: 值”的映射（id:、title: 等），这里整个文件是{_kind_zh(root)}。")
-        return None, out.findings
+        return ItemRead({}, {}, {"id"}, {}, out.findings)
     entries = root.entries
     idnode = entries.get("id", (None, None))[1]
     if isinstance(idnode, YScalar) and idnode.tag == loader.STR:
         out.item = idnode.text
     check_keys(root, ITEM_FIELDS, out, "事项")
-    complete = require_keys(root, ITEM_FIELDS, [n for n, s in ITEM_FIELDS.items() if s.required], out, "事项")
+    required = [n for n, s in ITEM_FIELDS.items() if s.required]
+    require_keys(root, ITEM_FIELDS, required, out, "事项")
+    failed = {n for n in required if n not in entries}
+    raw: dict[str, str] = {}
 
     values: dict = {}
     lines: dict[str, int] = {}
@@ -359,8 +387,12 @@ def item_from_tree(root: YNode, rel: str) -> tuple[Item | None, list[Finding]]:
             continue  # an empty optional key, as in a template
         if spec.kind == "category":
             value = read_choice(vnode, FieldSpec(spec.name, "enum", spec.title, spec.help, choices=tuple(CATEGORIES)), out)
+            if value is None and _hint_category_name(vnode, out):
+                raw[key] = vnode.text
         elif spec.kind == "unit":
             value = _read_unit_id(vnode, spec, out)
+            if value is None and isinstance(vnode, YScalar) and vnode.tag == loader.STR and "\n" not in vnode.text:
+                raw[key] = vnode.text
         elif spec.kind == "units":
             seq = read_seq(vnode, spec, out)
             value = None
@@ -373,7 +405,7 @@ def item_from_tree(root: YNode, rel: str) -> tuple[Item | None, list[Finding]]:
             value = _READERS[spec.kind](vnode, spec, out)
         if value is None:
             if spec.required:
-                complete = False
+                failed.add(key)
             continue
         values[key] = value
 
@@ -381,11 +413,27 @@ def item_from_tree(root: YNode, rel: str) -> tuple[Item | None, list[Finding]]:
         out.add(entries["id"][1], "invalid_field",
                 f"事项编号 {_show(values['id'])} 含有不允许的字符。编号会成为文件名和网址，"
                 "只能用字母、数字、- 和 _（不超过 64 个字符），例如 2025-0042。")
-        complete = False
-    if not complete:
-        return None, out.findings
-    item = Item(file=rel, lines=lines, **values)
-    return item, out.findings
+        del values["id"]
+        failed.add("id")
+    return ItemRead(values, lines, failed, raw, out.findings)
+
+
+def _hint_category_name(node: YNode, out: _Out) -> bool:
+    """A category written as its Chinese name (领导批示): say which code to write (True when so)."""
+    from .names import UnknownName, category_choices, resolve
+
+    if not (isinstance(node, YScalar) and node.tag == loader.STR) or not out.findings:
+        return False
+    try:
+        code = resolve(node.text, category_choices(), "类别")
+    except UnknownName:
+        return False
+    last = out.findings[-1]
+    out.findings[-1] = Finding(last.file, last.line, last.code,
+                               f"{_where(ITEM_FIELDS['category'])} 写的是 {_show(node.text)}：文件中请写类别编号 {code}"
+                               f"（{CATEGORIES[code].name}），即 category: {code}。",
+                               item=last.item, column=last.column)
+    return True
 
 
 def _read_unit_id(node: YNode, spec: FieldSpec, out: _Out) -> str | None:
@@ -482,7 +530,7 @@ def ledger_from_tree(root: YNode | None, rel: str) -> tuple[LedgerConfig, list[F
             if unit["id"] in units:
                 out.add(unode, "invalid_field", f"单位编号 {unit['id']} 重复定义，请删去其中一个。")
                 continue
-            units[unit["id"]] = Unit(**unit)
+            units[unit["id"]] = Unit(**{**unit, "aliases": tuple(unit.get("aliases", ()))})
         config.units = units
     if "people" in e:
         for pnode in read_seq(e["people"][1], LEDGER_FIELDS["people"], out) or []:
@@ -580,9 +628,11 @@ def _read_record(node: YNode, fields: dict[str, FieldSpec], out: _Out, what: str
         spec = fields.get(key)
         if spec is None:
             continue
-        reader = read_strs if spec.kind == "strs" else _READERS.get(spec.kind, read_str)
+        reader = _READERS.get(spec.kind, read_str)
         if spec.kind == "unit":
             value = _read_unit_id(vnode, spec, out)
+        elif spec.kind == "strs":
+            value = read_strs(vnode, spec, out)
         else:
             value = reader(vnode, spec, out)
         if value is None:

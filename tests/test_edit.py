@@ -100,7 +100,8 @@ def test_event_command_commits_with_a_message_naming_item_and_event(tmp_path, cl
            "GIT_COMMITTER_NAME": "王芳", "GIT_COMMITTER_EMAIL": "wang@zjj.example"}
     os.environ.update(env)
     try:
-        code, out, err = cli("progress", "2025-0042", "--ledger", str(repo.root), "--date", "2025-04-15",
+        # Dated today: an older date would be refused before committing (back-dated, issue 16).
+        code, out, err = cli("progress", "2025-0042", "--ledger", str(repo.root),
                              "--text", "首批45个小区开工", "--commit")
     finally:
         for k in env:
@@ -108,7 +109,7 @@ def test_event_command_commits_with_a_message_naming_item_and_event(tmp_path, cl
     assert code == 0, err
     assert "已提交" in out
     log = repo.git("log", "-1", "--format=%an|%s")
-    assert log == "王芳|2025-0042 进展报告（2025-04-15）：首批45个小区开工"
+    assert log == f"王芳|2025-0042 进展报告（{dt.date.today()}）：首批45个小区开工"
     assert repo.git("status", "--porcelain") == ""
     code, _, err = cli("urge", "2099-0001", "--ledger", str(repo.root))
     assert code == 1 and "找不到事项" in err

@@ -37,6 +37,9 @@ def is_cache_file(change) -> bool:
 def _problem(change, unit, units) -> str | None:
     if change.kind == "ledger_changed":
         return "修改 ledger.yaml（单位、人员、日历、审计设置）只能由督查室进行"
+    if change.kind == "file_changed" and change.item:
+        return (f"{change.path} 前后两个版本都不是有效的 YAML，无法核对改了什么，这样的修改只能由督查室进行。"
+                "请撤销这处修改，由督查室先修正文件格式（ducha check 会指出错误所在）")
     if change.kind == "file_changed":
         return (f"修改 {change.path} 只能由督查室进行（承办单位只能在 items/ 下自己的事项中添加办理记录、修改 contact）。"
                 "请撤销这处修改（git revert 该提交，或恢复原文件后提交），确需修改请交督查室办理")

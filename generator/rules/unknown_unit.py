@@ -3,9 +3,8 @@
 PASS: `lead_unit: zjj` where `ledger.yaml` lists `id: zjj`.
 FAIL: `lead_unit: zj` (suggests the closest id, here `zjj`).
 """
-import difflib
-
 from ..findings import Finding
+from ..names import UnknownName, resolve, suggest, unit_choices
 
 CODE = "unknown_unit"
 SCOPE = "item"
@@ -18,8 +17,19 @@ def check(item, status, ctx):
     for key, unit in named:
         if unit in units:
             continue
-        close = difflib.get_close_matches(unit, list(units), n=1, cutoff=0.5)
-        hint = (f"是不是想写 {close[0]}（{units[close[0]].name}）？" if close
-                else "请使用 ledger.yaml 中 units 已有的编号，或先在那里添加这个单位。")
+        hint = _hint(unit, ctx.config)
         what = "主办单位" if key == "lead_unit" else "协办单位"
         yield Finding(item.file, item.line_of(key), CODE, f"{what} {unit} 不在 ledger.yaml 的单位名单中。{hint}", item=item.id)
+
+
+def _hint(unit, config) -> str:
+    """The code a name such as 住建局 stands for, or the closest codes and names."""
+    choices = unit_choices(config)
+    try:
+        code = resolve(unit, choices, "单位", units=True)
+        return f"是不是想写 {code}（{config.units[code].name}）？文件中请写单位编号。"
+    except UnknownName:
+        close = suggest(unit, choices, units=True, n=1)
+    if close:
+        return f"是不是想写 {close[0].code}（{close[0].name}）？"
+    return "请使用 ledger.yaml 中 units 已有的编号，或先在那里添加这个单位。"

@@ -73,6 +73,26 @@ MAX_OVERRIDE_FILES = 2000
 _SCANNED = (".html", ".htm", ".j2", ".jinja", ".js", ".mjs", ".css", ".svg", ".xml", ".json", ".webmanifest")
 MAX_OVERRIDE_BYTES = 2_000_000
 
+# What a ledger's mkdocs.yml may name. MkDocs imports whatever a plugin,
+# a hook or a Markdown extension names, and Python-Markdown's
+# `module:Class` form calls any class of any module with the options as
+# arguments (`subprocess:Popen` runs a command while the config loads), so
+# only these are allowed. Plugins ducha drops because they fetch from
+# other hosts are listed apart (dropped silently, as before).
+ALLOWED_PLUGINS = ("search", "material/search", "tags", "material/tags")
+DROPPED_PLUGINS = ("offline", "social", "privacy", "material/offline", "material/social", "material/privacy")
+_MARKDOWN_BUILTIN = ("abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code",
+                     "footnotes", "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists",
+                     "smarty", "tables", "toc", "wikilinks")
+# pymdownx.snippets and pymdownx.b64 are left out: they paste files of the machine into a page.
+_PYMDOWNX = ("arithmatex", "betterem", "blocks.admonition", "blocks.details", "blocks.html",
+             "blocks.tab", "caret", "critic", "details", "emoji", "escapeall", "extra", "fancylists",
+             "highlight", "inlinehilite", "keys", "magiclink", "mark", "progressbar", "saneheaders",
+             "smartsymbols", "striphtml", "superfences", "tabbed", "tasklist", "tilde")
+ALLOWED_EXTENSIONS = frozenset(
+    [*_MARKDOWN_BUILTIN, *(f"markdown.extensions.{n}" for n in _MARKDOWN_BUILTIN),
+     *(f"pymdownx.{n}" for n in _PYMDOWNX), "material.extensions.preview"])
+
 
 def _external(value) -> bool:
     return isinstance(value, str) and bool(_EXTERNAL_RE.match(value))
@@ -135,6 +155,9 @@ def load_base(base_file: Path | None) -> dict:
     if "INHERIT" in base:
         raise ConfigRefused(f"网站设置文件 {name} 第 {_line_of(text, 'INHERIT')} 行用了 INHERIT，ducha 不支持从其他文件继承设置："
                             "请把需要的设置直接写进这个文件。")
+    problems = _code_settings(base, text, name)
+    if problems:
+        raise ConfigRefused("网站设置不能让 ducha 运行台账仓库里的代码或任意 Python 模块：\n  " + "\n  ".join(problems))
     problems = []
 
     def refuse(where: str, value: str, what: str) -> None:
@@ -161,6 +184,46 @@ def load_base(base_file: Path | None) -> dict:
         raise ConfigRefused(f"{OFFLINE}，但网站设置引用了其他网站的内容：\n  " + "\n  ".join(problems)
                             + "\n请删除这些设置，或把所需文件下载后放进 theme.custom_dir 目录并用相对路径引用。")
     return base
+
+
+def _entry_name(entry) -> str | None:
+    """The name of a `plugins` / `markdown_extensions` entry: a string, or the one key of a mapping."""
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict) and len(entry) == 1 and isinstance(next(iter(entry)), str):
+        return next(iter(entry))
+    return None
+
+
+def _code_settings(base: dict, text: str, name: str) -> list[str]:
+    """Settings that would import Python code: hooks, other plugins, other Markdown extensions."""
+    problems = []
+    if base.get("hooks"):
+        problems.append(f"{name} 第 {_line_of(text, 'hooks')} 行 hooks：ducha 不运行台账里的 MkDocs 钩子（Python 文件），"
+                        "请删除 hooks 设置；网站需要的功能请向 ducha 提出")
+    plugins = base.get("plugins")
+    entries = list(plugins.items()) if isinstance(plugins, dict) else plugins
+    if plugins is not None and not isinstance(entries, list):
+        problems.append(f"{name} 第 {_line_of(text, 'plugins')} 行 plugins 应当是插件名称的列表")
+        entries = []
+    for entry in entries or []:
+        plugin = entry[0] if isinstance(entry, tuple) else _entry_name(entry)
+        if plugin not in ALLOWED_PLUGINS + DROPPED_PLUGINS:
+            shown = plugin if plugin is not None else str(entry)[:60]
+            problems.append(f"{name} 第 {_line_of(text, shown)} 行 plugins：不允许插件 {shown}，"
+                            f"只能用 {'、'.join(ALLOWED_PLUGINS)}，请删除这一项")
+    extensions = base.get("markdown_extensions")
+    if extensions is not None and not isinstance(extensions, list):
+        problems.append(f"{name} 第 {_line_of(text, 'markdown_extensions')} 行 markdown_extensions 应当是扩展名称的列表")
+        extensions = []
+    for entry in extensions or []:
+        ext = _entry_name(entry)
+        if ext not in ALLOWED_EXTENSIONS:
+            shown = ext if ext is not None else str(entry)[:60]
+            problems.append(f"{name} 第 {_line_of(text, shown)} 行 markdown_extensions：不允许扩展 {shown}"
+                            "（只能用 Python-Markdown 自带的扩展和 pymdownx 中不读取文件的扩展，"
+                            "不能写“模块:类”），请删除这一项")
+    return problems
 
 
 def _scan_overrides(folder: Path, top: Path) -> list[str]:
@@ -225,8 +288,10 @@ def site_config(base_file: Path | None, audience: str, docs_dir: Path, site_dir:
         extra["ducha_fragments"] = str(fragments)
     config["extra"] = extra
     config["hooks"] = [str(HOOKS)]
-    plugins = [p for p in (config.get("plugins") or ["search"])
-               if (p if isinstance(p, str) else next(iter(p))) not in ("offline", "social", "privacy")]
+    plugins = config.get("plugins") or ["search"]
+    if isinstance(plugins, dict):
+        plugins = [{k: v} if v else k for k, v in plugins.items()]
+    plugins = [p for p in plugins if _entry_name(p) not in DROPPED_PLUGINS]
     config["plugins"] = plugins
     config.update(
         site_name=site_name,
@@ -262,8 +327,14 @@ def build(config_file: Path) -> None:
     from mkdocs.config import load_config
 
     _log_warnings()
+    from jinja2.exceptions import SecurityError
+
     config = load_config(config_file=str(config_file))
-    mkdocs_build(config, dirty=False)
+    try:
+        mkdocs_build(config, dirty=False)
+    except SecurityError as e:  # raised by the sandbox of `mkdocs_hooks.on_env`
+        raise ConfigRefused(f"theme.custom_dir 中的模板做了模板沙箱不允许的事（{e}）：模板只能显示数据，"
+                            "不能访问以下划线开头的属性或运行代码，请修改或删除这个模板") from None
 
 
 def _quiet_segmenter() -> None:

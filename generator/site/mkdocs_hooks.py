@@ -16,6 +16,7 @@ import json
 import re
 from pathlib import Path
 
+from jinja2.sandbox import SandboxedEnvironment, safe_range
 from markupsafe import Markup
 
 MARK = "<!-- ducha:fragment -->"
@@ -31,6 +32,30 @@ def on_config(config, **kwargs):
     if not isinstance(config.site_name, Markup):
         config.site_name = Markup.escape(config.site_name)
     return config
+
+
+class _Sandboxed(SandboxedEnvironment):
+    """MkDocs' theme environment, turned into Jinja's sandbox (see `on_env`)."""
+
+
+def on_env(env, config, files, **kwargs):
+    """Render the theme's templates in Jinja's sandbox.
+
+    A theme `custom_dir` comes from the ledger repository, and a template
+    in an ordinary Jinja environment runs any Python
+    (`{{ x.__class__.__init__.__globals__ ... }}`). The sandbox refuses
+    such attribute access and unsafe calls. MkDocs made `env` (loader,
+    filters, translations) already; it only changes class, before any
+    template is compiled (compilation is what reads `sandboxed`).
+    """
+    if not env.sandboxed:
+        env.__class__ = _Sandboxed
+        env.globals["range"] = safe_range
+        env.binop_table = SandboxedEnvironment.default_binop_table.copy()
+        env.unop_table = SandboxedEnvironment.default_unop_table.copy()
+        if env.cache is not None:
+            env.cache.clear()
+    return env
 
 
 # The theme's search worker, as named in each page's settings (`__config`):
