@@ -5,7 +5,9 @@
 For each ledger: wall time and peak memory of the whole build (workers
 included, proportional set size), the public search index size, and for
 the 5,000-item ledger the time until search answers in headless Chromium
-on a phone viewport (page load + typing a word + first hit shown).
+on a phone viewport (page load + typing a word + first hit shown). The index
+size is what a phone downloads before search works: ducha's item index
+(search/ducha_index.json) plus the theme's (search/search_index.json).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import synth  # noqa: E402
 from common import run  # noqa: E402
 
 AS_OF = "2026-11-26"
+INDEX_FILES = ("ducha_index.json", "search_index.json")
 
 
 def build(root: Path, out: Path) -> tuple[float, int, int]:
@@ -31,8 +34,10 @@ def build(root: Path, out: Path) -> tuple[float, int, int]:
                                   "--out", str(out), "--as-of", AS_OF, "--no-cache"], REPO)
     if code != 0:
         raise SystemExit(f"build of {root} failed (exit {code})")
-    index = out / "public" / "search" / "search_index.json"
-    return seconds, peak_mb, index.stat().st_size
+    # What a phone downloads before search works: ducha's item index and the
+    # theme's (which holds only pages other than items, so little).
+    search = out / "public" / "search"
+    return seconds, peak_mb, sum((search / name).stat().st_size for name in INDEX_FILES)
 
 
 def search_ready(site: Path, word: str) -> float:
@@ -59,8 +64,9 @@ def main() -> None:
         root = synth.write(args.out / f"ledger-{size}", size, all_public=True)
         seconds, peak, index = build(root, args.out / f"site-{size}")
         ready = ""
-        if size == 5000:
-            ready = f"{search_ready(args.out / f'site-{size}' / 'public', '民生'):.2f} s"
+        if size == 5000:  # a word in every title (5,000 hits), and a unit's short name
+            ready = ", ".join(f"{word} {search_ready(args.out / f'site-{size}' / 'public', word):.2f} s"
+                              for word in ("民生", "住建局"))
         print(f"{'synthetic':<18}{size:>7}{seconds:>8.1f}s{peak:>6d} MB{index / 1e6:>7.2f} MB  {ready}")
     print("targets: 1,000 items < 15 s; 10,000 items < 90 s and < 1 GB; index < 5 MB at 10,000;"
           " search ready < 3 s at 5,000")

@@ -166,8 +166,9 @@ UNIT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("id", "str", "单位编号", "小写字母、数字、- 和 _，例如 zjj。", required=True),
     FieldSpec("name", "str", "单位名称", "例如：市住房和城乡建设局。", required=True),
     FieldSpec("role", "enum", "角色", "office：督查室；unit：承办单位（默认）。", choices=("office", "unit")),
-    FieldSpec("short", "str", "简称", "例如：市住建局。"),
-    FieldSpec("aliases", "strs", "别名", "人们常用的其他叫法，命令行中可代替单位编号，例如 [住建局, 住房城乡建设局]。"),
+    FieldSpec("short", "str", "简称", "大家常用的简称，例如：住建局。公开网站按简称也能搜到本单位的事项。"),
+    FieldSpec("aliases", "strs", "别名", "人们常用的其他叫法，例如 [市住建局, 住房城乡建设局]；命令行中可代替单位编号，"
+              "公开网站按别名也能搜到本单位的事项。"),
 ]}
 
 PERSON_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [

@@ -117,7 +117,7 @@ def test_new_prompts_offer_numbered_chinese_choices(tmp_path):
     result = CliRunner().invoke(main, ["new", "--ledger", str(root), "--assigned", "2025-07-08"], input=typed)
     assert result.exit_code == 0, result.output
     assert "   4. 领导批示件和交办事项（leader_instruction）" in result.stdout
-    assert "市住房和城乡建设局（zjj，简称 市住建局）" in result.stdout
+    assert "市住房和城乡建设局（zjj，简称 住建局）" in result.stdout
     assert "没有序号 99" in result.stderr
     text = (root / "items/2025/2025-0001.yaml").read_text(encoding="utf-8")
     assert "category: leader_instruction" in text and "lead_unit: zjj" in text

@@ -31,7 +31,7 @@ NAV = {
     "internal": [
         {"今日待办": "index.md"},
         {"督办看板": "escalations.md"},
-        {"超期事项": "overdue.md"},
+        {"超期事项": "overdue/index.md"},
         {"超期未催办": "overdue-not-urged.md"},
         {"缺报月报": "missing-reports.md"},
         {"督查报告": "reports/index.md"},

@@ -430,7 +430,7 @@ def write_pages(w, data) -> None:
 
     for asset in ("desk.css", "desk.js"):
         w.file(f"assets/{asset}", (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
-    w.page("overdue.md", "internal/overdue.md.j2")
+    w.page("overdue/index.md", "internal/overdue.md.j2")
     w.page("overdue-not-urged.md", "internal/overdue-not-urged.md.j2")
     # The forms are plain HTML files (what `ducha form` writes, with a link
     # back): MkDocs copies them, so thousands of items add no pages to build.

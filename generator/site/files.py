@@ -72,12 +72,16 @@ def csv_safe(value):
 def items_csv(data: SiteData) -> str:
     """UTF-8 CSV with a BOM, so Excel opens the Chinese text correctly."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[c[0] for c in COLUMNS], lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([title for _, title, _ in COLUMNS])  # Chinese headers; the JSON keeps the English keys
     for view in data.items:
         row = _row(view)
-        writer.writerow({k: ("true" if v is True else "false" if v is False else csv_safe(v)) for k, v in row.items()})
+        writer.writerow([_cell(row[key]) for key, _, _ in COLUMNS])
     return "\ufeff" + out.getvalue()
+
+
+def _cell(value):
+    return "true" if value is True else "false" if value is False else csv_safe(value)
 
 
 def items_json(data: SiteData) -> str:

@@ -1,8 +1,10 @@
 """MkDocs hooks of the builder (listed in each site's config by `builder`).
 
 `on_config` escapes the site name, which the theme prints as raw HTML.
-`on_post_page` puts each page's HTML fragment in place after MkDocs
-rendered it. Pages whose body is plain HTML (an item's table and timeline, long lists)
+`on_post_page` and `on_post_template` point each page's search at ducha's
+own worker (`assets/ducha-search.js`, see `search.py`); the 404 page is
+also put into Chinese. `on_post_page` puts each page's HTML fragment in
+place after MkDocs rendered it. Pages whose body is plain HTML (an item's table and timeline, long lists)
 are split by `render.DocsWriter`: the Markdown keeps the title, the line
 that search indexes and a marker comment; the HTML waits in a fragments
 folder outside `docs/`. Replacing the marker in the finished page spares
@@ -11,6 +13,7 @@ which is most of the build time on a large ledger. The page a reader gets
 is the same.
 """
 import json
+import re
 from pathlib import Path
 
 from jinja2.sandbox import SandboxedEnvironment, safe_range
@@ -55,7 +58,45 @@ def on_env(env, config, files, **kwargs):
     return env
 
 
+# The theme's search worker, as named in each page's settings (`__config`):
+# replaced by ducha's (generator/site/search.py says why).
+_THEME_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
+DUCHA_WORKER = "assets/ducha-search.js"
+
+
+def use_ducha_search(html: str) -> str:
+    return _THEME_WORKER.sub(lambda m: f'{m.group(1)}{m.group(2)}{DUCHA_WORKER}"', html, count=1)
+
+
+_NOT_FOUND = re.compile(r"<h1>404 - Not found</h1>")
+_BASE = re.compile(r'"base":\s*"([^"\\<>]*)"')
+
+
+def not_found_page(html: str) -> str:
+    """The theme's 404 page, in Chinese, with the ways on."""
+    found = _BASE.search(html)
+    base = (found.group(1) if found else "/").rstrip("/") + "/"
+    body = (
+        "<h1>页面不存在</h1>\n"
+        "<p>没有找到这个网页（404）。地址可能输错了，或者事项编号有误。</p>\n"
+        "<ul>\n"
+        f'<li><a href="{base}">回到首页</a></li>\n'
+        f'<li><a href="{base}overdue/">超期事项</a></li>\n'
+        f'<li><a href="{base}lists/">全部清单</a></li>\n'
+        "</ul>\n"
+        "<p>也可以点页面顶部的搜索，按事项名称、单位（如“住建局”）或状态（如“超期”）查找。</p>"
+    )
+    return _NOT_FOUND.sub(lambda m: body, html, count=1)
+
+
+def on_post_template(output_content, template_name, config, **kwargs):
+    if template_name == "404.html":
+        return not_found_page(use_ducha_search(output_content))
+    return output_content
+
+
 def on_post_page(output, page, config, **kwargs):
+    output = use_ducha_search(output)
     folder = (config.extra or {}).get("ducha_fragments")
     if not folder or MARK not in output:
         return output

@@ -109,6 +109,21 @@ class UnitStats:
         return self.on_time / self.due if self.due else None
 
 
+@dataclass(frozen=True)
+class UnitName:
+    """How a unit is called: its full name, the short name people use, other names."""
+
+    id: str
+    name: str
+    short: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The name for tight spaces (tables on a phone, calendar links)."""
+        return self.short or self.name
+
+
 @dataclass
 class Circular:
     date: dt.date
@@ -148,6 +163,7 @@ class SiteData:
     leaders: dict = field(default_factory=dict)
     item_visits: dict = field(default_factory=dict)  # item id -> [Inspection]
     desk: object = None  # desk.Desk: 今日待办 and what staff need to act (internal only)
+    unit_names: dict = field(default_factory=dict)  # unit id -> UnitName, every unit of ledger.yaml
     signals: object = None  # internal only: signals.PageView (the 真实性提示 page)
 
     @property
@@ -238,9 +254,10 @@ def revisions(entries, audience: str, as_of: dt.date, units: dict | None = None)
             continue
         if not entry.was_public:
             created = any(c.kind == "item_created" for c in changes)
-            lines = ["新建事项" if created and entry.was_public is None else "事项向社会公开"]
+            lines = [ENTERED if created and entry.was_public is None else "事项向社会公开"]
         else:
-            lines = [describe(c, units) for c in changes if c.kind == "field_changed" and c.key in PUBLIC_FIELDS]
+            lines = [public_change(c, units or {}) for c in changes
+                     if c.kind == "field_changed" and c.key in PUBLIC_FIELDS]
         if lines:
             out.append(Revision(record.author_date.date(), lines))
     return out
@@ -262,9 +279,9 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
             by_item[f.item].append(f)
     pairs = [(i, s) for i, s in result.items if internal or (i.public and (i.file, i.id) not in hidden)]
     items = [_item_view(i, s, config, audience, by_item.get(i.id, [])) for i, s in pairs]
-    unit_names = {u.id: u.short or u.name for u in config.units.values()}
+    unit_labels = {u.id: u.short or u.name for u in config.units.values()}
     for (item, _), view in zip(pairs, items):
-        view.revisions = revisions((history or {}).get((item.file, item.id), []), audience, as_of, unit_names)
+        view.revisions = revisions((history or {}).get((item.file, item.id), []), audience, as_of, unit_labels)
 
     units = {u.id: UnitStats(u.id, u.short or u.name) for u in config.units.values() if u.role != "office"}
     due = on_time = 0
@@ -299,6 +316,7 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
         on_time_rate=on_time / due if due else None, due=due, on_time=on_time,
         circulars=circulars,
     )
+    data.unit_names = unit_names(config)
     if internal:
         _internal_boards(data, pairs, result)
         _reports_and_scores(data, result, config)
@@ -385,3 +403,63 @@ def counts_by(items: list[ItemView], key) -> dict[str, list[ItemView]]:
     for v in items:
         groups[key(v)].append(v)
     return groups
+
+
+# --- Public pages: overdue first, units as bulletins rank them ---------------------------------
+
+# 修订记录: the first line of an item's history. Its date is the commit's, not
+# the date the item was assigned (交办日期), which the item itself records.
+ENTERED = "录入台账"
+
+
+def public_change(change, unit_names: dict[str, str]) -> str:
+    """A public field's change in plain Chinese: the field's name, units by name."""
+    from ..history import _short
+    from ..model import ITEM_FIELDS
+
+    spec = ITEM_FIELDS.get(change.key)
+    old, new = change.old, change.new
+    if change.key in ("lead_unit", "co_units"):
+        old, new = (_unit_text(v, unit_names) for v in (old, new))
+    return f"{spec.title if spec else change.key}：{_short(old)} → {_short(new)}"
+
+
+def _unit_text(value, unit_names: dict[str, str]):
+    """A unit id, or a YAML list of them as Git history shows it, with names for ids."""
+    if not isinstance(value, str):
+        return value
+    parts = [p.strip() for p in value.strip().strip("[]").split(",")]
+    if not all(p in unit_names for p in parts if p):
+        return value
+    return "、".join(unit_names[p] for p in parts if p)
+
+
+def unit_names(config: LedgerConfig) -> dict[str, UnitName]:
+    return {u.id: UnitName(u.id, u.name, u.short, tuple(u.aliases)) for u in config.units.values()}
+
+
+def overdue_items(items: list[ItemView]) -> list[ItemView]:
+    """The overdue items, longest overdue first."""
+    return sorted((v for v in items if v.overdue), key=lambda v: (-v.days_overdue, v.deadline or dt.date.min, v.id))
+
+
+def units_by_on_time_rate(units: list[UnitStats]) -> list[UnitStats]:
+    """Units as supervision bulletins rank them: lowest on-time rate first, then
+    the most overdue; units with nothing due yet last."""
+    return sorted(units, key=lambda u: (u.on_time_rate is None, u.on_time_rate or 0, -u.overdue, u.id))
+
+
+def assisted_by(items: list[ItemView]) -> dict[str, list[ItemView]]:
+    """unit id -> the items it assists (协办), in item order."""
+    groups: dict[str, list[ItemView]] = defaultdict(list)
+    for v in items:
+        for unit, _ in v.co_units:
+            if unit != v.lead_unit:
+                groups[unit].append(v)
+    return groups
+
+
+def on_time_items(items: list[ItemView], as_of: dt.date) -> tuple[list[ItemView], list[ItemView]]:
+    """(items due or done, those done within the deadline): the two counts of 按时办结率."""
+    due = [v for v in items if v.state in (COMPLETED, CLOSED) or (v.deadline and as_of > v.deadline)]
+    return due, [v for v in due if v.state in (COMPLETED, CLOSED) and not v.completed_late]

@@ -14,10 +14,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import charts, escape, files
+from . import charts, escape, files, search
 from .. import resources
 from .mkdocs_hooks import MARK
-from .model import INTERNAL, LIGHTS, STATES, SiteData, counts_by
+from .model import (
+    INTERNAL, LIGHTS, STATES, SiteData, UnitStats, assisted_by, counts_by, on_time_items, overdue_items,
+    units_by_on_time_rate,
+)
 from ..evaluate import STATE_NAMES
 from ..model import CATEGORIES
 
@@ -45,6 +48,13 @@ def light(view) -> Markup:
     return Markup(f'<span class="ducha-light ducha-{view.light}">{LIGHTS[view.light]}</span>')
 
 
+def state(view) -> Markup:
+    """The light and the state, said once: 已落实 rather than 已落实 已落实."""
+    if view.state_name == LIGHTS[view.light]:
+        return light(view)
+    return Markup(f'{light(view)} <span class="ducha-state-name">{escape.inline(view.state_name)}</span>')
+
+
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -58,7 +68,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["block"] = lambda v: Markup(escape.block(v))
     env.filters["page_title"] = lambda v: Markup(escape.page_title(v))
     env.filters["pct"] = pct
-    env.globals.update(light=light, STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES,
+    env.globals.update(light=light, state=state, STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES,
                        FRAGMENT=Markup(MARK))
     return env
 
@@ -111,8 +121,9 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
     `fragments`); return the paths written under `docs`."""
     env = environment()
     w = DocsWriter(docs, env, data, fragments)
-    for asset in ("ducha.css", "ducha.js"):
+    for asset in ("ducha.css", "ducha.js", "ducha-search.js"):
         w.file(f"assets/{asset}", (TEMPLATES / "assets" / asset).read_text(encoding="utf-8"))
+    w.file(search.INDEX_PATH, search.search_index(data))
     w.file("ledger-head.json", json.dumps(head, ensure_ascii=False, indent=1) + "\n")
 
     # Charts (numbers as tables beside them on the same page).
@@ -122,26 +133,50 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
     w.file("assets/charts/states.svg", charts.bar_chart("各状态事项数", state_rows))
     w.file("assets/charts/categories.svg", charts.bar_chart("各类别事项数", category_rows))
 
-    w.page("index.md", "home.md.j2")
+    overdue = overdue_items(data.items)
+    due, on_time = on_time_items(data.items, data.as_of)
+    ranked = units_by_on_time_rate(data.units)
+    w.page("index.md", "home.md.j2", ranked_units=ranked)
     for view in data.items:
         w.page(f"items/{view.id}.md", "item.md.j2", item=view)
 
     by_category = counts_by(data.items, lambda v: v.category)
     by_unit = counts_by(data.items, lambda v: v.lead_unit)
     by_state = counts_by(data.items, lambda v: v.state)
-    w.page("lists/index.md", "lists.md.j2", by_category=by_category, by_unit=by_unit, by_state=by_state)
-    for key, views in by_category.items():
-        w.page(f"lists/category-{key}.md", "list.md.j2", heading=f"类别：{CATEGORIES[key].name}", items=views)
-    for state in STATES:  # every state has a page, even an empty one: the home page links them all
-        w.page(f"lists/state-{state}.md", "list.md.j2", heading=f"状态：{STATE_NAMES[state]}",
-               items=by_state.get(state, []))
+    assisting = assisted_by(data.items)
+    overdue_by_unit = counts_by(overdue, lambda v: v.lead_unit)
     units = {u.id: u for u in data.units}
-    for unit, views in by_unit.items():
-        w.page(f"units/{unit}.md", "unit.md.j2", unit=units[unit], items=views,
-               assessment=data.assessment.get(unit, []))
+    for unit in assisting:  # a unit that only assists still has a page
+        if unit not in units:
+            names = data.unit_names.get(unit)
+            units[unit] = UnitStats(unit, names.label if names else dict(assisting[unit][0].co_units)[unit])
+    w.page("lists/index.md", "lists.md.j2", by_category=by_category, by_unit=by_unit, by_state=by_state,
+           assisting=assisting, overdue=overdue, units=sorted(units.values(), key=lambda u: u.id))
+    w.page("lists/all.md", "list.md.j2", heading="全部事项", items=data.items, intro="")
+    w.page("lists/due.md", "list.md.j2", heading="已到期或已办结的事项", items=due,
+           intro="按时办结率的分母：已过办结期限或已经办结的事项。")
+    w.page("lists/on-time.md", "list.md.j2", heading="按时办结的事项", items=on_time,
+           intro="按时办结率的分子：在办结期限内办结的事项。")
+    for key, views in by_category.items():
+        w.page(f"lists/category-{key}.md", "list.md.j2", heading=f"类别：{CATEGORIES[key].name}", items=views,
+               intro="")
+    for code in STATES:  # every state has a page, even an empty one: the home page links them all
+        w.page(f"lists/state-{code}.md", "list.md.j2", heading=f"状态：{STATE_NAMES[code]}",
+               items=by_state.get(code, []), intro="")
+    counts = sorted(((u, len(v)) for u, v in overdue_by_unit.items()), key=lambda c: (-c[1], c[0]))
+    if data.audience != INTERNAL:  # the internal site's overdue list is the desk's (urges, contacts), same path
+        w.page("overdue/index.md", "overdue.md.j2", heading="超期事项", items=overdue, unit=None, by_unit=counts,
+               units=units)
+    for unit, views in overdue_by_unit.items():
+        w.page(f"overdue/{unit}.md", "overdue.md.j2", heading=f"超期事项：{units[unit].name}", items=views,
+               unit=units[unit], by_unit=counts, units=units)
+    for unit in sorted(units):
+        w.page(f"units/{unit}.md", "unit.md.j2", unit=units[unit], items=by_unit.get(unit, []),
+               assists=assisting.get(unit, []), names=data.unit_names.get(unit),
+               overdue=len(overdue_by_unit.get(unit, [])), assessment=data.assessment.get(unit, []))
 
     w.page("circulars.md", "circulars.md.j2")
-    w.page("data.md", "data.md.j2", columns=files.COLUMNS, units=sorted(by_unit))
+    w.page("data.md", "data.md.j2", columns=files.COLUMNS, units=[units[u] for u in sorted(by_unit)])
     w.file("data/items.csv", files.items_csv(data))
     w.file("data/items.json", files.items_json(data))
     w.file("feed.xml", files.atom_feed(data, feed_id))

@@ -82,16 +82,18 @@ def test_nothing_from_before_publication_reaches_the_public_site(built):
 def test_public_history_begins_where_the_item_became_public(built):
     page = (built.sites["public"] / "items" / "2025-0001" / "index.html").read_text(encoding="utf-8")
     history = page[page.index("修订记录"):]
+    history = history[history.index("<ul>"):]  # the entries, below the note on dates
     assert "事项向社会公开" in history and "<strong>2025-04-10</strong>" in history
     # Changes to public fields after publication are still shown.
     assert "2025&#45;10&#45;31 → 2025&#45;12&#45;31" in history
-    for before in ("<strong>2025-03-01</strong>", "<strong>2025-03-05</strong>", "新建事项", "改造城区雨污管网 →"):
+    for before in ("<strong>2025-03-01</strong>", "<strong>2025-03-05</strong>", "录入台账", "改造城区雨污管网 →"):
         assert before not in history, before
 
 
 def test_a_non_public_spell_is_left_out(built):
     page = (built.sites["public"] / "items" / "2025-0002" / "index.html").read_text(encoding="utf-8")
     history = page[page.index("修订记录"):]
-    assert "新建事项" in history and "<strong>2025-03-01</strong>" in history
+    history = history[history.index("<ul>"):]
+    assert "录入台账" in history and "<strong>2025-03-01</strong>" in history
     assert "<strong>2025-04-10</strong>" not in history  # the commit that made it non-public
     assert "事项向社会公开" in history and "<strong>2025-05-20</strong>" in history

@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from ducha.ledger import load_ledger
+from ducha.site.files import COLUMNS
 
 from ..conftest import LEDGER_YAML, REPO, item_yaml, write_ledger
 from ..test_excel import comparable
@@ -96,7 +97,8 @@ def test_csv_download_neutralises_formulas_and_the_dictionary_says_how(tmp_path)
 
     for audience in ("public", "internal"):
         text = (site / audience / "data" / "items.csv").read_text(encoding="utf-8-sig")
-        rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text))}
+        # Chinese headers in the file; read back under the stable JSON keys (the data dictionary pairs them).
+        rows = {r["事项编号"]: {key: r[title] for key, title, _ in COLUMNS} for r in csv.DictReader(io.StringIO(text))}
         first, second = rows["2025-0001"], rows["2025-0002"]
         assert first["title"] == "'" + HYPERLINK
         assert first["source"] == "'@SUM(1+1)"

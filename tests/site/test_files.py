@@ -34,9 +34,12 @@ def test_csv_has_the_documented_columns_and_opens_in_excel(tmp_path):
     text = items_csv(data(tmp_path))
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:])))
-    assert list(rows[0]) == [c[0] for c in COLUMNS]
-    assert rows[0]["source"] == "常务会议, 第3次" and rows[0]["state"] == "in_progress"
-    assert rows[1]["overdue"] == "true" and rows[1]["days_overdue"] == "1"
+    # Chinese headers for people opening it in Excel, in the documented order.
+    assert list(rows[0]) == [c[1] for c in COLUMNS]
+    assert list(rows[0])[:3] == ["事项编号", "事项标题", "类别代码"]
+    assert rows[0]["来源"] == "常务会议, 第3次" and rows[0]["状态代码"] == "in_progress"
+    assert rows[0]["状态"] == "落实中"
+    assert rows[1]["是否超期"] == "true" and rows[1]["超期天数"] == "1"
 
 
 def test_json_carries_columns_and_public_events(tmp_path):
