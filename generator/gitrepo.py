@@ -118,10 +118,14 @@ def read_objects(where: Path, names: list[str], max_bytes: int = MAX_BLOB_BYTES)
 
     None where the object does not exist; contents b"" where it is larger
     than `max_bytes` (it is skipped, never held in memory). A path in
-    rev:path is from the top of the repository.
+    rev:path is from the top of the repository. `cat-file --batch` reads one
+    name per line, so a name with a line break cannot be asked for: it is
+    None (sending it would shift every answer after it onto the wrong name).
     """
+    out: dict[str, tuple[str, bytes] | None] = {name: None for name in names if "\n" in name}
+    names = [name for name in names if "\n" not in name]
     if not names:
-        return {}
+        return out
     try:
         proc = subprocess.Popen(["git", "-C", str(where), "cat-file", "--batch"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -142,7 +146,6 @@ def read_objects(where: Path, names: list[str], max_bytes: int = MAX_BLOB_BYTES)
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
-    out: dict[str, tuple[str, bytes] | None] = {}
     stream = proc.stdout
     for name in names:
         header = stream.readline().split()
