@@ -39,13 +39,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from .errors import DuchaError
+
 ZERO = "0" * 40  # the blob id of "no file" in `git log --raw`
 MAX_BLOB_BYTES = 4 * 1024 * 1024  # larger blobs are not read (an item or ledger.yaml is a few KB)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # a date Git could not give
 
 
-class GitError(Exception):
-    """The folder is not in a Git repository, or Git failed (the message says which)."""
+class GitError(DuchaError):
+    """The folder is not in a Git repository, or Git failed (the message says which; exit status 2)."""
 
     def __init__(self, message: str, command: tuple[str, ...] = ()) -> None:
         super().__init__(message)

@@ -19,6 +19,7 @@ import datetime as dt
 from pathlib import Path
 
 from .audit import AuditContext, backdated_event, future_event, people_of, unauthorised_change
+from .errors import DuchaError
 from .findings import Finding
 from . import gitrepo
 from .changes import Change, CommitRecord, diff_item, snapshot, units_of
@@ -29,7 +30,7 @@ from .model import LedgerConfig
 SET_EMAIL = "请先运行 git config user.email 你的邮箱"
 
 
-class CommitRefused(Exception):
+class CommitRefused(DuchaError):
     """The commit would fail the audit, or cannot be judged; the message says what to do."""
 
 
