@@ -16,10 +16,13 @@ Two kinds of work, two ways of running Git:
   and stall the other.
 
 The design named GitPython (`Repo.git` for commands, its persistent
-`cat-file --batch` for blobs). `benchmarks/bench_audit.py --backends`
-measures it against this module on the benchmark history: the plain
-subprocesses cost less CPU for both (see the README's performance
-section), so GitPython is not used.
+`cat-file --batch` for blobs). `python benchmarks/bench_audit.py --backends`
+measures both on the benchmark history (5,000 items, 30,000 commits; CPU
+time, median of 5 alternating runs): reading the 30,001 item blobs 0.30 s
+here against 0.51-0.59 s with GitPython (its batch answers one object at a
+time), the whole `log --raw` 4.7-4.8 s both (Git's own work), 300 small
+commands 0.42 s against 0.43 s, and importing GitPython costs 0.03 s more.
+GitPython is nowhere faster, so it is not used.
 
 Reading trusts nothing in the repository: `log --raw`, `cat-file` and
 `rev-list` run no hook, filter or diff driver, and the free text of commits
