@@ -1,18 +1,33 @@
 """Time `ducha audit` on a generated repository of 5,000 items and 30,000 commits.
 
     python benchmarks/bench_audit.py [--items 5000] [--commits 30000] [--out benchmarks/out/audit-repo]
+    python benchmarks/bench_audit.py --backends [--rounds 5]
 
 The repository is written with `git fast-import`: the office creates the
 items, then units append progress events to their items, one commit each,
 with authors, dates and signatures-free commits as a real ledger has them.
 Measures a full audit (no cache), an audit with the cache warm, and an
 incremental audit after one new commit.
+
+`--backends` instead compares the two ways of running Git that
+`ducha.gitrepo` could use, on the same repository: its plain subprocesses
+(one `git` per command, one pipelined `cat-file --batch` per call) against
+GitPython (`Repo.git` for commands, its persistent `cat-file --batch`).
+Workloads: the import alone (included in the others too), read every item
+blob of the history, read the whole `git log --raw`, run 300 small
+commands (`rev-parse`). Each measurement runs in its own
+process; CPU time (user + system, Git's own processes included) is the
+figure that counts on a loaded machine, wall time is shown beside it. The
+backends alternate within each round; the median of the rounds is printed.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
 import random
+import statistics
 import shutil
 import subprocess
 import sys
@@ -95,12 +110,106 @@ def build_repo(out: Path, items: int, commits: int) -> Path:
     return out
 
 
+# --- GitPython against ducha.gitrepo ---------------------------------------------------
+
+WORKLOADS = ("import", "blobs", "log", "commands")
+BACKENDS = ("subprocess", "gitpython")
+COMMANDS = 300
+
+
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def backend_worker(backend: str, workload: str, root: Path, names_file: Path) -> dict:
+    """One measurement, in this process: {cpu, wall, size}. Imports count (ducha would pay them too)."""
+    names = names_file.read_text().split()
+    shas = names[names.index("--shas") + 1:]
+    blobs = names[:names.index("--shas")]
+    cpu, wall = _cpu(), time.perf_counter()
+    log_args = ["--no-walk=unsorted", "--stdin", "--raw", "--no-renames", "--no-abbrev", "-z", "--first-parent",
+                "--format=%H%x00%P%x00%aI%x00%cI%x00%ae%x00%an%x00%s"]
+    stdin = "\n".join(shas).encode() + b"\n"
+    if backend == "subprocess":
+        from ducha import gitrepo
+
+        if workload == "import":
+            size = 0
+        elif workload == "blobs":
+            size = sum(len(v[1]) for v in gitrepo.read_objects(root, blobs).values() if v)
+        elif workload == "log":
+            size = len(gitrepo.run(root, "log", *log_args, input=stdin))
+        else:
+            size = sum(len(gitrepo.resolve(root, "HEAD") or "") for _ in range(COMMANDS))
+    else:
+        import git
+
+        repo = git.Repo(root)
+        if workload == "import":
+            size = 0
+        elif workload == "blobs":
+            size = sum(len(repo.git.get_object_data(b)[3]) for b in blobs)
+        elif workload == "log":
+            import tempfile
+
+            with tempfile.TemporaryFile() as fh:  # GitPython feeds stdin from a real file
+                fh.write(stdin)
+                fh.seek(0)
+                size = len(repo.git.log(*log_args, istream=fh, stdout_as_string=False))
+        else:
+            size = sum(len(repo.git.rev_parse("--verify", "--quiet", "HEAD^{commit}")) for _ in range(COMMANDS))
+        repo.git.clear_cache()  # ends (and waits for) the persistent cat-file, so its CPU time is counted
+        repo.close()
+    return {"cpu": _cpu() - cpu, "wall": time.perf_counter() - wall, "size": size}
+
+
+def compare_backends(root: Path, rounds: int) -> None:
+    sys.path.insert(0, str(REPO))
+    from ducha import gitrepo
+
+    shas = [sha for sha, _ in gitrepo.commits_with_parents(root, ["HEAD"], oldest_first=True)]
+    blobs = sorted({f.new for e in gitrepo.read_log(root, shas) for f in e.files if f.new != gitrepo.ZERO})
+    names_file = root.parent / "backend-names.txt"
+    names_file.write_text("\n".join([*blobs, "--shas", *shas]) + "\n")
+    print(f"GitPython against subprocess: {len(blobs)} blobs, {len(shas)} commits, {COMMANDS} commands; "
+          f"{rounds} rounds, median")
+    results: dict[tuple[str, str], list[dict]] = {}
+    for n in range(rounds):
+        for workload in WORKLOADS:
+            for backend in (BACKENDS if n % 2 == 0 else BACKENDS[::-1]):
+                out = subprocess.run([sys.executable, __file__, "--backend-worker", backend, workload, str(root),
+                                      str(names_file)], capture_output=True, text=True, check=True).stdout
+                results.setdefault((workload, backend), []).append(json.loads(out))
+    sizes = {}
+    for (workload, backend), runs in results.items():
+        sizes.setdefault(workload, set()).add(runs[0]["size"])
+    for workload in WORKLOADS:
+        line = [f"{workload:9s}"]
+        for backend in BACKENDS:
+            runs = results[(workload, backend)]
+            line.append(f"{backend} {statistics.median(r['cpu'] for r in runs):6.2f} s CPU "
+                        f"({statistics.median(r['wall'] for r in runs):6.2f} s wall)")
+        same = "same bytes" if len(sizes[workload]) == 1 else f"DIFFERENT sizes {sorted(sizes[workload])}"
+        print("  ".join(line) + f"  [{same}]")
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--backend-worker":
+        backend, workload, root, names = sys.argv[2:6]
+        print(json.dumps(backend_worker(backend, workload, Path(root), Path(names))))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--commits", type=int, default=30000)
     parser.add_argument("--out", type=Path, default=HERE / "out" / "audit-repo")
+    parser.add_argument("--backends", action="store_true", help="compare GitPython with ducha.gitrepo instead")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    if args.backends:
+        root = args.out if (args.out / ".git").is_dir() else build_repo(args.out, args.items, args.commits)
+        compare_backends(root, args.rounds)
+        return
     start = time.perf_counter()
     root = build_repo(args.out, args.items, args.commits)
     print(f"repository: {args.items} items, {args.commits} commits (fast-import {time.perf_counter() - start:.1f} s)")
@@ -120,7 +229,6 @@ def main() -> None:
     env = {"GIT_AUTHOR_NAME": PEOPLE["fgw"][0], "GIT_AUTHOR_EMAIL": PEOPLE["fgw"][1],
            "GIT_COMMITTER_NAME": PEOPLE["fgw"][0], "GIT_COMMITTER_EMAIL": PEOPLE["fgw"][1],
            "GIT_AUTHOR_DATE": "2026-01-05T10:00:00+08:00", "GIT_COMMITTER_DATE": "2026-01-05T10:00:00+08:00"}
-    import os
     subprocess.run(["git", "commit", "-q", "-am", "one more"], cwd=root, check=True, env={**os.environ, **env})
     inc, inc_mb, code = run(audit, root)
     print(f"incremental, one new commit   {inc:6.2f} s  {inc_mb:4d} MB peak  (target 1 s)  exit {code}")

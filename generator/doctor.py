@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import gitrepo
 from .precommit import SET_EMAIL, CommitRefused, git_identity, trusted_config
 
 ACTIVATE = ("请先激活安装 ducha 的虚拟环境：在 ducha 目录运行 source .venv/bin/activate"
@@ -28,10 +28,6 @@ class Check:
     detail: str  # what was found; with `ok` False, what to do
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
-
-
 def run(ledger: Path, *, running: str | None = None) -> list[Check]:
     """Every check, in the order a new staff member would fix them. `running`: this ducha's own path."""
     ledger = Path(ledger)
@@ -41,12 +37,12 @@ def run(ledger: Path, *, running: str | None = None) -> list[Check]:
         checks.append(Check(False, "Git", "没有找到 git 命令。请先安装 Git（https://git-scm.com/，Windows 选 Git for Windows），"
                                           "然后重新打开命令行窗口。"))
         return checks
-    proc = _git(ledger, "rev-parse", "--show-toplevel")
-    if proc.returncode != 0:
+    try:
+        repo, _ = gitrepo.repo_root(ledger)
+    except gitrepo.GitError:
         checks.append(Check(False, "Git 仓库", f"台账目录 {ledger.resolve()} 不在 Git 仓库中。请用 git clone 取得台账仓库，"
                                                "在其中运行 ducha（或用 --ledger 指定台账目录）。"))
         return checks
-    repo = Path(proc.stdout.strip())
     who = git_identity(repo)
     if who is None:
         checks.append(Check(False, "Git 身份", f"Git 还不知道你是谁，提交会失败。{SET_EMAIL}（ledger.yaml 的 people 中登记的邮箱），"
@@ -102,10 +98,10 @@ def _people_check(config, email: str) -> Check:
 def _signing_check(repo: Path, ledger: Path, config, email: str | None) -> Check:
     title = "提交签名"
     todo = []
-    if _git(repo, "config", "--bool", "commit.gpgsign").stdout.strip() != "true":
+    if gitrepo.config_value(repo, "commit.gpgsign", boolean=True) != "true":
         todo.append("git config commit.gpgsign true")
-    fmt = _git(repo, "config", "gpg.format").stdout.strip() or "openpgp"
-    key = _git(repo, "config", "user.signingkey").stdout.strip()
+    fmt = gitrepo.config_value(repo, "gpg.format") or "openpgp"
+    key = gitrepo.config_value(repo, "user.signingkey")
     if fmt != "ssh":
         todo.append("git config gpg.format ssh")
     if not key:
@@ -125,13 +121,11 @@ def _signing_check(repo: Path, ledger: Path, config, email: str | None) -> Check
 
 def _allowed(ledger: Path, config, email: str | None) -> bool:
     """Is `email` a principal in the allowed_signers file of HEAD's tree (the one the audit uses)?"""
-    from .history import read_blobs, repo_root
-
     if not email or not config.allowed_signers:
         return False
-    repo, prefix = repo_root(ledger)
+    repo, prefix = gitrepo.repo_root(ledger)
     name = f"HEAD:{prefix}{config.allowed_signers}"
-    data = read_blobs(repo, [name]).get(name) or b""
+    data = gitrepo.read_blobs(repo, [name]).get(name) or b""
     for line in data.decode("utf-8", "replace").splitlines():
         principals = line.split(None, 1)[0] if line.strip() and not line.startswith("#") else ""
         if any(p.strip('"').lower() == email.lower() for p in principals.split(",")):
@@ -140,10 +134,7 @@ def _allowed(ledger: Path, config, email: str | None) -> bool:
 
 
 def _hook_check(repo: Path) -> Check:
-    proc = _git(repo, "rev-parse", "--git-path", "hooks/pre-commit")
-    hook = Path(proc.stdout.strip())
-    if not hook.is_absolute():
-        hook = repo / hook
+    hook = gitrepo.git_path(repo, "hooks/pre-commit")
     if hook.is_file() and os.access(hook, os.X_OK):
         return Check(True, "提交前检查", f"已安装 pre-commit 钩子：{hook}")
     if hook.is_file():

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import yaml
 
-from . import loader
+from . import gitrepo, loader
 from .errors import DuchaError
 from .findings import Finding
 from .ledger import parse_item_bytes
@@ -669,14 +669,7 @@ def create_exclusive(path: Path, data: bytes) -> None:
 
 def git_commit(root: Path, paths: list[Path], message: str) -> str:
     """Commit `paths` with `message` (the user's own Git identity); return the sha."""
-    import subprocess
-
-    def run(*args: str) -> str:
-        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise EditRefused(f"Git 提交失败：{proc.stderr.strip()}")
-        return proc.stdout.strip()
-
-    run("add", "--", *[str(p) for p in paths])
-    run("commit", "-q", "-m", message, "--", *[str(p) for p in paths])
-    return run("rev-parse", "HEAD")
+    try:
+        return gitrepo.commit_paths(root, paths, message)
+    except gitrepo.GitError as e:
+        raise EditRefused(f"Git 提交失败：{e}") from None

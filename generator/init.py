@@ -19,13 +19,12 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from . import resources
+from . import gitrepo, resources
 from .errors import DuchaError
 from .ledger_format import FORMAT, FORMAT_SINCE, ducha_version
 from .model import UNIT_ID_PATTERN
@@ -102,27 +101,19 @@ def _flow(mapping: dict) -> str:
     return "{" + ", ".join(f"{k}: {_q(v)}" for k, v in mapping.items()) + "}"
 
 
-def _git(root: Path, *args: str, env: dict | None = None) -> str:
-    try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env)
-    except OSError as e:
-        raise InitRefused(f"无法运行 Git（{e}）。请先安装 Git，再运行 ducha init。") from None
-    if proc.returncode != 0:
-        raise InitRefused(f"Git 命令 git {' '.join(args[:2])} 失败：{proc.stderr.strip()}")
-    return proc.stdout.strip()
+def _git_refused(err: gitrepo.GitError) -> InitRefused:
+    if isinstance(err, gitrepo.GitMissing):
+        return InitRefused(f"无法运行 Git（{err.reason}）。请先安装 Git，再运行 ducha init。")
+    return InitRefused(f"Git 命令 git {' '.join(err.command[:2])} 失败：{err}")
 
 
 def office_member(cwd: Path) -> Member:
     """The person running `init`, as Git will record the first commit's author."""
-    def config(key: str) -> str:
-        proc = subprocess.run(["git", "config", key], cwd=cwd, capture_output=True, text=True)
-        return proc.stdout.strip() if proc.returncode == 0 else ""
-
     try:
-        name = os.environ.get("GIT_AUTHOR_NAME") or config("user.name")
-        email = os.environ.get("GIT_AUTHOR_EMAIL") or config("user.email")
-    except OSError as e:
-        raise InitRefused(f"无法运行 Git（{e}）。请先安装 Git，再运行 ducha init。") from None
+        name = os.environ.get("GIT_AUTHOR_NAME") or gitrepo.config_value(cwd, "user.name")
+        email = os.environ.get("GIT_AUTHOR_EMAIL") or gitrepo.config_value(cwd, "user.email")
+    except gitrepo.GitError as e:
+        raise _git_refused(e) from None
     if not name or not email:
         raise InitRefused("还没有设置 Git 身份（姓名和邮箱），无法登记第一位督查室人员、无法提交。请先运行：\n"
                           "  git config --global user.name 李明\n"
@@ -145,8 +136,7 @@ def refuse_unless_empty(root: Path) -> None:
         raise InitRefused(f"目录 {root} 不是空的（已有 {shown}）：ducha init 只在空目录中新建台账，不会改动已有的台账和文件。"
                           "请换一个新目录，或先把这些文件移走。")
     if (root / ".git").exists():
-        proc = subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root, capture_output=True, text=True)
-        if proc.returncode == 0:
+        if gitrepo.head_commit(root) is not None:
             raise InitRefused(f"{root} 是已有提交的 Git 仓库：ducha init 只在空目录或刚建好的空仓库中新建台账。请换一个新目录。")
 
 
@@ -257,11 +247,13 @@ def init_ledger(root: Path, *, name: str, office_unit: str, office_id: str = "du
     config, _ = load_config(root)
     written += [p.relative_to(root).as_posix() for p in write_schemas(config, root / "schema")]
 
-    env = {**os.environ, "GIT_AUTHOR_NAME": member.name, "GIT_AUTHOR_EMAIL": member.email}
-    env.setdefault("GIT_COMMITTER_NAME", member.name)
-    env.setdefault("GIT_COMMITTER_EMAIL", member.email)
-    if not (root / ".git").exists():
-        _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", f"新建督查台账：{name}", env=env)
-    return InitResult(root, sorted(written), _git(root, "rev-parse", "HEAD"))
+    env = {"GIT_AUTHOR_NAME": member.name, "GIT_AUTHOR_EMAIL": member.email}
+    for key, value in (("GIT_COMMITTER_NAME", member.name), ("GIT_COMMITTER_EMAIL", member.email)):
+        env[key] = os.environ.get(key, value)
+    try:
+        if not (root / ".git").exists():
+            gitrepo.init_repository(root)
+        sha = gitrepo.commit_all(root, f"新建督查台账：{name}", env=env)
+    except gitrepo.GitError as e:
+        raise _git_refused(e) from None
+    return InitResult(root, sorted(written), sha)

@@ -26,7 +26,9 @@ from pathlib import Path
 
 from . import loader, validate
 from .findings import Finding
-from .history import LEDGER_FILE, HistoryError, git, read_blobs, repo_root
+from . import gitrepo
+from .gitrepo import GitError
+from .history import LEDGER_FILE, HistoryError
 
 NOTES_REF = "refs/notes/ducha-push"
 PUSH_TIME_KEY = "push-time"
@@ -136,24 +138,6 @@ def _split(rev_range: str | None) -> tuple[str | None, str]:
     return None, rev_range.strip()
 
 
-def _rows(out: bytes) -> list[list[str]]:
-    """`git rev-list --format` output, one list of fields per commit.
-
-    Without --no-commit-header (Git < 2.33 lacks it) each commit has a "commit <sha>" line first.
-    """
-    rows = []
-    for line in out.decode("utf-8", "replace").splitlines():
-        fields = line.split()
-        if len(fields) >= 2 and fields[0] != "commit":
-            rows.append(fields)
-    return rows
-
-
-def _rev_list(repo: Path, a: str | None, b: str, fmt: str, *extra: str) -> list[list[str]]:
-    """`git rev-list --format=fmt` of A..B, one list of fields per commit."""
-    return _rows(git(repo, "rev-list", f"--format={fmt}", b, *([f"^{a}"] if a else []), *extra, "--"))
-
-
 def compute(ledger: Path, rev_range: str | None = None, at: dt.datetime | None = None) -> Landing:
     """Landing of every commit of `rev_range` (default: all of HEAD).
 
@@ -161,20 +145,16 @@ def compute(ledger: Path, rev_range: str | None = None, at: dt.datetime | None =
     line yet (a merge request, a push); without it they land as B's main line says.
     """
     ledger = Path(ledger).resolve()
-    repo, _ = repo_root(ledger)
+    repo, _ = gitrepo.repo_root(ledger)
     a, b = _split(rev_range)
-    head = git(repo, "rev-parse", "--verify", "--quiet", f"{b}^{{commit}}", check=False).decode().strip()
+    head = gitrepo.resolve(repo, b)
     if not head:
         return Landing(at=at)  # an empty repository: nothing has landed
     try:
-        out = git(repo, "rev-list", "--parents", b, *([f"^{a}"] if a else []), "--")
-    except HistoryError as e:
+        listed = gitrepo.commits_with_parents(repo, [b, *([f"^{a}"] if a else [])])
+    except GitError as e:
         raise HistoryError(f"找不到提交范围 {rev_range}：{e}") from None
-    parents: dict[str, list[str]] = {}
-    for line in out.decode("ascii", "replace").splitlines():
-        sha, *rest = line.split() or [""]
-        if sha:
-            parents[sha] = rest
+    parents: dict[str, list[str]] = {sha: list(rest) for sha, rest in listed}
     # The main line: B's first parents while they are in the range.
     chain = []
     sha = head
@@ -198,24 +178,15 @@ def compute(ledger: Path, rev_range: str | None = None, at: dt.datetime | None =
             stack.extend(parents[sha])
     # Dates are needed only for the merges that brought something in.
     merges = sorted(set(landing.values()))
-    dates = {}
-    if merges:
-        rows = _rows(git(repo, "rev-list", "--no-walk=unsorted", "--stdin", "--format=%H %cI",
-                         input="\n".join(merges).encode() + b"\n"))
-        dates = {fields[0]: fields[1] for fields in rows}
+    dates = gitrepo.committer_dates(repo, merges)
     pending = frozenset(parents) if (at is not None and rev_range) else frozenset()
     return Landing(landing, dates, read_notes(repo, set(parents)), pending, at)
 
 
 def read_notes(repo: Path, wanted: set[str]) -> dict[str, dt.datetime]:
     """Push times the server recorded in `refs/notes/ducha-push` for the commits in `wanted`."""
-    out = git(repo, "notes", f"--ref={NOTES_REF}", "list", check=False)
-    blobs: dict[str, str] = {}
-    for line in out.decode("ascii", "replace").splitlines():
-        fields = line.split()
-        if len(fields) == 2 and fields[1] in wanted:
-            blobs[fields[1]] = fields[0]
-    contents = read_blobs(repo, sorted(set(blobs.values())))
+    blobs = {sha: blob for sha, blob in gitrepo.notes(repo, NOTES_REF).items() if sha in wanted}
+    contents = gitrepo.read_blobs(repo, sorted(set(blobs.values())))
     notes = {}
     for sha, blob in blobs.items():
         when = parse_note(contents.get(blob))
@@ -250,9 +221,9 @@ def trusted_backdate_days(ledger: Path, rev_range: str | None, fallback: int) ->
     a, _ = _split(rev_range)
     if a is None:
         return fallback
-    repo, prefix = repo_root(Path(ledger).resolve())
+    repo, prefix = gitrepo.repo_root(Path(ledger).resolve())
     name = f"{a}:{prefix}{LEDGER_FILE}"
-    data = read_blobs(repo, [name]).get(name)
+    data = gitrepo.read_blobs(repo, [name]).get(name)
     if data is None:
         return fallback
     tree, _ = loader.load_bytes(data, LEDGER_FILE)
@@ -268,11 +239,11 @@ def push_window(ledger: Path, rev_range: str | None, at: dt.datetime, backdate_d
     A committer date more than `backdate_days` before the push, or more than
     ten minutes after it, was not set by an honest clock.
     """
-    repo, _ = repo_root(Path(ledger).resolve())
+    repo, _ = gitrepo.repo_root(Path(ledger).resolve())
     a, b = _split(rev_range)
     try:
-        rows = _rev_list(repo, a, b, "%H %cI", "--not", "--all")
-    except HistoryError:
+        rows = gitrepo.unpublished_dates(repo, a, b)
+    except GitError:
         return []
     earliest = at - dt.timedelta(days=backdate_days)
     latest = at + FUTURE_SLACK

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import subprocess
 from pathlib import Path
 
 from .audit import AuditContext, backdated_event, future_event, people_of, unauthorised_change
 from .errors import DuchaError
 from .findings import Finding
-from .history import (LEDGER_FILE, CommitRecord, Change, HistoryError, diff_item, parse_ledger, read_blobs,
-                      repo_root, resolve, snapshot, units_of)
+from . import gitrepo
+from .changes import Change, CommitRecord, diff_item, snapshot, units_of
+from .gitrepo import GitError
+from .history import LEDGER_FILE, parse_ledger
 from .model import LedgerConfig
 
 SET_EMAIL = "请先运行 git config user.email 你的邮箱"
@@ -49,31 +50,23 @@ class PendingCommit(CommitRecord):
 
 def git_identity(repo: Path) -> Identity | None:
     """The author Git will record for a commit made in `repo` now (None: Git has none)."""
-    try:
-        proc = subprocess.run(["git", "-C", str(repo), "var", "GIT_AUTHOR_IDENT"], capture_output=True)
-    except OSError:
-        return None
-    if proc.returncode != 0:
-        return None
-    text = proc.stdout.decode("utf-8", "replace").strip()
-    name, sep, rest = text.partition(" <")
-    email = rest.split(">", 1)[0] if sep else ""
-    return Identity(name.strip(), email.strip()) if email else None
+    found = gitrepo.author_ident(repo)
+    return Identity(*found) if found else None
 
 
 def trusted_config(ledger: Path) -> tuple[Path, str, str, LedgerConfig]:
     """(repository, ledger prefix, HEAD, HEAD's ledger.yaml): who may commit what, from the trusted side."""
     try:
-        repo, prefix = repo_root(ledger)
-        head = resolve(ledger, "HEAD")
-    except (HistoryError, OSError) as err:
+        repo, prefix = gitrepo.repo_root(ledger)
+        head = gitrepo.resolve(ledger, "HEAD")
+    except (GitError, OSError) as err:
         raise CommitRefused(f"台账目录 {ledger} 不在 Git 仓库中，无法提交：{err}。"
                             "请在用 git clone 取得的台账目录中运行，或去掉 --commit 只保存文件。") from None
     if head is None:
         raise CommitRefused("这个 Git 仓库还没有任何提交，无法确认你是否有权提交：ledger.yaml 的 people 名单以最新提交"
                             "（HEAD）中的为准。请先由督查室提交 ledger.yaml（git add ledger.yaml && git commit），再重新运行。")
     name = f"{head}:{prefix}{LEDGER_FILE}"
-    config = parse_ledger(read_blobs(repo, [name]).get(name))
+    config = parse_ledger(gitrepo.read_blobs(repo, [name]).get(name))
     if config is None:
         raise CommitRefused("最新提交（HEAD）中没有可用的 ledger.yaml（缺少或有错误），无法确认你是否有权提交。"
                             "请由督查室修正并提交 ledger.yaml（ducha check 会指出错误所在）。")
@@ -113,14 +106,13 @@ def check_commit(ledger: Path, files: list[tuple[str, bytes | None]], now: dt.da
 
 
 def _signing_on(repo: Path) -> bool:
-    proc = subprocess.run(["git", "-C", str(repo), "config", "--bool", "commit.gpgsign"], capture_output=True, text=True)
-    return proc.stdout.strip() == "true"
+    return gitrepo.config_value(repo, "commit.gpgsign", boolean=True) == "true"
 
 
 def _record(repo: Path, prefix: str, head: str, who: Identity, files: list[tuple[str, bytes | None]],
             now: dt.datetime) -> PendingCommit:
     names = [f"{head}:{prefix}{rel}" for rel, _ in files]
-    old = read_blobs(repo, names)
+    old = gitrepo.read_blobs(repo, names)
     record = PendingCommit(sha="0" * 40, parents=(head,), author_email=who.email, author_name=who.name,
                            author_date=now, committer_date=now, subject="")
     for (rel, new), name in zip(files, names):

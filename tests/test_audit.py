@@ -253,3 +253,18 @@ def test_a_commit_message_cannot_hide_the_commits_changes(repo):
     bad = repo.commit("催办" + fake.replace("\x00", " "), (ZJJ[0] + fake.replace("\x00", ""), ZJJ[1]),
                       "2025-03-26T09:00:00+08:00")
     assert codes(audit(repo)) == [("unauthorised_change", ITEM, bad)]
+
+
+def test_branch_edits_are_judged_file_by_file_even_beside_a_file_named_with_a_newline(repo):
+    """The audit reads the fork point's files for all edits at once: an odd file name cannot shift the others."""
+    odd = "items/2025/0\n.yaml"
+    repo.write(ITEM, item_yaml("2025-0001", events=[P1]))
+    repo.write(odd, item_yaml("0\n", events=[P1]))
+    repo.commit("进展", OFFICE, "2025-03-26T09:00:00+08:00")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("items/2025/2025-0002.yaml", item_yaml("2025-0002"))
+    repo.commit("新建事项", OFFICE, "2025-04-27T09:00:00+08:00")  # the edit below is off the main line
+    repo.write(odd, item_yaml("0\n", events=["date: 2025-03-25, type: progress, text: 改过"]))
+    repo.write(ITEM, item_yaml("2025-0001", events=["date: 2025-03-25, type: progress, text: 改了主线的记录"]))
+    bad = repo.commit("改主线记录", OFFICE, "2025-04-28T09:00:00+08:00")
+    assert ("append_only_violation", ITEM, bad) in codes(audit(repo, "main..feature"))

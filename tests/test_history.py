@@ -90,3 +90,19 @@ def test_not_a_repository(tmp_path):
     (tmp_path / "items").mkdir()
     with pytest.raises(HistoryError, match="Git"):
         read_history(tmp_path, use_cache=False)
+
+
+def test_two_versions_of_an_item_compare_without_git(tmp_path):
+    """Diffing is pure code: two versions of a file's bytes give the same changes `ducha history` shows."""
+    from ducha.changes import diff_item, snapshot
+
+    before = item_yaml("2025-0001", events=["date: 2025-03-25, type: progress, text: 已开工"]).encode()
+    after = item_yaml("2025-0001", extra="deadline: 2025-11-30\n",
+                      events=["date: 2025-03-25, type: progress, text: 已全部开工",
+                              "date: 2025-04-25, type: progress, text: 过半"]).encode()
+    changes = diff_item(ITEM, "2025-0001", snapshot(before), snapshot(after))
+    assert [(c.kind, c.key, c.index) for c in changes] == [
+        ("field_changed", "deadline", None), ("event_edited", None, 0), ("event_added", None, 1)]
+    assert describe(changes[1]) == "修改记录（第 1 条）：2025-03-25 进展报告 已开工 → 2025-03-25 进展报告 已全部开工"
+    assert [c.kind for c in diff_item(ITEM, "2025-0001", None, snapshot(before))] == ["item_created", "event_added"]
+    assert not list(tmp_path.iterdir())  # no repository was needed

@@ -22,9 +22,10 @@ from types import ModuleType
 from ..cache import Store, code_key
 from ..codec import Codec, CodecError
 from ..findings import Finding, sort_key
+from .. import gitrepo
 from .. import landing as landing_times
-from ..history import (JUDGED_BY_NONE, JUDGED_BY_NOTHING_YET, HistoryStore, ensure_records, first_parent_list,
-                       first_parent_root, list_commits_with_parents, parse_ledger, read_blobs, repo_root, resolve)
+from ..changes import JUDGED_BY_NONE, JUDGED_BY_NOTHING_YET, CommitRecord, Snapshot, snapshot
+from ..history import HistoryStore, ensure_records, list_commits_with_parents, parse_ledger
 from ..model import LedgerConfig
 from . import append_only_violation, backdated_event, future_event, history_rewritten, unauthorised_change, unsigned_commit
 
@@ -35,6 +36,14 @@ COMMIT_RULES: dict[str, ModuleType] = {m.CODE: m for m in (
     unauthorised_change,
     unsigned_commit,
 )}
+
+
+@dataclass
+class ForkPoint:
+    """Where a commit off the main line forked from it, and the files it edits there and in itself."""
+
+    commit: str | None  # the merge base of the commit's first parent and the main line (None: unrelated)
+    files: dict[str, tuple[Snapshot | None, Snapshot | None]] = field(default_factory=dict)  # path -> (fork, commit)
 
 
 @dataclass
@@ -49,6 +58,12 @@ class AuditContext:
     # "untrusted": its first-parent chain starts at a root other than the
     # audited head's (an unrelated history merged in).
     judged_by: str = "parent"
+    # Precomputed by `run_audit` so that no rule runs Git: for each commit off
+    # the main line that edits or removes events, what was published where it
+    # forked (append_only_violation); for the published head, whether it is
+    # still in the history (history_rewritten).
+    forks: dict[str, ForkPoint] = field(default_factory=dict)
+    in_history: dict[str, bool] = field(default_factory=dict)  # published commit (as written) -> an ancestor of HEAD
 
     def role_of(self, email: str) -> tuple[str, str] | None:
         return self.people.get(email.lower())
@@ -141,8 +156,8 @@ def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, 
         head_rev = rev_range
     # The main line: what was published before these commits. An empty
     # repository (a first push) has none.
-    base = resolve(ledger, base_rev)
-    mainline = first_parent_list(ledger, base) if base else []
+    base = gitrepo.resolve(ledger, base_rev)
+    mainline = gitrepo.first_parent_list(ledger, base) if base else []
     ctx = AuditContext(ledger, config, set(mainline), base, people_of(config),
                        landing_times.compute(ledger, rev_range, landing_time))
 
@@ -164,13 +179,19 @@ def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, 
 
     findings: list[Finding] = [f for sha in shas if sha in cache.results for f in cache.results[sha][0]]
     edited = [sha for sha in shas if sha in cache.results and cache.results[sha][1]]
-    for record in store.get(edited).values():
+    edits = store.get(edited)
+    ctx.forks = fork_points(ledger, ctx, list(edits.values()))
+    for record in edits.values():
         findings.extend(append_only_violation.check(record, ctx))
     roots = {sha for sha, parents in listed if not parents}
     if roots:
-        trusted = mainline[-1] if mainline and base_rev == head_rev else first_parent_root(ledger, head_rev)
+        trusted = mainline[-1] if mainline and base_rev == head_rev else gitrepo.first_parent_root(ledger, head_rev)
         findings.extend(_untrusted_histories(ctx, roots - {trusted}, shas, store, trusted))
     if published is not None:
+        commit = history_rewritten.read_commit(published)
+        if commit is not None:
+            sha = gitrepo.resolve(ledger, commit)
+            ctx.in_history[commit] = sha is not None and gitrepo.is_ancestor(ledger, sha, "HEAD")
         findings.extend(history_rewritten.check(published, ctx))
     findings.sort(key=sort_key)
     return AuditResult(len(shas), findings)
@@ -178,12 +199,39 @@ def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, 
 
 def _judges(ledger: Path, ctx: AuditContext, blobs: set[str]) -> dict[str, AuditContext]:
     """A context per judging ledger.yaml blob: its config and people."""
-    repo, _ = repo_root(ledger)
     out = {}
-    for blob, data in read_blobs(repo, sorted(blobs)).items():
+    for blob, data in gitrepo.read_blobs(ledger, sorted(blobs)).items():
         config = parse_ledger(data)
         if config is not None:
             out[blob] = replace(ctx, config=config, people=people_of(config))
+    return out
+
+
+def fork_points(ledger: Path, ctx: AuditContext, records: list[CommitRecord]) -> dict[str, ForkPoint]:
+    """For each of `records` off the main line that edits or removes events: its fork point and those files.
+
+    The fork point is the merge base of its first parent and the end of the
+    main line (`ctx.base`); the files (one `cat-file --batch` for all) are
+    the item files it edits, as they were there and as the commit leaves them.
+    """
+    repo, prefix = gitrepo.repo_root(ledger)
+    wanted: dict[str, tuple[str | None, list[str]]] = {}
+    for record in records:
+        paths = sorted({c.path for c in record.changes if c.kind in ("event_edited", "event_removed")})
+        if not paths or not record.parents or record.parents[0] in ctx.mainline:
+            continue
+        fork = gitrepo.merge_base(repo, record.parents[0], ctx.base) if ctx.base else None
+        wanted[record.sha] = (fork, paths)
+    names = [f"{rev}:{prefix}{path}" for sha, (fork, paths) in wanted.items() if fork
+             for path in paths for rev in (fork, sha)]
+    blobs = gitrepo.read_blobs(repo, names)
+    out = {}
+    for sha, (fork, paths) in wanted.items():
+        files = {}
+        if fork:
+            for path in paths:
+                files[path] = (snapshot(blobs.get(f"{fork}:{prefix}{path}")), snapshot(blobs.get(f"{sha}:{prefix}{path}")))
+        out[sha] = ForkPoint(fork, files)
     return out
 
 

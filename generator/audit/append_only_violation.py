@@ -10,21 +10,14 @@ so an "evil merge" that edits a published event is caught.
 FAIL: a commit turns `{date: 2025-03-15, type: progress, text: 开工}` into
 `{date: 2025-03-01, ...}`, or deletes the item file.
 """
+from ..changes import Snapshot, event_changes
 from ..findings import Finding
-from ..history import event_changes, file_at, git, repo_root
 
 CODE = "append_only_violation"
 
 
-def _fork_point(ctx, parent: str) -> str | None:
-    if ctx.base is None:
-        return None
-    repo, _ = repo_root(ctx.ledger)
-    out = git(repo, "merge-base", parent, ctx.base, check=False).decode().strip()
-    return out or None
-
-
 def check(record, ctx):
+    """Reads `ctx.mainline` and, for a commit off it, `ctx.forks` (precomputed by `run_audit`: no Git here)."""
     touched = [c for c in record.changes if c.kind in ("event_edited", "event_removed")]
     if not touched:
         return
@@ -36,16 +29,16 @@ def check(record, ctx):
     else:
         # A commit off the main line: only what was published at the fork
         # point is protected.
-        fork = _fork_point(ctx, parent)
-        if fork is None:
+        fork = ctx.forks.get(record.sha)
+        if fork is None or fork.commit is None:
             return
         violations = []
         for path in sorted({c.path for c in touched}):
-            before, after = file_at(ctx.ledger, fork, path), file_at(ctx.ledger, record.sha, path)
+            before, after = fork.files.get(path, (None, None))
             if before is None:
                 continue
             if after is None:
-                after = before.__class__({}, [], [], {})
+                after = Snapshot({}, [], [], {})
             item = next(c.item for c in touched if c.path == path)
             violations += [c for c in event_changes(path, item, before, after)
                            if c.kind in ("event_edited", "event_removed")]

@@ -59,13 +59,9 @@ class BuildStopped(BuildFailed):
 
 def ledger_head(root: Path) -> str | None:
     """The commit the ledger's HEAD points at, or None outside a Git repository."""
-    try:
-        import git
+    from .. import gitrepo
 
-        repo = git.Repo(root, search_parent_directories=True)
-        return repo.head.commit.hexsha
-    except Exception:  # not a repository, or no commit yet
-        return None
+    return gitrepo.head_commit(root)
 
 
 def _evaluate(root: Path, as_of: dt.date, use_cache: bool):
@@ -149,7 +145,8 @@ def item_histories(root: Path, use_cache: bool, public_keys: set | None = None) 
 
 def _public_at_creation(root: Path, histories: dict, keys: set) -> dict:
     """((file, id), sha) → whether the file said `public: true` in the commit that created it."""
-    from ..history import read_blobs, repo_root, snapshot
+    from ..changes import snapshot
+    from ..gitrepo import read_blobs, repo_root
 
     wanted = [(key, e.record.sha) for key in keys for e in histories.get(key, ())
               if any(c.kind == "item_created" for c in e.changes)]
