@@ -10,7 +10,7 @@ _KIND_NAMES = {
 }
 
 
-def _short(value) -> str:
+def short_text(value) -> str:
     text = value if isinstance(value, str) else "（无）" if value is None else str(value)
     if len(text) <= 60:
         return text
@@ -30,7 +30,7 @@ def _event_text(event) -> str:
     kind = event.get("type", "")
     parts = [str(event.get("date", "")), EVENT_TYPES.get(kind, str(kind)) if isinstance(kind, str) else str(kind)]
     if event.get("text"):
-        parts.append(_short(event["text"]))
+        parts.append(short_text(event["text"]))
     return " ".join(p for p in parts if p)
 
 
@@ -42,7 +42,7 @@ def describe(change: Change, units: dict | None = None) -> str:
     name = _KIND_NAMES.get(change.kind, change.kind)
     if change.kind == "field_changed":
         def text(value):
-            return _short(value if value is None else value_text(change.key, value, units))
+            return short_text(value if value is None else value_text(change.key, value, units))
         return f"修改{field_title(change.key)}：{text(change.old)} → {text(change.new)}"
     if change.kind == "event_added":
         return f"{name}：{_event_text(change.new)}"

@@ -414,14 +414,14 @@ ENTERED = "录入台账"
 
 def public_change(change, unit_names: dict[str, str]) -> str:
     """A public field's change in plain Chinese: the field's name, units by name."""
-    from ..history import _short
+    from ..printers.changes import short_text
     from ..model import ITEM_FIELDS
 
     spec = ITEM_FIELDS.get(change.key)
     old, new = change.old, change.new
     if change.key in ("lead_unit", "co_units"):
         old, new = (_unit_text(v, unit_names) for v in (old, new))
-    return f"{spec.title if spec else change.key}：{_short(old)} → {_short(new)}"
+    return f"{spec.title if spec else change.key}：{short_text(old)} → {short_text(new)}"
 
 
 def _unit_text(value, unit_names: dict[str, str]):
