@@ -13,7 +13,8 @@ import click
 
 from . import printers
 from .findings import fails
-from .model import CATEGORIES, EVENT_TYPES
+from .fields import click_type
+from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES
 
 FORMATS = list(printers.FORMATS)
 
@@ -439,13 +440,13 @@ _FIELD_OPTIONS = {
                                      help="批准或不批准延期（仅督查室；承办单位申请时不写）。"),
     "accepted": lambda: click.Option(["--accepted/--not-accepted"], default=None,
                                      help="采纳或不采纳所说原因（仅督查室）。"),
-    "level": lambda: click.Option(["--level"], type=click.IntRange(1, 2), help="通报级别：1 督查室，2 政府办公室。"),
-    "kind": lambda: click.Option(["--kind"], type=click.Choice(["criticism", "praise"]),
+    "level": lambda: click.Option(["--level"], type=click_type(EVENT_FIELDS["level"]), help="通报级别：1 督查室，2 政府办公室。"),
+    "kind": lambda: click.Option(["--kind"], type=click_type(EVENT_FIELDS["kind"]),
                                  help="通报性质：criticism 批评（默认），praise 表扬。"),
-    "result": lambda: click.Option(["--result"], type=click.Choice(["pass", "fail"]), help="结果：pass 通过，fail 未通过。"),
+    "result": lambda: click.Option(["--result"], type=click_type(EVENT_FIELDS["result"]), help="结果：pass 通过，fail 未通过。"),
     "evaluator": lambda: click.Option(["--evaluator"], help="第三方评估机构。"),
     "grade": lambda: click.Option(["--grade"], help="评估等次，例如：良好。"),
-    "score": lambda: click.Option(["--score"], type=float, help="评估分数（0–100）。"),
+    "score": lambda: click.Option(["--score"], type=click_type(EVENT_FIELDS["score"]), help="评估分数（0–100）。"),
     "report": lambda: click.Option(["--report"], help="评估报告编号。"),
 }
 
@@ -455,7 +456,7 @@ def _event_command(name: str, fixed_type: str | None, help_text: str, short_help
 
     params = [
         click.Argument(["item_id"], metavar="ITEM"),
-        *([] if fixed_type else [click.Argument(["etype"], metavar="TYPE", type=click.Choice(list(EVENT_TYPES)))]),
+        *([] if fixed_type else [click.Argument(["etype"], metavar="TYPE", type=click_type(EVENT_FIELDS["type"]))]),
     ]
     fields = (list(_FIELD_OPTIONS) if fixed_type is None
               else [k for k in _FIELD_OPTIONS if k in sum(EVENT_TYPE_FIELDS[fixed_type], ())])

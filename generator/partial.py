@@ -18,8 +18,8 @@ import re
 
 from . import loader
 from .findings import Finding
-from .model import MIN_YEAR, Item
-from .validate import ID_CHARS, read_item
+from .model import ID_CHARS, MIN_YEAR, Item
+from .validate import read_item
 
 _STAND_INS = {
     "title": "",
