@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .calendar import WorkingCalendar
 from .evaluate import evaluate
-from .model import Item, LedgerConfig
+from .model import Item, LedgerConfig, events_in, is_criticism
 from .reports import Period
 from .sample import review_base
 
@@ -80,11 +80,9 @@ def assess(items: list[Item], config: LedgerConfig, period: Period,
             s.on_time += not status.completed_late
         s.overdue_day += status.days_overdue
         s.late_report += status.report_missing
-        for e in status.events:
-            if not period.start <= e.date <= period.end:
-                continue
+        for e in events_in(status.events, period.start, period.end):
             s.urge += e.type == "urge"
-            if e.type == "circular" and (e.kind or "criticism") == "criticism":
+            if is_criticism(e):
                 s.circular_1 += e.level == 1
                 s.circular_2 += e.level == 2
             s.transfer += e.type == "transfer"

@@ -14,7 +14,7 @@ import click
 from . import printers
 from .findings import fails
 from .fields import click_type
-from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES
+from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES, id_from_file
 
 FORMATS = list(printers.FORMATS)
 
@@ -406,7 +406,7 @@ def _pending_item(scan, values: dict) -> tuple[str, bytes]:
     from .new import item_text, next_id
 
     year = values["assigned"].year
-    ident = next_id([f.rsplit("/", 1)[-1][:-5] for f in scan.files], year)
+    ident = next_id([id_from_file(f) for f in scan.files], year)
     return f"items/{year}/{ident}.yaml", item_text({**values, "id": ident}).encode("utf-8")
 
 
@@ -474,7 +474,7 @@ def _event_command(name: str, fixed_type: str | None, help_text: str, short_help
             scan = scan_ledger(ledger_dir)
         except LedgerUnreadable as err:
             _unreadable(err, "text", name)
-        matches = [f for f in scan.files if f.rsplit("/", 1)[-1] == f"{item_id}.yaml"]
+        matches = [f for f in scan.files if id_from_file(f) == item_id]
         if len(matches) != 1:
             click.echo(f"找不到事项 {item_id}（items/ 下应有一个 {item_id}.yaml）。" if not matches
                        else f"事项 {item_id} 有多个文件：{'、'.join(matches)}，请先修正。", err=True)

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .calendar import PeriodEnd, WorkingCalendar, add_months
-from .model import CATEGORIES, Event, Item
+from .model import CATEGORIES, Event, Item, is_criticism
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -68,9 +68,8 @@ def pressure(events: list[Event]) -> Pressure:
             demand = True
         elif t == "explanation":
             explained = explained or bool(e.accepted)
-        elif t == "circular":
-            if (e.kind or "criticism") == "criticism":  # praise is not a follow-up
-                circulars.add(e.level)
+        elif is_criticism(e):  # a praise circular is no follow-up
+            circulars.add(e.level)
         elif t == "transfer":
             transferred = True
     return Pressure(urges, returned, demand, explained, frozenset(circulars), transferred)

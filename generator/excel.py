@@ -30,7 +30,7 @@ from xml.parsers import expat
 from .check import CheckResult
 from .evaluate import STATE_NAMES, traffic_light
 from .fields import cell_category, cell_shown, cell_str, cell_text, from_cell, sheet_name
-from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, LedgerConfig
+from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, LedgerConfig, id_from_file
 
 # Columns of an item sheet: (field, header). Derived values are marked "=" and not imported.
 ITEM_COLUMNS = [
@@ -645,7 +645,7 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
     plan = plan_import(workbook, mapping, config)
     problems = [str(p) for p in plan.problems]
     calendar = WorkingCalendar.for_ledger(config)
-    existing = [f.rsplit("/", 1)[-1][:-5] for f in files]
+    existing = [id_from_file(f) for f in files]
     # An id written in the workbook is never given to another row.
     existing += [v["id"] for v in plan.items if isinstance(v.get("id"), str) and len(v["id"]) <= 20]
     planned: list[tuple[str, str]] = []

@@ -7,6 +7,7 @@ editor's hover text and the CLI's messages always agree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 # --- Categories (RULES.md §2) -------------------------------------------------
@@ -118,13 +119,6 @@ EVENT_TYPES: dict[str, str] = {
 PUBLIC_EVENT_TYPES = frozenset({"progress", "completed", "verified", "evaluation", "reinspection"})
 
 
-def is_public_event(event: "Event") -> bool:
-    """RULES.md §9: what the public sees of an item's events."""
-    if event.public is not None:
-        return event.public
-    if event.type == "extension":
-        return bool(event.approved)
-    return event.type in PUBLIC_EVENT_TYPES
 
 EVENT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("date", "date", "日期", "写成 YYYY-MM-DD；不得早于上一条记录。", required=True),
@@ -391,3 +385,48 @@ class LedgerConfig:
     @property
     def office_units(self) -> set[str]:
         return {u.id for u in self.units.values() if u.role == "office"}
+
+
+# --- Domain predicates ----------------------------------------------------------
+# Each fact about the model is written once, here; evaluate, reports,
+# assessment, the sites and the rules ask these functions.
+
+CRITICISM = "criticism"
+PRAISE = "praise"
+
+
+def is_public_event(event: Event) -> bool:
+    """What the public sees of an item's events (docs/rules.md §10)."""
+    if event.public is not None:
+        return event.public
+    if event.type == "extension":
+        return bool(event.approved)
+    return event.type in PUBLIC_EVENT_TYPES
+
+
+def circular_kind(event: Event) -> str:
+    """A circular's kind: `criticism` unless it says `kind: praise`."""
+    return event.kind or CRITICISM
+
+
+def is_criticism(event: Event) -> bool:
+    """A criticising circular: a follow-up of escalation (docs/rules.md §4) that costs the unit points (§8)."""
+    return event.type == "circular" and circular_kind(event) == CRITICISM
+
+
+def is_praise(event: Event) -> bool:
+    """A praising circular (`kind: praise`): neither a follow-up nor a penalty."""
+    return event.type == "circular" and circular_kind(event) == PRAISE
+
+
+def events_in(events: Iterable[Event], start: dt.date, end: dt.date) -> list[Event]:
+    """The events dated from `start` to `end`, both days included (a report's or assessment's period)."""
+    return [e for e in events if start <= e.date <= end]
+
+
+ITEM_SUFFIX = ".yaml"
+
+
+def id_from_file(path: str) -> str:
+    """The item id a file name claims: `items/2025/2025-0042.yaml` → `2025-0042` (any folder, / separated)."""
+    return path.rsplit("/", 1)[-1].removesuffix(ITEM_SUFFIX)

@@ -23,7 +23,7 @@ from .audit import AuditContext, backdated_event, future_event, people_of, unaut
 from .findings import Finding
 from .history import (LEDGER_FILE, CommitRecord, Change, HistoryError, diff_item, parse_ledger, read_blobs,
                       repo_root, resolve, snapshot, units_of)
-from .model import LedgerConfig
+from .model import LedgerConfig, id_from_file
 
 SET_EMAIL = "请先运行 git config user.email 你的邮箱"
 
@@ -127,7 +127,7 @@ def _record(repo: Path, prefix: str, head: str, who: Identity, files: list[tuple
         if rel == LEDGER_FILE:
             record.changes.append(Change("ledger_changed", rel, line=1))
         elif rel.startswith("items/") and rel.endswith(".yaml"):
-            item = rel.rsplit("/", 1)[-1][:-5]
+            item = id_from_file(rel)
             snap_old, snap_new = snapshot(before), snapshot(new)
             changes = diff_item(rel, item, snap_old, snap_new)
             record.changes.extend(changes)

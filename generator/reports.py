@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from . import loader
 from .calendar import WorkingCalendar
 from .evaluate import evaluate
-from .model import CATEGORIES, MAX_YEAR, MIN_YEAR, Item, LedgerConfig
+from .model import CATEGORIES, MAX_YEAR, MIN_YEAR, Item, LedgerConfig, events_in, is_criticism
 from .sample import MonthReview, month_review
 
 # The title follows the period: "2025年9月督查专报", "2025年第3季度督查通报", "2025年督查工作报告".
@@ -182,11 +182,10 @@ def _figures(item: Item, period: Period, calendar: WorkingCalendar, cache: dict 
         else:
             f.on_time = 1
     f.overdue = int(status.overdue)
-    for e in status.events:
-        if period.start <= e.date <= period.end:
-            f.urges += e.type == "urge"
-            f.circulars += e.type == "circular" and (e.kind or "criticism") == "criticism"
-            f.transfers += e.type == "transfer"
+    for e in events_in(status.events, period.start, period.end):
+        f.urges += e.type == "urge"
+        f.circulars += is_criticism(e)
+        f.transfers += e.type == "transfer"
     return f
 
 

@@ -10,6 +10,7 @@ FAIL: `items/2025/2025-0001.yaml` and `items/archive/2025-0001.yaml`.
 from collections import defaultdict
 
 from ..findings import Finding
+from ..model import id_from_file
 
 CODE = "duplicate_id"
 SCOPE = "ledger"
@@ -19,7 +20,7 @@ NEEDS_AS_OF = False
 def check(ctx):
     claims: dict[str, dict[str, int]] = defaultdict(dict)
     for rel in ctx.files:
-        claims[rel.rsplit("/", 1)[-1].removesuffix(".yaml")][rel] = 1
+        claims[id_from_file(rel)][rel] = 1
     for item in ctx.items:
         claims[item.id][item.file] = item.line_of("id")
     for ident, files in claims.items():

@@ -7,6 +7,7 @@ PASS: `items/2025/2025-0042.yaml` with `id: 2025-0042`.
 FAIL: `items/2025/2025-0042.yaml` with `id: 2025-042`.
 """
 from ..findings import Finding
+from ..model import id_from_file
 
 CODE = "id_mismatch"
 SCOPE = "item"
@@ -14,7 +15,7 @@ NEEDS_AS_OF = False
 
 
 def check(item, status, ctx):
-    stem = item.file.rsplit("/", 1)[-1].removesuffix(".yaml")
+    stem = id_from_file(item.file)
     if item.id != stem:
         yield Finding(
             item.file, item.line_of("id"), CODE,
