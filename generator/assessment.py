@@ -9,7 +9,7 @@ report at the period's end; never below 0. The weights are declared in
 Each unit's netizen messages completed in the period's months, and how many
 of them were reviewed, are shown beside the score (not scored: the review
 is the office's duty), on the same base as `review_rate_low` and
-`ducha sample` (`sample.review_base`, RULES.md §7).
+`ducha sample` (`sample.review_base`, docs/rules.md §5).
 """
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ class UnitScore:
     transfer: int = 0
     late_report: int = 0
     score: float = 0.0
-    netizen_completed: int = 0  # the review base (RULES.md §7), not scored
+    netizen_completed: int = 0  # the review base (docs/rules.md §5), not scored
     netizen_reviewed: int = 0
 
     @property

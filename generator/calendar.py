@@ -1,4 +1,4 @@
-"""The official Chinese working calendar and the one period function (RULES.md §3).
+"""The official Chinese working calendar and the one period function (docs/rules.md §1).
 
 Statutory holidays and make-up working days (调休) come from the `holidays`
 package; `ledger.yaml` may add or correct days and confirm a newly

@@ -1,7 +1,7 @@
 """Evaluate one item as of a date: deadlines, state, overdue, reports, escalation.
 
 Pure functions of (item, as_of, calendar): the date is always passed in.
-The words follow RULES.md §4–§6.
+The words follow docs/rules.md §2–§4.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ STATE_NAMES = {
     CLOSED: "已落实",
 }
 
-# The follow-up each escalation level demands (RULES.md §6).
+# The follow-up each escalation level demands (docs/rules.md §4).
 ESCALATION_ACTIONS = {1: "circular", 2: "circular", 3: "transfer"}
 ESCALATION_ACTION_NAMES = {
     1: "督查室通报并记入《日常考核工作台账》",
@@ -103,7 +103,7 @@ class ItemStatus:
 
 
 def default_deadline(item: Item, calendar: WorkingCalendar) -> PeriodEnd | None:
-    """The deadline RULES.md §2 gives when the item gives none (None: required)."""
+    """The deadline docs/rules.md §1 gives when the item gives none (None: required)."""
     rule = CATEGORIES[item.category].default
     if rule is None:
         return None
@@ -137,7 +137,7 @@ def effective_deadline(base: dt.date | None, events: list[Event]) -> dt.date | N
 
 
 def item_state(item: Item, events: list[Event]) -> tuple[str, dt.date | None]:
-    """The state (RULES.md §4) and the date of the completion that holds, if any."""
+    """The state (docs/rules.md §2) and the date of the completion that holds, if any."""
     last_completed = None
     for i, event in enumerate(events):
         if event.type == "completed":
@@ -177,7 +177,7 @@ def escalation(p: Pressure, closed: bool) -> tuple[tuple[int, ...], tuple[Pendin
 
 
 def evaluate(item: Item, as_of: dt.date, calendar: WorkingCalendar) -> ItemStatus:
-    """Everything RULES.md §4–§6 says about `item` on `as_of`."""
+    """Everything docs/rules.md §2–§4 says about `item` on `as_of`."""
     events = [e for e in item.events if e.date <= as_of]
     base = item_deadline(item, calendar)
     effective = effective_deadline(base.date if base else None, events)

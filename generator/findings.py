@@ -13,7 +13,8 @@ INFO = "info"
 
 SEVERITY_RANK = {INFO: 0, WARNING: 1, ERROR: 2}
 
-# The stable codes of CONTRACT.md, with the severity each one carries.
+# The stable codes of `ducha check`/`audit`/`signals` output (README; each
+# rule's own in docs/rules.md §10), with the severity each one carries.
 # Errors make the data wrong; warnings make the work late; info is advice.
 CODES: dict[str, str] = {
     "yaml_syntax": ERROR,
@@ -82,7 +83,7 @@ class Finding:
             object.__setattr__(self, "severity", CODES[self.code])
 
     def to_dict(self) -> dict:
-        """The finding as CONTRACT.md's JSON object."""
+        """The finding as JSON object of `ducha check --format json`."""
         out = {
             "code": self.code,
             "severity": self.severity,

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# --- Categories (RULES.md §2) -------------------------------------------------
+# --- Categories (docs/rules.md §1) -------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ MAX_INT_DIGITS = 9
 ITEM_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("id", "str", "事项编号", "与文件名相同（不含 .yaml），只能用字母、数字、- 和 _，例如 2025-0042。", required=True),
     FieldSpec("title", "str", "事项标题", "一句话写清要落实什么，例如：完成城区老旧小区改造120个。", required=True),
-    FieldSpec("category", "category", "事项类别", "决定默认办理期限，见 RULES.md 第 2 节，例如 work_report。", required=True),
+    FieldSpec("category", "category", "事项类别", "决定默认办理期限，见 docs/rules.md 第 1 节，例如 work_report。", required=True),
     FieldSpec("source", "str", "事项来源", "例如：2025年《政府工作报告》、市政府第12次常务会议。"),
     FieldSpec("description", "text", "具体内容", "任务的具体要求，可多行。"),
     FieldSpec("assigned", "date", "交办日期", "写成 YYYY-MM-DD，例如 2025-02-20。所有期限从次日起算。", required=True),
@@ -114,7 +114,7 @@ EVENT_TYPES: dict[str, str] = {
     "reinspection": "回头看（再督查）",
 }
 
-# Event types the public sees by default (RULES.md §9). Extensions are public
+# Event types the public sees by default (docs/rules.md §10). Extensions are public
 # only once approved; circulars only when marked public.
 PUBLIC_EVENT_TYPES = frozenset({"progress", "completed", "verified", "evaluation", "reinspection"})
 

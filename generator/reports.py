@@ -11,7 +11,7 @@ Figures, per the whole ledger, per lead unit and per category:
 - urges, circulars (criticism), transfers: events dated in the period;
 - review: netizen messages completed in the period's months and how many
   were reviewed, on the same base as `review_rate_low` and `ducha sample`
-  (`sample.month_review`, RULES.md §7).
+  (`sample.month_review`, docs/rules.md §5).
 """
 from __future__ import annotations
 
@@ -250,7 +250,7 @@ def report_json(report: Report) -> dict:
 
 
 def review_text(report: Report) -> str:
-    """One sentence on the netizen-message review of the period (RULES.md §7)."""
+    """One sentence on the netizen-message review of the period (docs/rules.md §5)."""
     done, reviewed = report.review_completed, report.review_reviewed
     low = [r.month for r in report.review if not r.rate_met]
     text = f"本期办结的网友留言 {done} 件，复核 {reviewed} 件，复核率 {reviewed / done if done else 1:.0%}"

@@ -1,17 +1,26 @@
 """`follow_up_missed`: an item marked for "回头看" was not re-inspected in time.
 
-"针对已报告反馈情况的重点事项，适时组织开展'回头看'、'再督查'" (seed §4.5).
+"针对已报告反馈情况的重点事项，适时组织开展'回头看'、'再督查'" (实施意见四、(五)).
 An item with `follow_up: true` that is closed must get a `reinspection`
 event within `follow_up_months` (ledger.yaml, default 3) months after its
 completion (a §3 period).
 
 FAIL: closed 2025-09-18, follow-up due 2025-12-18, no reinspection by 2026-01-05.
 """
-from ..findings import Finding
+from ..findings import WARNING, Finding
 
 CODE = "follow_up_missed"
 SCOPE = "item"
 NEEDS_AS_OF = True
+SEVERITY = WARNING
+TITLE = "回头看逾期"
+SECTION = "6"  # the section of docs/rules.md that explains the computation
+EXPLANATION = (
+    "依据：“针对已报告反馈情况的重点事项，适时组织开展‘回头看’、‘再督查’”（四、(五)）。"
+    "标为 `follow_up: true` 的事项落实后，"
+    "应在办结日加 `follow_up_months` 个月（默认 3 个月）"
+    "之内记录回头看（`type: reinspection`）；过了这一天仍无记录即提示。"
+)
 
 
 def check(item, status, ctx):

@@ -6,12 +6,19 @@ file renamed without its id (or the reverse) breaks those links.
 PASS: `items/2025/2025-0042.yaml` with `id: 2025-0042`.
 FAIL: `items/2025/2025-0042.yaml` with `id: 2025-042`.
 """
-from ..findings import Finding
+from ..findings import ERROR, Finding
 from ..model import id_from_file
 
 CODE = "id_mismatch"
 SCOPE = "item"
 NEEDS_AS_OF = False
+SEVERITY = ERROR
+TITLE = "编号与文件名不一致"
+SECTION = None  # no section of docs/rules.md beyond the list of rules
+EXPLANATION = (
+    "事项的 `id` 必须与文件名（不含 `.yaml`）相同。编号是事项之间、"
+    "网站页面和 Git 历史相互链接的依据；只改了文件名或只改了编号，链接就会断开。请改正其中一个，使两者相同。"
+)
 
 
 def check(item, status, ctx):

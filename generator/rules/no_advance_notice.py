@@ -1,6 +1,6 @@
 """`no_advance_notice`: overdue without having applied for an extension in time.
 
-"期限内不能办结的，承办单位要提前向交办单位报告原因和进展情况" (seed §4.4).
+"期限内不能办结的，承办单位要提前向交办单位报告原因和进展情况" (实施意见四、(四)).
 An overdue item needs an extension request dated on or before its
 effective deadline, made after the extension that set that deadline (or
 after the assignment, for the original deadline). An explanation alone
@@ -14,11 +14,19 @@ FAIL: deadline 2025-06-30, overdue, no extension request.
 FAIL (message: reasons reported 2025-05-19, no extension applied for):
 deadline 2025-05-20, explanation 2025-05-19, as of 2025-05-21.
 """
-from ..findings import Finding
+from ..findings import WARNING, Finding
 
 CODE = "no_advance_notice"
 SCOPE = "item"
 NEEDS_AS_OF = True
+SEVERITY = WARNING
+TITLE = "未提前报告"
+SECTION = "3"  # the section of docs/rules.md that explains the computation
+EXPLANATION = (
+    "依据：“期限内不能办结的，承办单位要提前向交办单位报告原因和进展情况”（四、(四)）。事项超期，"
+    "而在有效期限当天或之前（并且在确定该期限的那次批准之后）没有任何延期申请的，报此警告。"
+    "只报告了原因（`explanation`）、没有申请延期的仍然提示，提示中写明台账里有什么、缺什么。"
+)
 
 
 def check(item, status, ctx):

@@ -3,12 +3,21 @@
 PASS: `lead_unit: zjj` where `ledger.yaml` lists `id: zjj`.
 FAIL: `lead_unit: zj` (suggests the closest id, here `zjj`).
 """
-from ..findings import Finding
+from ..findings import ERROR, Finding
 from ..names import UnknownName, resolve, suggest, unit_choices
 
 CODE = "unknown_unit"
 SCOPE = "item"
 NEEDS_AS_OF = False
+SEVERITY = ERROR
+TITLE = "单位不在名单中"
+SECTION = None  # no section of docs/rules.md beyond the list of rules
+EXPLANATION = (
+    "`lead_unit`（主办单位）和 `co_units`（协办单位）"
+    "必须是 `ledger.yaml` 的 `units` 中登记的单位编号，"
+    "`people` 中人员的单位也是如此。提示给出最接近的编号（例如把 `zj` 写成了 `zjj`），"
+    "或说明应先在 `units` 中添加这个单位。"
+)
 
 
 def check(item, status, ctx):
