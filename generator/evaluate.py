@@ -37,7 +37,7 @@ class PendingAction:
     level: int
     action: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"level": self.level, "action": self.action}
 
 
@@ -49,7 +49,7 @@ class Pressure:
     returned: bool = False
     leader_demand: bool = False
     explanation_accepted: bool = False
-    circular_levels: frozenset[int] = frozenset()
+    circular_levels: frozenset[int | None] = frozenset()  # None: a circular without a level
     transferred: bool = False
 
 
@@ -57,7 +57,7 @@ def pressure(events: list[Event]) -> Pressure:
     """Count urges, returns, demands, accepted explanations, circulars and transfers (one pass)."""
     urges = 0
     returned = demand = explained = transferred = False
-    circulars = set()
+    circulars: set[int | None] = set()
     for e in events:
         t = e.type
         if t == "urge":
@@ -107,11 +107,12 @@ def default_deadline(item: Item, calendar: WorkingCalendar) -> PeriodEnd | None:
     rule = CATEGORIES[item.category].default
     if rule is None:
         return None
-    if rule[0] == "year_end":
+    if len(rule) == 1:  # ("year_end",)
         return PeriodEnd(dt.date(item.assigned.year, 12, 31))
-    if rule[0] == "months":
-        return calendar.period_end(item.assigned, months=rule[1])
-    return calendar.period_end(item.assigned, working_days=rule[1])
+    unit, count = rule
+    if unit == "months":
+        return calendar.period_end(item.assigned, months=count)
+    return calendar.period_end(item.assigned, working_days=count)
 
 
 def item_deadline(item: Item, calendar: WorkingCalendar) -> PeriodEnd | None:
@@ -186,11 +187,11 @@ def evaluate(item: Item, as_of: dt.date, calendar: WorkingCalendar) -> ItemStatu
     done = state in (COMPLETED, CLOSED)
 
     overdue = effective is not None and not done and as_of > effective
-    days_overdue = (as_of - effective).days if overdue else 0
+    days_overdue = (as_of - effective).days if overdue and effective is not None else 0
     completed_late = bool(done and effective and completed_on and completed_on > effective)
     # Not completed by the 6-month limit (§4): still open after it, or
     # completed after it (an extension past the limit does not move it).
-    hard_passed = bool(hard and (completed_on > hard.date if done else as_of > hard.date))
+    hard_passed = bool(hard and ((completed_on is not None and completed_on > hard.date) if done else as_of > hard.date))
 
     # Monthly reports (§5): owed when the deadline is more than a month after
     # assignment, compared with the calendar date one month on, *before* any

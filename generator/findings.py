@@ -6,6 +6,7 @@ list of findings into text, JSON, CI annotations or JUnit XML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 ERROR = "error"
 WARNING = "warning"
@@ -82,9 +83,9 @@ class Finding:
         if not self.severity:
             object.__setattr__(self, "severity", CODES[self.code])
 
-    def to_dict(self) -> dict:
-        """The finding as JSON object of `ducha check --format json`."""
-        out = {
+    def to_dict(self) -> dict[str, object]:
+        """The finding as the JSON object of `ducha check --format json`."""
+        out: dict[str, object] = {
             "code": self.code,
             "severity": self.severity,
             "item": self.item,
@@ -99,7 +100,7 @@ class Finding:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Finding":
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
         return cls(
             file=data["file"],
             line=data["line"],
@@ -112,7 +113,7 @@ class Finding:
         )
 
 
-def sort_key(f: Finding) -> tuple:
+def sort_key(f: Finding) -> tuple[str, int, int, str]:
     return (f.file or "\uffff", f.line or 0, f.column or 0, f.code)
 
 

@@ -19,7 +19,7 @@ class Category:
     name: str
     # Default deadline: ("year_end",), ("months", n), ("working_days", n),
     # or None where an explicit deadline is required.
-    default: tuple | None
+    default: tuple[str] | tuple[str, int] | None
     hard_limit_months: int | None = None
 
 
@@ -57,7 +57,7 @@ class FieldSpec:
     title: str
     help: str
     required: bool = False
-    choices: tuple = ()
+    choices: tuple[str | int, ...] = ()
     internal: bool = False
     # Bounds of an int or number field (inclusive); None: only the general
     # limit of `MAX_INT_DIGITS` digits applies.

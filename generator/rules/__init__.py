@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from ..calendar import WorkingCalendar
-from ..model import Item, LedgerConfig
+from ..model import Inspection, Item, LedgerConfig
 from . import (
     deadline_beyond_limit,
     duplicate_id,
@@ -73,7 +73,7 @@ class Context:
     # Every item file path (relative), readable or not: duplicate ids are
     # found from file names too.
     files: list[str] = field(default_factory=list)
-    inspections: list = field(default_factory=list)
+    inspections: list[Inspection] = field(default_factory=list)
 
 
 def get(code: str) -> ModuleType:

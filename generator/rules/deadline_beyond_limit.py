@@ -6,8 +6,19 @@ An explicit deadline, or an approved extension, beyond that limit is wrong.
 PASS: assigned 2025-03-10, `deadline: 2025-09-10`.
 FAIL: assigned 2025-03-10, `deadline: 2025-10-31`.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..evaluate import hard_deadline
 from ..findings import ERROR, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    from ..model import Item
+    from . import Context
 
 CODE = "deadline_beyond_limit"
 SCOPE = "item"
@@ -22,7 +33,7 @@ EXPLANATION = (
 )
 
 
-def check(item, status, ctx):
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     hard = hard_deadline(item, ctx.calendar)
     if hard is None:
         return

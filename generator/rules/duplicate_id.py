@@ -7,10 +7,18 @@ unreadable duplicate is caught.
 
 FAIL: `items/2025/2025-0001.yaml` and `items/archive/2025-0001.yaml`.
 """
+from __future__ import annotations
+
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from ..findings import ERROR, Finding
 from ..model import id_from_file
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from . import Context
 
 CODE = "duplicate_id"
 SCOPE = "ledger"
@@ -26,7 +34,7 @@ EXPLANATION = (
 )
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Finding]:
     claims: dict[str, dict[str, int]] = defaultdict(dict)
     for rel in ctx.files:
         claims[id_from_file(rel)][rel] = 1

@@ -9,8 +9,19 @@ accountability. Each follow-up is a `circular` event of that level or a
 
 FAIL: two urges, one `circular` of level 1, no level 2 circular.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..evaluate import ESCALATION_ACTION_NAMES
 from ..findings import WARNING, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus, Pressure
+    from ..model import Item
+    from . import Context
 
 CODE = "escalation_pending"
 SCOPE = "item"
@@ -27,7 +38,7 @@ EXPLANATION = (
 )
 
 
-def _reasons(pressure) -> str:
+def _reasons(pressure: Pressure) -> str:
     reasons = [f"催办 {pressure.urges} 次"] if pressure.urges else []
     if pressure.returned:
         reasons.append("曾被退回重办")
@@ -36,7 +47,7 @@ def _reasons(pressure) -> str:
     return "，".join(reasons)
 
 
-def check(item, status, ctx):
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     for pending in status.escalation_pending:
         record = "type: transfer" if pending.action == "transfer" else f"type: circular, level: {pending.level}"
         yield Finding(

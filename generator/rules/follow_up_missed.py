@@ -7,7 +7,18 @@ completion (a §3 period).
 
 FAIL: closed 2025-09-18, follow-up due 2025-12-18, no reinspection by 2026-01-05.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..findings import WARNING, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    from ..model import Item
+    from . import Context
 
 CODE = "follow_up_missed"
 SCOPE = "item"
@@ -23,7 +34,7 @@ EXPLANATION = (
 )
 
 
-def check(item, status, ctx):
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     if not item.follow_up or status.state != "closed" or status.completed_on is None:
         return
     due = ctx.calendar.period_end(status.completed_on, months=ctx.config.follow_up_months).date

@@ -10,8 +10,19 @@ itself is the `deadline_beyond_limit` error; it is not warned again here.
 
 FAIL: assigned 2025-03-10, not completed as of 2025-09-11 (limit 2025-09-10).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..evaluate import CLOSED, COMPLETED
 from ..findings import WARNING, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    from ..model import Item
+    from . import Context
 
 CODE = "hard_deadline_passed"
 SCOPE = "item"
@@ -27,8 +38,8 @@ EXPLANATION = (
 )
 
 
-def check(item, status, ctx):
-    if status.hard_deadline_passed and status.state not in (COMPLETED, CLOSED):
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
+    if status.hard_deadline_passed and status.hard_deadline is not None and status.state not in (COMPLETED, CLOSED):
         yield Finding(
             item.file, item.line_of("assigned"), CODE,
             f"已超过最长 6 个月的办理时限（{status.hard_deadline.date}），至 {status.as_of} 仍未答复代表委员。"

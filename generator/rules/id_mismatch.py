@@ -6,8 +6,19 @@ file renamed without its id (or the reverse) breaks those links.
 PASS: `items/2025/2025-0042.yaml` with `id: 2025-0042`.
 FAIL: `items/2025/2025-0042.yaml` with `id: 2025-042`.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..findings import ERROR, Finding
 from ..model import id_from_file
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    from ..model import Item
+    from . import Context
 
 CODE = "id_mismatch"
 SCOPE = "item"
@@ -21,7 +32,7 @@ EXPLANATION = (
 )
 
 
-def check(item, status, ctx):
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     stem = id_from_file(item.file)
     if item.id != stem:
         yield Finding(

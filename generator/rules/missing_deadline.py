@@ -6,8 +6,19 @@ sets the date (docs/rules.md §1).
 
 FAIL: `category: leader_instruction` with no `deadline:`.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..findings import ERROR, Finding
 from ..model import CATEGORIES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    from ..model import Item
+    from . import Context
 
 CODE = "missing_deadline"
 SCOPE = "item"
@@ -22,7 +33,7 @@ EXPLANATION = (
 )
 
 
-def check(item, status, ctx):
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     category = CATEGORIES[item.category]
     if item.deadline is None and category.default is None:
         yield Finding(

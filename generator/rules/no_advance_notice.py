@@ -14,7 +14,20 @@ FAIL: deadline 2025-06-30, overdue, no extension request.
 FAIL (message: reasons reported 2025-05-19, no extension applied for):
 deadline 2025-05-20, explanation 2025-05-19, as of 2025-05-21.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..findings import WARNING, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    import datetime as dt
+
+    from ..model import Event, Item
+    from . import Context
 
 CODE = "no_advance_notice"
 SCOPE = "item"
@@ -29,14 +42,14 @@ EXPLANATION = (
 )
 
 
-def check(item, status, ctx):
-    if not status.overdue:
-        return
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     deadline = status.effective_deadline
+    if not status.overdue or deadline is None:
+        return
     extensions = [e for e in status.events if e.type == "extension"]
 
-    def sets_deadline(e):
-        return e.approved and e.new_deadline == deadline
+    def sets_deadline(e: Event) -> bool:
+        return bool(e.approved) and e.new_deadline == deadline
 
     approved = [e for e in extensions if sets_deadline(e)]
     since = approved[-1].date if approved else None
@@ -50,7 +63,7 @@ def check(item, status, ctx):
     )
 
 
-def _message(deadline, since, late_requests, explanations) -> str:
+def _message(deadline: dt.date, since: dt.date | None, late_requests: list[Event], explanations: list[Event]) -> str:
     """Say what the file shows and what was missing, in that order."""
     in_time = [e.date for e in explanations if e.date <= deadline]
     late = [e.date for e in explanations if e.date > deadline]

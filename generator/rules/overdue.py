@@ -6,7 +6,18 @@ approved extension's new deadline, else the item's deadline).
 PASS: deadline 2025-06-30, completed 2025-06-28.
 FAIL: deadline 2025-06-30, as of 2025-07-25 only progress reported (25 days).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..findings import WARNING, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    from ..model import Item
+    from . import Context
 
 CODE = "overdue"
 SCOPE = "item"
@@ -20,7 +31,7 @@ EXPLANATION = (
 )
 
 
-def check(item, status, ctx):
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     if status.overdue:
         yield Finding(
             item.file, item.line_of("deadline" if "deadline" in item.lines else "assigned"), CODE,

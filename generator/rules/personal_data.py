@@ -17,9 +17,20 @@ FAIL: `text: 已联系网友（电话 13812345678）` in a progress event (the
 finding gives the line of the event, the kind, 手机号码, and the value
 masked as 138****5678, never in full).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import privacy
 from ..findings import ERROR, Finding
 from ..model import EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, is_public_event
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    from ..model import Item
+    from . import Context
 
 CODE = "personal_data"
 SCOPE = "item"
@@ -49,7 +60,7 @@ _FIX = ("这段文字会出现在公开网站上（网页、搜索、下载数�
 _EVENT_HINT = "公开的进展只写办理情况，例如“已电话联系留言网友，说明办理流程”。"
 
 
-def public_texts(item):
+def public_texts(item: Item) -> Iterator[tuple[int, str, str, bool]]:
     """(line, where in Chinese, text, is an event) for each text of `item` the public site shows."""
     if not item.public:
         return
@@ -67,13 +78,13 @@ def public_texts(item):
                 yield event.line, what, value, True
 
 
-def check(item, status, ctx):
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     if not item.public or not privacy.may_contain(_all_public_text(item)):
         return  # the common case: one prefilter search per item
     allow = ctx.config.privacy_allow
     for line, where, text, is_event in public_texts(item):
         matches = privacy.find(text, allow)
-        by_line: dict[int, list] = {}
+        by_line: dict[int, list[privacy.Match]] = {}
         for m in matches:
             by_line.setdefault(line + _offset(text, m.start, is_event), []).append(m)
         for at, found in by_line.items():
@@ -82,7 +93,7 @@ def check(item, status, ctx):
                           item=item.id)
 
 
-def _all_public_text(item) -> str:
+def _all_public_text(item: Item) -> str:
     parts = [item.title, item.source or "", item.description or ""]
     for event in item.events:
         parts += [event.text or "", event.evaluator or "", event.grade or ""]  # a superset of the public ones

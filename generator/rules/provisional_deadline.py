@@ -7,7 +7,20 @@ counted through it is a guess and may move once the schedule is out.
 
 FAIL (info): a netizen message assigned 2027-01-04 with no 2027 schedule.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..findings import INFO, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    import datetime as dt
+
+    from ..model import Item
+    from . import Context
 
 CODE = "provisional_deadline"
 SCOPE = "item"
@@ -23,11 +36,11 @@ EXPLANATION = (
 )
 
 
-def _years(*dates):
+def _years(*dates: dt.date) -> str:
     return "、".join(sorted({str(d.year) for d in dates}))
 
 
-def check(item, status, ctx):
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     base, hard, report = status.base_deadline, status.hard_deadline, status.next_report_due
     advice = ("待国务院办公厅公布该年放假安排后，请升级 holidays 或在 ledger.yaml 的 calendar 中"
               "补充放假日、调休上班日并把年份加入 confirmed_years。")

@@ -12,7 +12,18 @@ FAIL: assigned 2025-02-20, last progress 2025-03-15, as of 2025-04-16
 FAIL: assigned 2025-09-05, deadline 2025-10-08 (> 10-05), as of 2025-10-10
 (report due 10-05, rolled past the National Day holiday to 2025-10-09).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..findings import WARNING, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    from ..model import Item
+    from . import Context
 
 CODE = "report_missing"
 SCOPE = "item"
@@ -28,8 +39,8 @@ EXPLANATION = (
 )
 
 
-def check(item, status, ctx):
-    if status.report_missing:
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
+    if status.report_missing and status.next_report_due is not None:
         due = status.next_report_due.date
         yield Finding(
             item.file, item.line_of("events" if item.events else "assigned"), CODE,

@@ -11,8 +11,17 @@ on the same base (`sample.review_base`).
 FAIL: 10 completed in 2025-09, 2 marked for verification.
 PASS: 3 completed in 2025-09, 1 verified afterwards with `result: fail`.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..findings import WARNING, Finding
 from ..sample import month_review
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from . import Context
 
 CODE = "review_rate_low"
 SCOPE = "ledger"
@@ -28,7 +37,7 @@ EXPLANATION = (
 )
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Finding]:
     for review in month_review(ctx.items, ctx.as_of):
         if review.closed_month and review.completed and not review.rate_met:
             yield Finding(

@@ -7,10 +7,18 @@ the month before `as_of`, for every leader in `leaders`.
 
 FAIL: the mayor has one visit recorded in 2026-09.
 """
+from __future__ import annotations
+
 import datetime as dt
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from ..findings import WARNING, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from . import Context
 
 CODE = "visits_low"
 SCOPE = "ledger"
@@ -26,14 +34,14 @@ EXPLANATION = (
 MINIMUM = 2
 
 
-def months(first: dt.date, as_of: dt.date):
+def months(first: dt.date, as_of: dt.date) -> Iterator[tuple[int, int]]:
     year, month = first.year, first.month
     while (year, month) < (as_of.year, as_of.month):
         yield year, month
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Finding]:
     visits = ctx.inspections
     leaders = ctx.config.leaders
     if not leaders or not (visits or ctx.config.inspections_from):
