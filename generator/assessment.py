@@ -100,6 +100,15 @@ def assess(items: list[Item], config: LedgerConfig, period: Period,
     return sorted(scores.values(), key=lambda s: (-s.score, s.unit))
 
 
+def ranks(scores: list[UnitScore]) -> list[int]:
+    """Competition ranks of scores sorted highest first: equal scores share a
+    rank and the next one skips (100, 95, 95, 90 -> 1, 2, 2, 4)."""
+    out: list[int] = []
+    for n, s in enumerate(scores):
+        out.append(out[-1] if n and s.score == scores[n - 1].score else n + 1)
+    return out
+
+
 def scores_xlsx(scores: list[UnitScore], period: Period, config: LedgerConfig, path) -> None:
     """The score table as an Excel workbook."""
     from openpyxl import Workbook
@@ -114,7 +123,7 @@ def scores_xlsx(scores: list[UnitScore], period: Period, config: LedgerConfig, p
     ws.append(headers)
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    for rank, s in enumerate(scores, start=1):
+    for rank, s in zip(ranks(scores), scores):
         ws.append([rank, s.name, s.score, s.completed, s.on_time, s.overdue_day, s.urge, s.circular_1,
                    s.circular_2, s.transfer, s.late_report])
     ws.freeze_panes = "A3"

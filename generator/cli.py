@@ -1,10 +1,15 @@
-"""The `ducha` command: thin wrappers that read the edges (files, clock, terminal)."""
+"""The `ducha` command line: parse the options, call the command, format its result.
+
+Each command is a function in `ducha.commands` that returns a result; a
+formatter in `ducha.output.results` turns it into text, and any
+`ducha.errors.DuchaError` becomes its Chinese message and exit status
+(`ducha.output.frame.Command`). This module reads the edges only: the
+arguments, the terminal, and the clock (once per run, in `_now`).
+"""
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
-import re
 import os
 import sys
 from pathlib import Path
@@ -12,61 +17,56 @@ from pathlib import Path
 import click
 
 from . import printers
-from .findings import fails
-from .fields import click_type
-from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES, id_from_file
+from .commands.edit import event_option_type
+from .output import frame
+from .output.frame import emit
 
 FORMATS = list(printers.FORMATS)
 
 
-def _iso_date(value: str) -> dt.date:
-    """A YYYY-MM-DD date in the ledger's years (ValueError otherwise)."""
-    from .model import MAX_YEAR, MIN_YEAR
+def _now() -> dt.datetime:
+    """Now, with the local time zone: the one place the clock is read."""
+    return dt.datetime.now().astimezone()
 
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise ValueError(value)
-    day = dt.date.fromisoformat(value)
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise ValueError(value)
-    return day
+
+def _day(value: str | None, what: str, example: str = "") -> dt.date | None:
+    """A YYYY-MM-DD option's date (None when not given); a usage error when it is not one."""
+    from .commands.common import parse_day
+
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except ValueError:
+        raise click.BadParameter(f"{what} {value} 无效，请写成 YYYY-MM-DD（半角数字，2000–2100 年）{example}。") from None
 
 
 def _as_of(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()  # the one place the clock is read
+    return _day(value, "日期", "，例如 2025-07-25") or _now().date()
+
+
+def _parsed(parse, *args, param_hint: str | None = None):
+    """`parse(*args)`, its ValueError (a Chinese reason) turned into a usage error."""
     try:
-        return _iso_date(value)
-    except ValueError:
-        raise click.BadParameter(f"日期 {value} 无效，请写成 YYYY-MM-DD（半角数字，2000–2100 年），例如 2025-07-25。") from None
+        return parse(*args)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint=param_hint) from None
 
 
-def _emit(report: printers.Report, fmt: str) -> None:
-    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    click.echo(printers.render(report, fmt, color=color), nl=False)
+def _color(fmt: str) -> bool:
+    return fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def _unreadable(err, fmt: str, command: str) -> None:
-    findings = err.findings
-    if fmt == "text":
-        if findings:
-            click.echo(printers.render(printers.Report(command, findings), "text"), nl=False, err=True)
-        click.echo(f"错误：{err}", err=True)
-    else:
-        click.echo(printers.render(printers.Report(command, findings), fmt), nl=False)
-        click.echo(f"错误：{err}", err=True)
-    sys.exit(2)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="ducha")
+@click.group(cls=frame.Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ducha", help=frame.VERSION_HELP, message=frame.VERSION_MESSAGE)
 def main() -> None:
     """督查台账工具：校验事项、计算期限与督办升级、生成网站。"""
     # A run builds tens of thousands of small objects and exits; the cyclic
     # collector's repeated full passes over them cost ~10% and free nothing.
     gc.set_threshold(100_000, 50, 100)
-    from .loader import HAVE_LIBYAML
+    from .commands import yaml_is_slow
 
-    if not HAVE_LIBYAML:
+    if yaml_is_slow():
         click.echo("警告：PyYAML 未带 libyaml，读取会慢约 9 倍。请重新安装 PyYAML（pip install --force-reinstall pyyaml）。",
                    err=True)
 
@@ -78,7 +78,7 @@ format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), defa
 no_cache_option = click.option("--no-cache", is_flag=True, help="不读写缓存（本用户缓存文件夹，默认 ~/.cache/ducha/）。")
 
 
-@main.command()
+@main.command(findings_format=True)
 @ledger_option
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按哪一天计算（默认今天）。")
 @format_option
@@ -94,27 +94,13 @@ def check(ledger_dir: Path, as_of: str | None, fmt: str, fail_on: str, no_cache:
       ducha check --format json > check.json
       ducha check --fail-on overdue      # 每日定时任务：有超期即失败
     """
-    from .check import check_scanned
-    from .ledger import LedgerUnreadable, scan_ledger
+    from .commands.check import check as run
+    from .output.results import findings
 
-    day = _as_of(as_of)
-    try:
-        scan = scan_ledger(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, fmt, "check")
-    outcome = check_scanned(scan, day, use_cache=not no_cache)
-    report = printers.Report(
-        "check", outcome.findings,
-        payload={"as_of": day.isoformat(), "items": outcome.items},
-        titles=outcome.titles,
-        files=["ledger.yaml", *scan.files],
-        checked=len(scan.files),
-    )
-    _emit(report, fmt)
-    sys.exit(1 if fails(outcome.findings, fail_on) else 0)
+    emit(findings(run(ledger_dir, _as_of(as_of), fail_on=fail_on, use_cache=not no_cache), fmt, _color(fmt)))
 
 
-@main.command()
+@main.command(findings_format=True)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @ledger_option
 @format_option
@@ -131,30 +117,12 @@ def validate(files: tuple[Path, ...], ledger_dir: Path, fmt: str, fail_on: str, 
       ducha validate
       ducha validate items/2025/2025-0042.yaml
     """
-    from .check import check_scanned
-    from .ledger import LedgerUnreadable, scan_ledger
+    from .commands.check import ledger_files
+    from .commands.check import validate as run
+    from .output.results import findings
 
-    only = None
-    if files:
-        root = ledger_dir.resolve()
-        only = []
-        for f in files:
-            try:
-                rel = f.resolve().relative_to(root).as_posix()
-            except ValueError:
-                raise click.BadParameter(f"{f} 不在台账目录 {root} 之内。", param_hint="FILES") from None
-            if rel.startswith("items/") and rel.endswith(".yaml"):
-                only.append(rel)
-    try:
-        scan = scan_ledger(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, fmt, "validate")
-    outcome = check_scanned(scan, dt.date.today(), with_dates=False, only=only, use_cache=not no_cache)
-    report = printers.Report("validate", outcome.findings, titles=outcome.titles,
-                             files=["ledger.yaml", *(only if only is not None else scan.files)],
-                             checked=len(only) if only is not None else len(scan.files))
-    _emit(report, fmt)
-    sys.exit(1 if fails(outcome.findings, fail_on) else 0)
+    only = _parsed(ledger_files, files, ledger_dir, param_hint="FILES")
+    emit(findings(run(ledger_dir, only, _now().date(), fail_on=fail_on, use_cache=not no_cache), fmt, _color(fmt)))
 
 
 @main.command()
@@ -171,44 +139,12 @@ def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
     示例：
       ducha sample --month 2025-09
     """
-    from .ledger import LedgerUnreadable, load_ledger
-    from .sample import draw_sample
-    from .signals import flagged_items, read_records, run_signals
+    from .commands.common import check_month
+    from .commands.sample import sample as run
+    from .output import results
 
-    try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", month):  # strptime's %Y also takes ２０２５
-            raise ValueError(month)
-        dt.datetime.strptime(month, "%Y-%m")
-    except ValueError:
-        raise click.BadParameter(f"月份 {month} 无效，请写成 YYYY-MM，例如 2025-09。", param_hint="--month") from None
-    day = _as_of(as_of)
-    try:
-        ledger = load_ledger(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, "text", "sample")
-    # Messages with integrity signals first (issue 20): one history read, as `ducha signals`.
-    found = run_signals(ledger.items, ledger.config, day, records=read_records(ledger_dir))
-    flagged = flagged_items(found.signals)
-    drawn = draw_sample(ledger.items, month, day, salt=ledger.config.name, prefer=frozenset(flagged))
-    r = drawn.review
-    if fmt == "json":
-        click.echo(json.dumps({
-            "month": month, "completed": r.completed, "reviewed": r.reviewed, "required": r.required,
-            "rate": round(r.rate, 4), "picks": drawn.picks, "rate_after": round(drawn.rate_after, 4),
-            "signals": {i: flagged[i] for i in drawn.picks if i in flagged},
-        }, ensure_ascii=False, indent=1))
-        return
-    titles = {i.id: i for i in ledger.items}
-    click.echo(f"{month} 办结的网友留言 {r.completed} 件，已确定复核 {r.reviewed} 件（{r.rate:.0%}），"
-               f"复核率须达 30%（至少 {r.required} 件）。")
-    if not drawn.picks:
-        click.echo("无须再抽取。" if r.completed else "该月没有办结的网友留言。")
-        return
-    click.echo(f"建议抽取以下 {len(drawn.picks)} 件复核（在事项中写 verify: true），抽取后复核率 {drawn.rate_after:.0%}：")
-    for ident in drawn.picks:
-        item = titles[ident]
-        hint = f"  真实性提示：{'、'.join(flagged[ident])}" if ident in flagged else ""
-        click.echo(f"  {ident}  {item.title}  （{item.file}）{hint}")
+    month = _parsed(check_month, month, param_hint="--month")
+    emit(results.sample(run(ledger_dir, month, _as_of(as_of)), fmt))
 
 
 @main.command()
@@ -229,30 +165,23 @@ def init(directory: Path, name, office_unit, office_id, host, demo, yes) -> None
       ducha init 台账 --name 某某市政府督查台账 --office-unit 市政府督查室 --host gitlab
       ducha init demo-ledger --demo -y
     """
-    from .init import InitRefused, init_ledger, refuse_unless_empty
+    from .commands import init as command
+    from .output import results
 
     def ask(value, text: str, default, **kw):
         if value is not None:
             return value
         return default if yes else click.prompt(text, default=default, **kw)
 
-    try:
-        refuse_unless_empty(directory.absolute())  # before any question
-        office_unit = ask(office_unit, "督查室的单位名称", "市政府督查室")
-        name = ask(name, "台账名称（显示在网站和报告上）", "督查台账")
-        host = ask(host, "台账仓库放在哪里（gitlab、github；none 表示不生成 CI 文件）", "gitlab",
-                   type=click.Choice(["gitlab", "github", "none"]))
-        if demo is None:
-            demo = False if yes else click.confirm("复制演示事项（虚构的单位、人员和事项）用来试用吗", default=False)
-        result = init_ledger(directory, name=name, office_unit=office_unit, office_id=office_id, host=host, demo=demo)
-    except InitRefused as err:
-        click.echo(f"错误：{err}", err=True)
-        sys.exit(2)
-    click.echo(f"已在 {result.root} 新建督查台账“{name}”，写入 {len(result.written)} 个文件，第一次提交 {result.commit[:10]}。")
-    click.echo("下一步：")
-    click.echo(f"  cd {directory}")
-    click.echo("  ducha check && ducha build      # 校验台账、生成网站（site/public、site/internal）")
-    click.echo("  然后按 README.md 中“第一次设置”推送到服务器、保护 main 分支、设置每日检查和网站发布。")
+    command.check_target(directory)  # before any question
+    office_unit = ask(office_unit, "督查室的单位名称", "市政府督查室")
+    name = ask(name, "台账名称（显示在网站和报告上）", "督查台账")
+    host = ask(host, "台账仓库放在哪里（gitlab、github；none 表示不生成 CI 文件）", "gitlab",
+               type=click.Choice(["gitlab", "github", "none"]))
+    if demo is None:
+        demo = False if yes else click.confirm("复制演示事项（虚构的单位、人员和事项）用来试用吗", default=False)
+    emit(results.initialised(command.init(directory, name=name, office_unit=office_unit, office_id=office_id,
+                                          host=host, demo=demo)))
 
 
 @main.command()
@@ -261,36 +190,14 @@ def init(directory: Path, name, office_unit, office_id, host, demo, yes) -> None
               help="输出目录（默认台账目录下的 schema/）。")
 def schema(ledger_dir: Path, out_dir: Path | None) -> None:
     """生成事项文件和 ledger.yaml 的 JSON Schema，供 VS Code 补全和悬停说明。"""
-    from .ledger import LedgerUnreadable, load_config
-    from .schema import write_schemas
+    from .commands.schema import schema as run
+    from .output import results
 
-    try:
-        config, _ = load_config(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, "text", "schema")
-    for path in write_schemas(config, out_dir or ledger_dir / "schema"):
-        click.echo(f"已写入 {path}")
+    emit(results.written(run(ledger_dir, out_dir)))
 
 
 def _date_option(name: str, help: str):
     return click.option(name, metavar="YYYY-MM-DD", help=help)
-
-
-def _parse_date(value: str | None, what: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return _iso_date(value)
-    except ValueError:
-        raise click.BadParameter(f"{what} {value} 无效，请写成 YYYY-MM-DD（半角数字，2000–2100 年）。") from None
-
-
-def _refused(err) -> None:
-    click.echo(f"未保存：{err}", err=True)
-    for f in getattr(err, "findings", []):
-        where = f"第 {f.line} 行：" if f.line else ""
-        click.echo(f"  {where}{f.message}", err=True)
-    sys.exit(1)
 
 
 @main.command(name="new")
@@ -317,67 +224,41 @@ def new_item(ledger_dir: Path, category, title, lead_unit, co_units, source, ass
       ducha new --category 领导批示 --title 解决某路段积水 --lead 住建局 --deadline 2025-08-15
       ducha new --category policy_document --title 贯彻落实某文件 --lead fgw --co zjj --commit
     """
-    from . import names
-    from .edit import EditRefused, edit_lock
-    from .ledger import LedgerUnreadable, scan_ledger
-    from .new import create_item
+    from .commands import edit as command
+    from .output import results
 
     now = _now()
-    try:
-        scan = scan_ledger(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, "text", "new")
-    categories = names.category_choices()
-    units = names.unit_choices(scan.config)
-    category = (_named(category, categories, "--category", "类别") if category
-                else _choose("事项类别", categories))
+    scan = command.scan_ledger(ledger_dir)
+    categories, units = command.category_choices(), command.unit_choices(scan.config)
+    category = _named(category, categories, "--category", "类别") if category else _choose("事项类别", categories)
     title = title or _ask("事项标题")
     lead_unit = (_named(lead_unit, units, "--lead", "主办单位", units=True) if lead_unit
                  else _choose("主办单位", units, units=True))
-    co = [_named(u, units, "--co", "协办单位", units=True) for u in co_units]
     values = {
         "title": title, "category": category, "source": source, "lead_unit": lead_unit,
-        "co_units": co, "assigned": _parse_date(assigned, "交办日期") or now.date(),
-        "deadline": _parse_date(deadline, "办结期限"), "public": public, "verify": verify,
+        "co_units": [_named(u, units, "--co", "协办单位", units=True) for u in co_units],
+        "assigned": _day(assigned, "交办日期") or now.date(), "deadline": _day(deadline, "办结期限"),
+        "public": public, "verify": verify,
     }
-    if values["deadline"] is None and CATEGORIES[category].default is None:
-        values["deadline"] = _parse_date(_ask(f"办结期限（YYYY-MM-DD，“{CATEGORIES[category].name}”必须写明）"), "办结期限")
-    # The file is created exclusively, taking the next free id if another run got there first;
-    # the commit runs under the ledger's edit lock, so concurrent runs do not trip over Git's index.
-    try:
-        with edit_lock(scan.root):
-            if do_commit:
-                _check_commit(scan.root, [_pending_item(scan, values)], now)
-            path, item, due = create_item(scan.root, scan.config, scan.files, values)
-            rel = path.relative_to(scan.root).as_posix()
-            click.echo(f"已新建 {item.id}：{item.title}（{rel}）")
-            if due is not None:
-                how = ("（按规则推算，所在年份放假安排未公布，为暂定）" if due.provisional
-                       else ("" if item.deadline else "（按类别默认期限推算）"))
-                click.echo(f"办结期限：{due.date}{how}")
-            if do_commit:
-                _commit_saved(scan.root, path, f"新建事项 {item.id}：{item.title}")
-    except EditRefused as err:
-        _refused(err)
-
-
-def _now() -> dt.datetime:
-    """Now, with the local time zone: when a record is made and a commit lands."""
-    return dt.datetime.now().astimezone()  # the clock, read once per command at the edge
+    question = command.deadline_prompt(category)
+    if values["deadline"] is None and question:
+        values["deadline"] = _day(_ask(question), "办结期限")
+    emit(results.new_item(command.new_item(scan, values, now=now, commit=do_commit)))
 
 
 def _ask(text: str) -> str:
     """A typed answer; end of input or Ctrl+C cancels in Chinese, without Click's "Aborted!"."""
+    from .errors import Cancelled
+
     try:
         return click.prompt(text, prompt_suffix="：")
     except click.Abort:
-        click.echo("\n已取消，没有保存任何文件。", err=True)
-        sys.exit(1)
+        raise Cancelled("\n已取消，没有保存任何文件。") from None
 
 
 def _choose(what: str, choices, *, units: bool = False) -> str:
     """Numbered Chinese choices; the answer may be the number, the code or a name."""
-    from . import names
+    from .commands.edit import UnknownName, resolve
 
     click.echo(f"{what}：")
     for n, choice in enumerate(choices, start=1):
@@ -385,52 +266,20 @@ def _choose(what: str, choices, *, units: bool = False) -> str:
     while True:
         answer = _ask(f"请输入{what}的序号或名称")
         try:
-            return names.resolve(answer, choices, what, numbered=True, units=units)
-        except names.UnknownName as err:
+            return resolve(answer, choices, what, numbered=True, units=units)
+        except UnknownName as err:
             click.echo(str(err), err=True)
 
 
 def _named(text: str, choices, option: str, what: str, *, units: bool = False) -> str:
     """The code an option's value names, or exit 1 (nothing saved) with what to write instead."""
-    from . import names
+    from .commands.edit import UnknownName, resolve
+    from .errors import DuchaError
 
     try:
-        return names.resolve(text, choices, what, units=units)
-    except names.UnknownName as err:
-        click.echo(f"未保存：{option} 的{err}", err=True)
-        sys.exit(1)
-
-
-def _pending_item(scan, values: dict) -> tuple[str, bytes]:
-    """The file `ducha new` is about to create (its id the next free one), for the commit check."""
-    from .new import item_text, next_id
-
-    year = values["assigned"].year
-    ident = next_id([id_from_file(f) for f in scan.files], year)
-    return f"items/{year}/{ident}.yaml", item_text({**values, "id": ident}).encode("utf-8")
-
-
-def _check_commit(root: Path, files: list[tuple[str, bytes]], now: dt.datetime) -> None:
-    """Refuse, before anything is written, a commit the audit would refuse."""
-    from .precommit import CommitRefused, check_commit
-
-    try:
-        check_commit(root, files, now)
-    except CommitRefused as err:
-        click.echo(f"未保存，也未提交：{err}\n文件和仓库都没有改动。", err=True)
-        sys.exit(1)
-
-
-def _commit_saved(root: Path, path: Path, message: str) -> None:
-    """Commit a file already saved; a Git failure says the file is saved but not committed."""
-    from .edit import EditRefused, git_commit
-
-    try:
-        sha = git_commit(root, [path], message)
-    except EditRefused as err:
-        click.echo(f"文件已保存，但未能提交：{err}\n请处理上述 Git 问题后手动提交：git add {path} && git commit", err=True)
-        sys.exit(1)
-    click.echo(f"已提交 {sha[:10]}")
+        return resolve(text, choices, what, units=units)
+    except UnknownName as err:
+        raise DuchaError(f"{option} 的{err}", 1, prefix="未保存：") from None
 
 
 # Options of each event field (beyond date, text, note, by, public), shown only where the type uses them.
@@ -440,68 +289,51 @@ _FIELD_OPTIONS = {
                                      help="批准或不批准延期（仅督查室；承办单位申请时不写）。"),
     "accepted": lambda: click.Option(["--accepted/--not-accepted"], default=None,
                                      help="采纳或不采纳所说原因（仅督查室）。"),
-    "level": lambda: click.Option(["--level"], type=click_type(EVENT_FIELDS["level"]), help="通报级别：1 督查室，2 政府办公室。"),
-    "kind": lambda: click.Option(["--kind"], type=click_type(EVENT_FIELDS["kind"]),
+    "level": lambda: click.Option(["--level"], type=event_option_type("level"), help="通报级别：1 督查室，2 政府办公室。"),
+    "kind": lambda: click.Option(["--kind"], type=event_option_type("kind"),
                                  help="通报性质：criticism 批评（默认），praise 表扬。"),
-    "result": lambda: click.Option(["--result"], type=click_type(EVENT_FIELDS["result"]), help="结果：pass 通过，fail 未通过。"),
+    "result": lambda: click.Option(["--result"], type=event_option_type("result"), help="结果：pass 通过，fail 未通过。"),
     "evaluator": lambda: click.Option(["--evaluator"], help="第三方评估机构。"),
     "grade": lambda: click.Option(["--grade"], help="评估等次，例如：良好。"),
-    "score": lambda: click.Option(["--score"], type=click_type(EVENT_FIELDS["score"]), help="评估分数（0–100）。"),
+    "score": lambda: click.Option(["--score"], type=event_option_type("score"), help="评估分数（0–100）。"),
     "report": lambda: click.Option(["--report"], help="评估报告编号。"),
 }
 
 
-def _event_command(name: str, fixed_type: str | None, help_text: str, short_help: str):
-    from .model import EVENT_TYPE_FIELDS
+def _event_command(name: str, fixed_type: str | None, help_text: str, short_help: str) -> click.Command:
+    from .commands.edit import event_fields
 
     params = [
         click.Argument(["item_id"], metavar="ITEM"),
-        *([] if fixed_type else [click.Argument(["etype"], metavar="TYPE", type=click_type(EVENT_FIELDS["type"]))]),
+        *([] if fixed_type else [click.Argument(["etype"], metavar="TYPE", type=event_option_type("type"))]),
     ]
-    fields = (list(_FIELD_OPTIONS) if fixed_type is None
-              else [k for k in _FIELD_OPTIONS if k in sum(EVENT_TYPE_FIELDS[fixed_type], ())])
+    fields = [k for k in _FIELD_OPTIONS if fixed_type is None or k in event_fields(fixed_type)]
     text_help = ("说明文字（必填：写明办了什么）。" if fixed_type in ("progress", "completed")
                  else "说明文字（进展报告和办结必填；公开的记录会显示在公开网站上）。" if fixed_type is None
                  else "说明文字（公开的记录会显示在公开网站上）。")
 
     def callback(item_id, ledger_dir, date, text, note, by, public, do_commit, etype=None, **values):
-        from .edit import EditRefused, append_event, edit_lock
-        from .ledger import LedgerUnreadable, scan_ledger
+        from .commands import edit as command
+        from .output import results
 
         now = _now()
         etype = fixed_type or etype
-        try:
-            scan = scan_ledger(ledger_dir)
-        except LedgerUnreadable as err:
-            _unreadable(err, "text", name)
-        matches = [f for f in scan.files if id_from_file(f) == item_id]
-        if len(matches) != 1:
-            click.echo(f"找不到事项 {item_id}（items/ 下应有一个 {item_id}.yaml）。" if not matches
-                       else f"事项 {item_id} 有多个文件：{'、'.join(matches)}，请先修正。", err=True)
-            sys.exit(1)
-        event = {
-            "date": _parse_date(date, "日期") or now.date(), "type": etype, "text": text, "note": note, "by": by,
-            "public": public, **values,
-        }
+        scan = command.scan_ledger(ledger_dir)
+        rel = command.item_file(scan, item_id)
+        event = {"date": _day(date, "日期") or now.date(), "type": etype, "text": text, "note": note, "by": by,
+                 "public": public, **values}
         if "new_deadline" in event:
-            event["new_deadline"] = _parse_date(event["new_deadline"], "新期限")
+            event["new_deadline"] = _day(event["new_deadline"], "新期限")
         event = {k: v for k, v in event.items() if v is not None}
-        rel = matches[0]
-        path = scan.root / rel
-        # Read, append, replace (and commit) under the ledger's edit lock, so two runs at once
-        # both land or one is refused with nothing lost.
-        try:
-            with edit_lock(scan.root):
-                _check_event(scan.root, path, rel, event, now, do_commit)
-                item, line = append_event(path, rel, event, root=scan.root)
-                click.echo(f"已在 {rel} 追加{EVENT_TYPES[etype]}记录：{line}")
-                if do_commit:
-                    summary = f"：{text}" if text else ""
-                    _commit_saved(scan.root, path, f"{item.id} {EVENT_TYPES[etype]}（{event['date']}）{summary}")
-        except EditRefused as err:
-            _refused(err)
+        emit(results.event_added(command.add_event(scan, rel, event, now=now, commit=do_commit), etype))
 
-    options = [
+    return frame.Command(name, callback=callback, params=params + _event_options(fields, text_help), help=help_text,
+                         short_help=short_help)
+
+
+def _event_options(fields: list[str], text_help: str) -> list[click.Option]:
+    """The options of an event command: the common ones, and those of the type's fields."""
+    return [
         click.Option(["--ledger", "ledger_dir"], type=click.Path(file_okay=False, path_type=Path), default=".",
                      show_default=True, help="台账目录。"),
         click.Option(["--date"], metavar="YYYY-MM-DD", help="记录日期：实际发生的日期，不晚于今天（默认今天）。"),
@@ -514,37 +346,6 @@ def _event_command(name: str, fixed_type: str | None, help_text: str, short_help
         click.Option(["--commit", "do_commit"], is_flag=True,
                      help="保存后用 Git 提交；提交前先按审计规则检查（你是否在 people 名单中、是否有权添加、是否补录）。"),
     ]
-    return click.Command(name, callback=callback, params=params + options, help=help_text, short_help=short_help,
-                         context_settings={"help_option_names": ["-h", "--help"]})
-
-
-def _check_event(root: Path, path: Path, rel: str, event: dict, now: dt.datetime, do_commit: bool) -> None:
-    """Refuse, before saving, what the rules or the audit would refuse (with the commit about to be made)."""
-    from . import guard, loader
-    from .edit import EditRefused, append_event_text, check_event
-
-    data = loader.read_regular(str(path), loader.MAX_ITEM_BYTES)
-    if isinstance(data, OSError):
-        return  # append_event says why it cannot read the file
-    problems = []
-    try:
-        check_event(event)
-    except EditRefused as err:
-        problems.append(str(err))
-    problems += guard.event_problems(event, now.date(), guard.last_event_date(data, rel), rel)
-    if len(problems) == 1:
-        raise EditRefused(problems[0])
-    if problems:
-        raise EditRefused(f"有 {len(problems)} 处问题：\n" + "\n".join(f"  {n}. {p}" for n, p in enumerate(problems, 1)))
-    if not do_commit:
-        return
-    bom = data.startswith(b"\xef\xbb\xbf")
-    try:
-        text = (data[3:] if bom else data).decode("utf-8")
-        new = (b"\xef\xbb\xbf" if bom else b"") + append_event_text(text, event).encode("utf-8")
-    except (UnicodeDecodeError, EditRefused):
-        return  # append_event refuses it, with the reason
-    _check_commit(root, [(rel, new)], now)
 
 
 _EVENT_COMMANDS = [
@@ -602,17 +403,10 @@ def doctor(ledger_dir: Path) -> None:
       ducha doctor
       ducha doctor --ledger ~/督查台账
     """
-    from .doctor import run
+    from .commands.doctor import doctor as run
+    from .output import results
 
-    checks = run(ledger_dir, running=sys.argv[0] if sys.argv and sys.argv[0] else None)
-    click.echo(f"ducha 运行环境检查（台账目录 {ledger_dir.resolve()}）")
-    for check in checks:
-        click.echo(f"  {'✓' if check.ok else '✗'} {check.title}：{check.detail}")
-    todo = [c for c in checks if not c.ok]
-    if todo:
-        click.echo(f"有 {len(todo)} 项需要处理（标 ✗ 的行），处理后再运行 ducha doctor 确认。")
-        sys.exit(1)
-    click.echo("全部正常，可以开始工作。")
+    emit(results.doctor(run(ledger_dir, running=sys.argv[0] if sys.argv and sys.argv[0] else None)))
 
 
 @main.command(name="export-xlsx")
@@ -627,23 +421,10 @@ def export_xlsx(ledger_dir: Path, as_of: str | None, out_file: Path | None) -> N
     示例：
       ducha export-xlsx --as-of 2025-12-31 --out 台账.xlsx
     """
-    from .check import run_rules
-    from .excel import ExportFailed, export_workbook
-    from .ledger import LedgerUnreadable, load_ledger
+    from .commands.xlsx import export_xlsx as run
+    from .output import results
 
-    day = _as_of(as_of)
-    try:
-        ledger = load_ledger(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, "text", "export-xlsx")
-    result = run_rules(ledger, day)
-    out = out_file or Path(f"督查台账-{day.isoformat()}.xlsx")
-    try:
-        export_workbook(result, ledger.config, out)
-    except ExportFailed as err:
-        click.echo(f"错误：{err}", err=True)
-        sys.exit(2)
-    click.echo(f"已导出 {len(result.items)} 个事项到 {out}")
+    emit(results.exported(run(ledger_dir, _as_of(as_of), out_file)))
 
 
 @main.command(name="import-xlsx")
@@ -661,54 +442,10 @@ def import_xlsx(workbook: Path, ledger_dir: Path, mapping_file: Path, dry_run: b
     示例：
       ducha import-xlsx 旧台账.xlsx --map docs/excel-mapping.yaml --dry-run
     """
-    from .excel import ImportWriteFailed, Mapping, WorkbookUnreadable, run_import
-    from .ledger import LedgerUnreadable, scan_ledger
+    from .commands.xlsx import import_xlsx as run
+    from .output import results
 
-    try:
-        scan = scan_ledger(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, "text", "import-xlsx")
-    try:
-        mapping = Mapping.load(mapping_file)
-    except (OSError, ValueError, yaml_error()) as err:
-        click.echo(f"错误：无法读取列对应关系 {mapping_file}：{err}", err=True)
-        sys.exit(2)
-    try:
-        result = run_import(scan.root, workbook, mapping, scan.config, scan.files, dry_run)
-    except (WorkbookUnreadable, ImportWriteFailed) as err:
-        click.echo(f"错误：{err}", err=True)
-        sys.exit(2)
-    for note in result.notes:
-        click.echo(f"说明：{note}")
-    if result.problems:
-        for problem in result.problems:
-            click.echo(problem, err=True)
-        click.echo(f"发现 {len(result.problems)} 处问题，未写入任何文件。请修改工作簿后重新导入。", err=True)
-        sys.exit(1)
-    verb = "将写入" if dry_run else "已写入"
-    for rel in result.written:
-        click.echo(f"{verb} {rel}")
-    click.echo(f"{verb} {len(result.written)} 个事项。" + ("（试运行，未写文件）" if dry_run else ""))
-
-
-def yaml_error():
-    import yaml
-
-    return yaml.YAMLError
-
-
-def _period_and_ledger(kind: str, period: str, ledger_dir: Path, command: str):
-    from .ledger import LedgerUnreadable, load_ledger
-    from .reports import parse_period
-
-    try:
-        chosen = parse_period(kind, period)
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="--period") from None
-    try:
-        return chosen, load_ledger(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, "text", command)
+    emit(results.imported(run(ledger_dir, workbook, mapping_file, dry_run=dry_run)))
 
 
 @main.command()
@@ -725,27 +462,12 @@ def report(kind: str, period: str, ledger_dir: Path, fmt: str, out_file: Path | 
       ducha report monthly --period 2025-09
       ducha report quarterly --period 2025Q3 --format docx --out 2025年第三季度督查通报.docx
     """
-    from .reports import KINDS, METRIC_NAMES, METRICS, build_report, report_docx, report_json, review_text
+    from .commands.common import report_period
+    from .commands.reports import report as run
+    from .output import results
 
-    chosen, ledger = _period_and_ledger(kind, period, ledger_dir, "report")
-    result = build_report(ledger.items, ledger.config, chosen)
-    if fmt == "json":
-        click.echo(json.dumps(report_json(result), ensure_ascii=False, indent=1))
-        return
-    if fmt == "docx":
-        out = out_file or Path(f"{chosen.title}{KINDS[kind]}.docx")
-        report_docx(result, out)
-        click.echo(f"已生成 {out}")
-        return
-    click.echo(f"{chosen.title}{KINDS[kind]}（{chosen.start} 至 {chosen.end}）")
-    for m in METRICS:
-        click.echo(f"  {METRIC_NAMES[m]:<6} {getattr(result.total, m):>5}  上期 {getattr(result.previous, m):>5}  "
-                   f"增减 {result.change(m):+d}")
-    if result.review:
-        click.echo(f"  {review_text(result)}")
-    for item, days, deadline in result.overdue_items:
-        click.echo(f"  超期：{item.id} {item.title}（{result.unit_names.get(item.lead_unit, item.lead_unit)}，"
-                   f"期限 {deadline}，超期 {days} 天）")
+    chosen = _parsed(report_period, kind, period, param_hint="--period")
+    emit(results.report(run(ledger_dir, kind, chosen, docx=out_file, docx_wanted=fmt == "docx"), fmt))
 
 
 @main.command()
@@ -761,29 +483,12 @@ def assess(period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> No
       ducha assess --period 2025
       ducha assess --period 2025 --format xlsx --out 2025年督查考核.xlsx
     """
-    from .assessment import assess as run_assess
-    from .assessment import scores_xlsx
+    from .commands.common import assessment_period
+    from .commands.reports import assess as run
+    from .output import results
 
-    if not re.fullmatch(r"[0-9]{4}(?:Q[1-4]|-[0-9]{2})?", period):
-        from .loader import visible
-
-        raise click.BadParameter(f"考核期间 {visible(period, newlines=False)[:40]} 无效：请写成 2025（年）、2025Q3（季度）"
-                                 "或 2025-09（月），用半角数字。", param_hint="--period")
-    kind = "annual" if re.fullmatch(r"[0-9]{4}", period) else "quarterly" if "Q" in period else "monthly"
-    chosen, ledger = _period_and_ledger(kind, period, ledger_dir, "assess")
-    scores = run_assess(ledger.items, ledger.config, chosen)
-    if fmt == "json":
-        click.echo(json.dumps([{**vars(s)} for s in scores], ensure_ascii=False, indent=1))
-        return
-    if fmt == "xlsx":
-        out = out_file or Path(f"{chosen.title}督查考核得分.xlsx")
-        scores_xlsx(scores, chosen, ledger.config, out)
-        click.echo(f"已生成 {out}")
-        return
-    click.echo(f"{chosen.title}督查考核得分")
-    for rank, s in enumerate(scores, start=1):
-        click.echo(f"  {rank:>2}. {s.name:<12} {s.score:>6.1f}  办结 {s.completed}（按时 {s.on_time}）  超期 {s.overdue_day} 天  "
-                   f"催办 {s.urge}  通报 {s.circular_1}/{s.circular_2}  移交 {s.transfer}  缺报 {s.late_report}")
+    chosen = _parsed(assessment_period, period, param_hint="--period")
+    emit(results.assess(run(ledger_dir, chosen, xlsx=out_file, xlsx_wanted=fmt == "xlsx"), fmt))
 
 
 @main.command()
@@ -800,25 +505,13 @@ def form(form_kind: str, item_id: str, ledger_dir: Path, date: str | None, out_f
       ducha form assignment 2025-0006 --out 交办单.html
       ducha form urge 2026-0002
     """
-    from .forms import render_form
-    from .ledger import LedgerUnreadable, load_ledger
+    from .commands.form import form as run
+    from .output import results
 
-    try:
-        ledger = load_ledger(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, "text", "form")
-    item = next((i for i in ledger.items if i.id == item_id), None)
-    if item is None:
-        click.echo(f"找不到事项 {item_id}。", err=True)
-        sys.exit(1)
-    day = _parse_date(date, "日期") or dt.date.today()
-    html = render_form(form_kind, item, ledger.config, day)
-    out = out_file or Path(f"{item_id}-{'交办单' if form_kind == 'assignment' else '催办通知'}.html")
-    out.write_text(html, encoding="utf-8")
-    click.echo(f"已生成 {out}（用浏览器打开后打印）")
+    emit(results.form(run(ledger_dir, form_kind, item_id, _day(date, "日期") or _now().date(), out_file)))
 
 
-@main.command()
+@main.command(findings_format=True)
 @ledger_option
 @click.option("--range", "rev_range", metavar="A..B", help="只审计这些提交，例如 origin/main..HEAD（合并请求）。")
 @click.option("--published", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -845,34 +538,17 @@ def audit(ledger_dir: Path, rev_range: str | None, published: Path | None, landi
       ducha audit --range origin/main..HEAD --landing-time now --format gitlab > gl-code-quality-report.json
       ducha audit --published site/public/ledger-head.json
     """
-    from .audit import run_audit
-    from .history import HistoryError
-    from .landing import parse_time, push_window, trusted_backdate_days
-    from .ledger import LedgerUnreadable, load_config
+    from .commands.audit import audit as run
+    from .commands.audit import landing_at
+    from .errors import DuchaError
+    from .output import errors, results
 
-    landed_at = None
-    if landing_time is not None:
-        landed_at = (dt.datetime.now().astimezone().replace(microsecond=0) if landing_time.strip() == "now"
-                     else parse_time(landing_time))
-        if landed_at is None:
-            click.echo(f"错误：--landing-time 的值“{landing_time}”不是带时区的时间。"
-                       "请写成 2025-03-26T10:00:00+08:00 这样的 ISO 8601 格式，或写 now。", err=True)
-            sys.exit(2)
     try:
-        config, _ = load_config(ledger_dir)
-    except LedgerUnreadable as err:
-        _unreadable(err, fmt, "audit")
-    try:
-        result = run_audit(ledger_dir, config, rev_range, published, use_cache=not no_cache, landing_time=landed_at)
-        if landed_at is not None:
-            days = trusted_backdate_days(ledger_dir, rev_range, config.backdate_days)
-            result.findings.extend(push_window(ledger_dir, rev_range, landed_at, days))
-    except HistoryError as err:
-        click.echo(f"错误：{err}", err=True)
-        sys.exit(2)
-    _emit(printers.Report("audit", result.findings, files=sorted({f.file for f in result.findings if f.file}),
-                          checked=result.commits), fmt)
-    sys.exit(1 if fails(result.findings, fail_on) else 0)
+        landed_at = landing_at(landing_time, _now())
+    except DuchaError as err:  # before the ledger is read, and in text whatever the format
+        emit(errors.error(err))
+    emit(results.findings(run(ledger_dir, rev_range=rev_range, published=published, landed_at=landed_at,
+                              fail_on=fail_on, use_cache=not no_cache), fmt, _color(fmt)))
 
 
 @main.command()
@@ -887,45 +563,13 @@ def history(item_id: str, ledger_dir: Path, fmt: str, no_cache: bool) -> None:
     示例：
       ducha history 2025-0042
     """
-    from .history import HistoryError, describe, item_history
+    from .commands.history import history as run
+    from .output import results
 
-    try:
-        entries = item_history(ledger_dir, item_id, use_cache=not no_cache)
-    except HistoryError as err:
-        click.echo(f"错误：{err}", err=True)
-        sys.exit(2)
-    if fmt == "json":
-        click.echo(json.dumps([{
-            "commit": r.sha, "author": r.author_name, "email": r.author_email,
-            "date": r.author_date.isoformat(), "committed": r.committer_date.isoformat(), "subject": r.subject,
-            "changes": [describe(c) for c in changes],
-        } for r, changes in entries], ensure_ascii=False, indent=1))
-        return
-    if not entries:
-        click.echo(f"没有找到事项 {item_id} 的修改记录（编号是否正确？文件是否已提交？）。")
-        sys.exit(1)
-    for record, changes in entries:
-        click.echo(f"{record.author_date:%Y-%m-%d %H:%M}  {record.author_name} <{record.author_email}>  {record.short}  {record.subject}")
-        for change in changes:
-            click.echo(f"    {describe(change)}")
+    emit(results.history(run(ledger_dir, item_id, use_cache=not no_cache), fmt))
 
 
-def _signal_period(period: str | None):
-    from .reports import parse_period
-
-    if period is None:
-        return None
-    kind = "annual" if re.fullmatch(r"[0-9]{4}", period) else "quarterly" if "Q" in period else "monthly"
-    try:
-        return parse_period(kind, period)
-    except ValueError:
-        from .loader import visible
-
-        raise click.BadParameter(f"期间 {visible(period, newlines=False)[:40]} 无效：年写 2025，季度写 2025Q3，月份写 2025-09，"
-                                 "用半角数字。", param_hint="--period") from None
-
-
-@main.command()
+@main.command(findings_format=True)
 @ledger_option
 @click.option("--period", metavar="2025|2025Q3|2025-09", help="只看这一期间（年、季度或月）发生的情况；默认全部。")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按哪一天的台账（默认今天）：此后的记录和提交不计。")
@@ -944,23 +588,12 @@ def signals(ledger_dir: Path, period: str | None, as_of: str | None, fmt: str, f
       ducha signals --period 2025
       ducha signals --period 2025Q3 --format json > signals.json
     """
-    from .ledger import LedgerUnreadable, load_ledger
-    from .signals import fails as signals_fail
-    from .signals import read_records, run_signals, to_json, to_text
+    from .commands.common import signal_period
+    from .commands.signals import signals as run
+    from .output import results
 
-    chosen = _signal_period(period)
-    day = _as_of(as_of)
-    try:
-        ledger = load_ledger(ledger_dir, use_cache=not no_cache)
-    except LedgerUnreadable as err:
-        _unreadable(err, fmt, "signals")
-    records = read_records(ledger_dir, use_cache=not no_cache)
-    result = run_signals(ledger.items, ledger.config, day, period=chosen, records=records)
-    if fmt == "json":
-        click.echo(json.dumps(to_json(result, day, chosen), ensure_ascii=False))
-    else:
-        click.echo(to_text(result, ledger.config, chosen.title if chosen else f"截至 {day}"), nl=False)
-    sys.exit(1 if signals_fail(result.signals, fail_on) else 0)
+    chosen = None if period is None else _parsed(signal_period, period, param_hint="--period")
+    emit(results.signals(run(ledger_dir, _as_of(as_of), chosen, fail_on=fail_on, use_cache=not no_cache), fmt))
 
 
 @main.command()
@@ -987,35 +620,13 @@ def build(ledger_dir: Path, as_of: str | None, out_dir: Path | None, config_file
       ducha build --as-of 2025-12-31 --out /srv/ducha
       ducha build --allow-errors
     """
-    from .ledger import LedgerUnreadable
-    from .site import BuildFailed, BuildStopped, build_sites
-    from .site.builder import END_OF_LIFE_NOTICE
+    from .commands import site
+    from .output import results
 
     day = _as_of(as_of)
-    click.echo(END_OF_LIFE_NOTICE, err=True)
-    out = out_dir or ledger_dir / "site"
-    try:
-        result = build_sites(ledger_dir, out, day, config_file=config_file, use_cache=not no_cache,
-                             allow_errors=allow_errors)
-    except LedgerUnreadable as err:
-        _unreadable(err, "text", "build")
-    except BuildStopped as err:
-        click.echo(printers.render(printers.Report("build", err.findings, titles=err.titles, checked=err.checked),
-                                   "text"), nl=False, err=True)
-        click.echo(f"错误：{err}，原有网站未被改动。请按上面的提示修改后再运行 ducha build；"
-                   "如确需先发布，可加 --allow-errors，有错误的事项将不在公开网站上显示。", err=True)
-        sys.exit(1)
-    except BuildFailed as err:
-        click.echo(f"错误：{str(err).rstrip('。')}。原有网站未被改动。", err=True)
-        sys.exit(1)
-    if result.errors:
-        click.echo(printers.render(printers.Report("build", result.errors, titles=result.titles,
-                                                   checked=result.checked), "text"), nl=False, err=True)
-        hidden = "、".join(result.left_out) if result.left_out else "无"
-        click.echo(f"警告：台账有 {len(result.errors)} 个错误（见上），因 --allow-errors 仍生成了网站。"
-                   f"有错误的公开事项未在公开网站上显示：{hidden}。修正后请重新运行 ducha build。", err=True)
-    click.echo(f"公开网站：{result.sites['public']}（{result.pages['public']} 个公开事项）")
-    click.echo(f"内部网站：{result.sites['internal']}（{result.pages['internal']} 个事项）")
+    click.echo(site.END_OF_LIFE_NOTICE, err=True)
+    emit(results.built(site.build(ledger_dir, out_dir, day, config_file=config_file, use_cache=not no_cache,
+                                  allow_errors=allow_errors)))
 
 
 @main.command()
@@ -1032,18 +643,12 @@ def serve(ledger_dir: Path, audience: str, host: str, port: int) -> None:
       ducha serve                    # 公开网站，http://127.0.0.1:8000/
       ducha serve --site internal --port 8001
     """
-    from .ledger import LedgerUnreadable
-    from .site import builder, prepare_serve
+    from .commands import site
+    from .output import results
 
-    try:
-        config_file = prepare_serve(ledger_dir.resolve(), audience)
-    except LedgerUnreadable as err:
-        _unreadable(err, "text", "serve")
-    except builder.ConfigRefused as err:
-        click.echo(f"错误：{err}", err=True)
-        sys.exit(1)
-    click.echo(f"正在预览{'公开' if audience == 'public' else '内部'}网站：http://{host}:{port}/ （Ctrl+C 结束）")
-    builder.serve(config_file, host, port)
+    preview = site.prepare(ledger_dir, audience, host, port, _now().date())
+    emit(results.previewing(preview))
+    site.serve(preview)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -37,6 +37,7 @@ from pathlib import Path
 import yaml
 
 from . import loader
+from .errors import DuchaError
 from .findings import Finding
 from .ledger import parse_item_bytes
 from .model import COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS, EVENT_TYPES, Item
@@ -45,8 +46,10 @@ LOCK_DIR = ".ducha-lock"
 LOCK_TIMEOUT = 30.0  # seconds; DUCHA_LOCK_TIMEOUT overrides it
 
 
-class EditRefused(Exception):
+class EditRefused(DuchaError):
     """The change would make the item wrong, or could not be made safely; nothing was written."""
+
+    status, prefix, findings_as_lines = 1, "未保存：", True
 
     def __init__(self, message: str, findings: list[Finding] | None = None):
         super().__init__(message)

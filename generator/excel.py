@@ -28,6 +28,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from xml.parsers import expat
 
 from .check import CheckResult
+from .errors import DuchaError
 from .evaluate import STATE_NAMES, traffic_light
 from .fields import cell_category, cell_shown, cell_str, cell_text, from_cell, sheet_name
 from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, LedgerConfig, id_from_file
@@ -57,7 +58,7 @@ def _header(ws, headers: list[str], widths: list[int]) -> None:
     ws.freeze_panes = "A2"
 
 
-class ExportFailed(Exception):
+class ExportFailed(DuchaError):
     """The workbook could not be written; the message is Chinese. No partial file is left."""
 
 
@@ -187,11 +188,11 @@ EXCEL_LAST_ROW = 1_048_576
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # Excel 97–2003 .xls (and other OLE2 files)
 
 
-class WorkbookUnreadable(Exception):
+class WorkbookUnreadable(DuchaError):
     """The file is not an .xlsx workbook ducha can read; the message is Chinese and names the file."""
 
 
-class ImportWriteFailed(Exception):
+class ImportWriteFailed(DuchaError):
     """Writing the item files failed; everything this import had written was removed again."""
 
 

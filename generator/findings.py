@@ -54,6 +54,52 @@ CODES: dict[str, str] = {
     "verification_failures": WARNING,
 }
 
+# The Chinese title of each code: what a person reads on the sites and in
+# the CLI wherever a code alone would be shown (issue 13). The code itself
+# stays the stable name in the JSON output (README). Each rule module's
+# TITLE is its entry here (tests/test_rules_doc.py).
+TITLES: dict[str, str] = {
+    "yaml_syntax": "YAML 格式错误",
+    "invalid_field": "字段填写错误",
+    "duplicate_id": "事项编号重复",
+    "id_mismatch": "编号与文件名不符",
+    "unknown_unit": "单位不存在",
+    "missing_deadline": "缺少办结期限",
+    "deadline_beyond_limit": "期限超过最长时限",
+    "overdue": "超期未办结",
+    "hard_deadline_passed": "超过最长办理时限",
+    "report_missing": "缺报月报",
+    "no_advance_notice": "未提前报告",
+    "escalation_pending": "待督办",
+    "review_rate_low": "复核率不足",
+    "provisional_deadline": "期限按推定日历计算",
+    "visits_low": "带队督查次数不足",
+    "follow_up_missed": "未按期回头看",
+    "personal_data": "公开内容含个人信息",
+    "append_only_violation": "改动了已有记录",
+    "backdated_event": "补录（倒签）记录",
+    "future_event": "记录日期在将来",
+    "unauthorised_change": "无权限的修改",
+    "unsigned_commit": "提交未签名",
+    "history_rewritten": "改写了已发布的历史",
+    "committer_date_out_of_range": "提交时间异常",
+    # ducha signals (each module's TITLE; a test keeps them equal).
+    "completed_without_progress": "办结前从未报告进展",
+    "copied_report": "报告文字照抄",
+    "deadline_day_rush": "办结集中在期限当天",
+    "repeated_extension": "反复延期或期限当天申请延期",
+    "backfilled_events": "一次补录跨度很长的记录",
+    "batch_filing": "集中补报月度进展",
+    "verification_failures": "复核未通过与退回重办",
+}
+SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+
+
+def title_of(code: str) -> str:
+    """The Chinese title of a finding code (the code itself if it has none)."""
+    return TITLES.get(code, code)
+
+
 # Codes that `--fail-on overdue` treats as failures besides every error.
 OVERDUE_CODES = frozenset({"overdue", "hard_deadline_passed"})
 

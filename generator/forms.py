@@ -17,17 +17,26 @@ from .site.render import TEMPLATES
 TITLES = {"assignment": "市政府重要事项交办单", "urge": "督查催办通知"}
 
 
-def render_form(kind: str, item: Item, config: LedgerConfig, day: dt.date) -> str:
-    """The HTML of form `kind` for `item`, dated `day`."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / "forms")), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    status = evaluate(item, day, WorkingCalendar.for_ledger(config))
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / "forms")), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+def _context(kind: str, item: Item, config: LedgerConfig, day: dt.date, status=None, back: str | None = None) -> dict:
+    status = status or evaluate(item, day, WorkingCalendar.for_ledger(config))
     unit = config.units.get(item.lead_unit)
     office = next((u for u in config.units.values() if u.role == "office"), None)
-    return env.get_template(f"{kind}.html.j2").render(
+    return dict(
         title=TITLES[kind], item=item, status=status, day=day, ledger=config.name,
         category=CATEGORIES[item.category].name, state=STATE_NAMES[status.state],
         lead=unit.name if unit else item.lead_unit, office=office.name if office else "市政府督查室",
         co=[config.units[u].name if u in config.units else u for u in item.co_units],
-        urges=[e for e in status.events if e.type == "urge"], EVENT_TYPES=EVENT_TYPES,
+        urges=[e for e in status.events if e.type == "urge"], EVENT_TYPES=EVENT_TYPES, back=back,
     )
+
+
+def render_form(kind: str, item: Item, config: LedgerConfig, day: dt.date, status=None,
+                back: str | None = None) -> str:
+    """The HTML of form `kind` for `item`, dated `day`; `back`: a link back to
+    the item's page (the internal site's copy of the form)."""
+    return _environment().get_template(f"{kind}.html.j2").render(**_context(kind, item, config, day, status, back))

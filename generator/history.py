@@ -36,6 +36,7 @@ from . import loader
 from . import cache
 from .cache import code_key
 from .codec import Codec, CodecError
+from .errors import DuchaError
 from .loader import YMap, YScalar, YSeq
 
 ZERO = "0" * 40
@@ -51,7 +52,7 @@ JUDGED_BY_NONE = "none"  # the ledger existed before but no readable ledger.yaml
 JUDGED_BY_NOTHING_YET = "pre"  # no ledger.yaml yet (e.g. a README-only first commit): nothing to judge
 
 
-class HistoryError(Exception):
+class HistoryError(DuchaError):
     """The ledger is not in a Git repository, or Git failed."""
 
 
@@ -859,18 +860,26 @@ def _short(value) -> str:
 
 
 def _event_text(event) -> str:
+    from .model import EVENT_TYPES
+
     event = event or {}
-    parts = [str(event.get("date", "")), str(event.get("type", ""))]
+    kind = event.get("type", "")
+    parts = [str(event.get("date", "")), EVENT_TYPES.get(kind, str(kind)) if isinstance(kind, str) else str(kind)]
     if event.get("text"):
         parts.append(_short(event["text"]))
     return " ".join(p for p in parts if p)
 
 
-def describe(change: Change) -> str:
-    """One change in plain Chinese."""
-    name = _KIND_NAMES[change.kind]
+def describe(change: Change, units: dict | None = None) -> str:
+    """One change in plain Chinese: field, event type and category by their
+    Chinese names; `units` (id -> name) names units instead of their ids."""
+    from .model import field_title, value_text
+
+    name = _KIND_NAMES.get(change.kind, change.kind)
     if change.kind == "field_changed":
-        return f"{name} {change.key}：{_short(change.old)} → {_short(change.new)}"
+        def text(value):
+            return _short(value if value is None else value_text(change.key, value, units))
+        return f"修改{field_title(change.key)}：{text(change.old)} → {text(change.new)}"
     if change.kind == "event_added":
         return f"{name}：{_event_text(change.new)}"
     if change.kind == "event_edited":

@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from . import resources
+from .errors import DuchaError
 from .ledger_format import FORMAT, FORMAT_SINCE, ducha_version
 from .model import UNIT_ID_PATTERN
 
@@ -66,7 +67,7 @@ SETUP = {
 }
 
 
-class InitRefused(Exception):
+class InitRefused(DuchaError):
     """`ducha init` cannot start here (exit status 2); the message says why and what to do."""
 
 

@@ -19,6 +19,7 @@ from . import loader, validate
 from .cache import ItemCache, code_key
 from .codec import Codec, CodecError
 from .findings import Finding
+from .errors import DuchaError
 from .ledger_format import too_new
 from .model import Event, Inspection, Item, LedgerConfig
 
@@ -28,7 +29,7 @@ MAX_LEDGER_BYTES = 4 * 1024 * 1024
 PARALLEL_FROM = 400  # below this many files to parse, a process pool costs more than it saves
 
 
-class LedgerUnreadable(Exception):
+class LedgerUnreadable(DuchaError):
     """The ledger cannot be read as a whole (exit status 2)."""
 
     def __init__(self, message: str, findings: list[Finding] | None = None):

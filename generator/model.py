@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 # --- Categories (docs/rules.md §1) -------------------------------------------------
 
@@ -271,6 +272,44 @@ LEDGER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("privacy", "map", "个人信息检查", "allow：不算个人信息的号码（对外公布的办公电话等）。"),
     FieldSpec("signals", "map", "真实性提示", "ducha signals 的阈值，见 docs/rules.md；不写时用默认值。"),
 ]}
+
+# --- Names people read (issue 13) -------------------------------------------
+# Sites, histories and the CLI show the Chinese names declared above
+# (CATEGORIES, EVENT_TYPES, the field titles), never the keys, except inside
+# commands and YAML snippets.
+
+CHOICE_NAMES: dict[str, dict[str, str]] = {
+    "kind": {"criticism": "批评", "praise": "表扬"},
+    "result": {"pass": "通过", "fail": "未通过"},
+    "role": {"office": "督查室", "unit": "承办单位"},
+}
+
+
+def field_title(key: str) -> str:
+    """The Chinese title of an item or event field (the key itself if unknown)."""
+    spec = ITEM_FIELDS.get(key) or EVENT_FIELDS.get(key)
+    return spec.title if spec else key
+
+
+def value_text(key: str, value: Any, units: dict[str, str] | None = None) -> str:
+    """A field's value as a person reads it: category, type and unit names, 是/否."""
+    if value is None:
+        return "（无）"
+    if isinstance(value, bool) or (key in ("public", "verify", "follow_up", "approved", "accepted")
+                                   and str(value) in ("true", "false", "True", "False")):
+        return "是" if str(value).lower() == "true" else "否"
+    if key == "category" and value in CATEGORIES:
+        return CATEGORIES[value].name
+    if key == "type" and value in EVENT_TYPES:
+        return EVENT_TYPES[value]
+    if key in CHOICE_NAMES and value in CHOICE_NAMES[key]:
+        return CHOICE_NAMES[key][value]
+    if units and key in ("lead_unit", "co_units", "unit"):
+        ids = value if isinstance(value, list) else str(value).strip("[] ").replace("，", ",").split(",")
+        names = [units.get(str(u).strip(), str(u).strip()) for u in ids if str(u).strip()]
+        return "、".join(str(n) for n in names)
+    return str(value)
+
 
 # --- Values -------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ used, and no existing file is ever overwritten.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -60,7 +59,9 @@ def check_item(text: str, rel: str, config: LedgerConfig, calendar: WorkingCalen
     """Parse `text` as the file `rel` and run the data rules on it (errors only)."""
     item, findings = parse_item_bytes(text.encode("utf-8"), rel)
     if item is not None:
-        ctx = rules.Context(dt.date.today(), config, calendar, [item], [*other_files, rel])
+        # Only the data rules run (NEEDS_AS_OF is False): they never read the date, so the
+        # item's own date stands in for "today" and the clock is not read here.
+        ctx = rules.Context(item.assigned, config, calendar, [item], [*other_files, rel])
         for rule in rules.RULES.values():
             if rule.NEEDS_AS_OF:
                 continue

@@ -20,6 +20,7 @@ import subprocess
 from pathlib import Path
 
 from .audit import AuditContext, backdated_event, future_event, people_of, unauthorised_change
+from .errors import DuchaError
 from .findings import Finding
 from .history import (LEDGER_FILE, CommitRecord, Change, HistoryError, diff_item, parse_ledger, read_blobs,
                       repo_root, resolve, snapshot, units_of)
@@ -28,7 +29,7 @@ from .model import LedgerConfig, id_from_file
 SET_EMAIL = "请先运行 git config user.email 你的邮箱"
 
 
-class CommitRefused(Exception):
+class CommitRefused(DuchaError):
     """The commit would fail the audit, or cannot be judged; the message says what to do."""
 
 

@@ -22,6 +22,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+from .errors import DuchaError
+
 PACKAGE = __package__
 _KEEP = contextlib.ExitStack()  # files extracted from a zipped install live until exit
 atexit.register(_KEEP.close)
@@ -53,7 +55,7 @@ def init_templates() -> Path:
     return _real(resources.files(PACKAGE).joinpath("init_templates"))
 
 
-class DemoMissing(Exception):
+class DemoMissing(DuchaError):
     pass
 
 

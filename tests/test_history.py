@@ -41,7 +41,7 @@ def test_edits_and_removals_are_seen(tmp_path):
     repo.commit("改写")
     last = read_history(tmp_path, use_cache=False)[-1]
     assert [(c.kind, c.index) for c in last.changes] == [("event_edited", 0), ("event_removed", 1)]
-    assert describe(last.changes[0]) == "修改记录（第 1 条）：2025-03-25 progress 已开工 → 2025-03-25 progress 已全部开工"
+    assert describe(last.changes[0]) == "修改记录（第 1 条）：2025-03-25 进展报告 已开工 → 2025-03-25 进展报告 已全部开工"
 
 
 def test_cache_reads_only_new_commits(tmp_path):
@@ -81,7 +81,7 @@ def test_item_history_for_people(tmp_path, cli):
     lines = out.splitlines()
     assert lines[0].startswith("2025-03-20 10:00  李明 <li@duchashi.example>")
     assert "新建事项" in lines[1]
-    assert "王芳" in lines[2] and lines[3].strip() == "添加记录：2025-03-25 progress 已开工"
+    assert "王芳" in lines[2] and lines[3].strip() == "添加记录：2025-03-25 进展报告 已开工"
     code, out, _ = cli("history", "2099-0001", "--ledger", str(tmp_path))
     assert code == 1 and "没有找到" in out
 

@@ -24,7 +24,7 @@ CODE = "duplicate_id"
 SCOPE = "ledger"
 NEEDS_AS_OF = False
 SEVERITY = ERROR
-TITLE = "编号重复"
+TITLE = "事项编号重复"
 SECTION = None  # no section of docs/rules.md beyond the list of rules
 EXPLANATION = (
     "两个事项文件不能使用同一个编号。编号就是文件名，"

@@ -27,7 +27,7 @@ CODE = "escalation_pending"
 SCOPE = "item"
 NEEDS_AS_OF = True
 SEVERITY = WARNING
-TITLE = "督办升级未跟进"
+TITLE = "待督办"
 SECTION = "4"  # the section of docs/rules.md that explains the computation
 EXPLANATION = (
     "依据：“两通报、一移交”（五、(一)）。被催办或退回重办 1 次达到 1 级，"

@@ -24,7 +24,7 @@ CODE = "follow_up_missed"
 SCOPE = "item"
 NEEDS_AS_OF = True
 SEVERITY = WARNING
-TITLE = "回头看逾期"
+TITLE = "未按期回头看"
 SECTION = "6"  # the section of docs/rules.md that explains the computation
 EXPLANATION = (
     "依据：“针对已报告反馈情况的重点事项，适时组织开展‘回头看’、‘再督查’”（四、(五)）。"

@@ -28,7 +28,7 @@ CODE = "hard_deadline_passed"
 SCOPE = "item"
 NEEDS_AS_OF = True
 SEVERITY = WARNING
-TITLE = "超过最长时限仍未答复"
+TITLE = "超过最长办理时限"
 SECTION = "1"  # the section of docs/rules.md that explains the computation
 EXPLANATION = (
     "依据：“最长不得超过 6 个月”（三、(六)）。人大代表建议、政协委员提案自交办起 6 个月的最长时限已过、"

@@ -24,7 +24,7 @@ CODE = "id_mismatch"
 SCOPE = "item"
 NEEDS_AS_OF = False
 SEVERITY = ERROR
-TITLE = "编号与文件名不一致"
+TITLE = "编号与文件名不符"
 SECTION = None  # no section of docs/rules.md beyond the list of rules
 EXPLANATION = (
     "事项的 `id` 必须与文件名（不含 `.yaml`）相同。编号是事项之间、"

@@ -23,7 +23,7 @@ CODE = "overdue"
 SCOPE = "item"
 NEEDS_AS_OF = True
 SEVERITY = WARNING
-TITLE = "已超期"
+TITLE = "超期未办结"
 SECTION = "2"  # the section of docs/rules.md that explains the computation
 EXPLANATION = (
     "`as_of` 晚于有效期限（最近一次批准的延期的新期限，没有时为事项的期限），而事项既未办结也未落实。"

@@ -26,7 +26,7 @@ CODE = "provisional_deadline"
 SCOPE = "item"
 NEEDS_AS_OF = True
 SEVERITY = INFO
-TITLE = "按未公布的放假安排推算"
+TITLE = "期限按推定日历计算"
 SECTION = "1"  # the section of docs/rules.md that explains the computation
 EXPLANATION = (
     "国务院办公厅每年年底才公布下一年的放假安排。推算出的期限、"

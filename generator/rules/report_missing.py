@@ -29,7 +29,7 @@ CODE = "report_missing"
 SCOPE = "item"
 NEEDS_AS_OF = True
 SEVERITY = WARNING
-TITLE = "未按月报告进展"
+TITLE = "缺报月报"
 SECTION = "3"  # the section of docs/rules.md that explains the computation
 EXPLANATION = (
     "依据：“办理时限规定超过 1 个月的，由办理单位分月报告工作进展情况”（四、(四)）。"

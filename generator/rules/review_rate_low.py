@@ -27,7 +27,7 @@ CODE = "review_rate_low"
 SCOPE = "ledger"
 NEEDS_AS_OF = True
 SEVERITY = WARNING
-TITLE = "网友留言复核率不足"
+TITLE = "复核率不足"
 SECTION = "5"  # the section of docs/rules.md that explains the computation
 EXPLANATION = (
     "依据：“严格复核上报的办理结果，复核率应在 30%以上”（三、(七)）。每个已经结束的自然月，"

@@ -21,7 +21,7 @@ CODE = "unknown_unit"
 SCOPE = "item"
 NEEDS_AS_OF = False
 SEVERITY = ERROR
-TITLE = "单位不在名单中"
+TITLE = "单位不存在"
 SECTION = None  # no section of docs/rules.md beyond the list of rules
 EXPLANATION = (
     "`lead_unit`（主办单位）和 `co_units`（协办单位）"

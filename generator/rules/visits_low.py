@@ -24,7 +24,7 @@ CODE = "visits_low"
 SCOPE = "ledger"
 NEEDS_AS_OF = True
 SEVERITY = WARNING
-TITLE = "领导带队督查不足"
+TITLE = "带队督查次数不足"
 SECTION = "7"  # the section of docs/rules.md that explains the computation
 EXPLANATION = (
     "依据：“各级政府领导同志每月要开展 2 次以上带队督查”（四、(一)）。"

@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - not POSIX
 
 from ..cache import open_folder
 from ..check import run_rules
+from ..errors import DuchaError
 from ..findings import ERROR, Finding
 from ..ledger import load_ledger, scan_ledger
 from . import builder
@@ -41,7 +42,7 @@ AUDIENCES = (PUBLIC, INTERNAL)
 SITE_NAMES = {PUBLIC: "{name}", INTERNAL: "{name}（内部）"}
 
 
-class BuildFailed(Exception):
+class BuildFailed(DuchaError):
     pass
 
 
@@ -165,9 +166,14 @@ def _public_at_creation(root: Path, histories: dict, keys: set) -> dict:
 
 
 def _write_site_docs(config, result, head: dict, history: dict, inspections: list, audience: str, docs: Path,
-                     prune: bool = False):
+                     prune: bool = False, base: str | None = None):
     hidden = {(i.file, i.id) for i in left_out(result)}
     data = site_data(result, config, audience, history, inspections, hidden=hidden)
+    if audience == INTERNAL:  # issue 13: the office's daily desk
+        from . import desk
+
+        data.desk = desk.build(data, result, config, edit=desk.edit_link(*builder.edit_settings(
+            Path(base) if base else None)))
     # The ledger name from the view, masked like all public text (issue 15).
     head = {**head, "ledger": data.ledger_name, "site": audience}
     written = write_docs(data, docs, fragments_of(docs), head, feed_id=f"urn:ducha:{audience}")
@@ -204,7 +210,8 @@ def prepare_docs(root: Path, targets: dict[str, Path], as_of: dt.date, *, use_ca
     folders are kept between runs, so files no longer written are deleted;
     return {audience: SiteData}."""
     evaluated = _evaluate(root, as_of, use_cache)
-    return {a: _write_site_docs(*evaluated, a, docs, prune=True) for a, docs in targets.items()}
+    base = str(root / "mkdocs.yml") if (root / "mkdocs.yml").is_file() else None
+    return {a: _write_site_docs(*evaluated, a, docs, prune=True, base=base) for a, docs in targets.items()}
 
 
 # The evaluated ledger, in a build worker: handed to each worker once, by the
@@ -219,7 +226,7 @@ def _init_worker(evaluated: tuple) -> None:
 
 def _build_audience(audience: str, work: str, base: str | None, evaluated: tuple | None = None) -> int:
     work = Path(work)
-    data = _write_site_docs(*(evaluated or _SHARED["evaluated"]), audience, work / f"docs-{audience}")
+    data = _write_site_docs(*(evaluated or _SHARED["evaluated"]), audience, work / f"docs-{audience}", base=base)
     name = SITE_NAMES[audience].format(name=data.ledger_name)
     docs = work / f"docs-{audience}"
     mk = builder.site_config(Path(base) if base else None, audience, docs, work / f"site-{audience}", name,
@@ -367,13 +374,17 @@ def _swap(new: Path, target: Path) -> Path:
     return target
 
 
-def prepare_serve(root: Path, audience: str) -> Path:
-    """Set up `ducha serve`: a docs folder, and an MkDocs config that watches the ledger."""
+def prepare_serve(root: Path, audience: str, as_of: dt.date) -> Path:
+    """Set up `ducha serve`: a docs folder, and an MkDocs config that watches the ledger.
+
+    Every rebuild evaluates the ledger as of `as_of`, the day the preview started.
+    """
     work = (open_folder(root) or Path(tempfile.mkdtemp(prefix="ducha-serve-"))) / "serve" / audience
     docs = work / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    os.environ["DUCHA_SERVE"] = json.dumps({"ledger": str(root), "audience": audience, "docs": str(docs)})
-    data = prepare_docs(root, {audience: docs}, dt.date.today())
+    os.environ["DUCHA_SERVE"] = json.dumps({"ledger": str(root), "audience": audience, "docs": str(docs),
+                                            "as_of": as_of.isoformat()})
+    data = prepare_docs(root, {audience: docs}, as_of)
     base = root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else None
     config = builder.site_config(base, audience, docs, work / "site",
                                  SITE_NAMES[audience].format(name=data[audience].ledger_name),

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .. import resources
+from ..errors import DuchaError
 
 DEFAULT_CONFIG = resources.site_templates() / "mkdocs.yml"
 HOOKS = resources.package_file("site", "mkdocs_hooks.py")
@@ -28,8 +29,10 @@ NAV = {
         {"开放数据": "data.md"},
     ],
     "internal": [
-        {"首页": "index.md"},
+        {"今日待办": "index.md"},
         {"督办看板": "escalations.md"},
+        {"超期事项": "overdue.md"},
+        {"超期未催办": "overdue-not-urged.md"},
         {"缺报月报": "missing-reports.md"},
         {"督查报告": "reports/index.md"},
         {"考核得分": "scores.md"},
@@ -49,7 +52,7 @@ NOT_IN_NAV = "items/\nlists/\nunits/\nreports/*-*.md\n"
 _OUTBOUND_KEYS = ("repo_url", "repo_name", "edit_uri", "google_analytics")
 
 
-class ConfigRefused(Exception):
+class ConfigRefused(DuchaError):
     """The MkDocs settings cannot be used (unreadable, or not offline); the message says why in Chinese."""
 
 
@@ -302,10 +305,26 @@ def site_config(base_file: Path | None, audience: str, docs_dir: Path, site_dir:
         use_directory_urls=True,
         strict=True,  # a broken internal link fails the build instead of publishing it
     )
-    for key, asset in (("extra_css", "assets/ducha.css"), ("extra_javascript", "assets/ducha.js")):
+    assets = [("extra_css", "assets/ducha.css"), ("extra_javascript", "assets/ducha.js")]
+    if audience == "internal":  # the desk: copy buttons, command cells, A4 print of forms
+        assets += [("extra_css", "assets/desk.css"), ("extra_javascript", "assets/desk.js")]
+    for key, asset in assets:
         present = list(config.get(key) or [])
         config[key] = present if asset in present else [*present, asset]
     return config
+
+
+def edit_settings(base_file: Path | None) -> tuple[object, object]:
+    """MkDocs' `repo_url` and `edit_uri` of the ledger's settings (None, None if unset).
+
+    They never reach MkDocs (Material would show its repository widget and
+    fetch statistics from the host); the internal site renders its own
+    "edit" link to each item's YAML file from them."""
+    try:
+        base = load_base(base_file) if base_file else {}
+    except ConfigRefused:
+        return None, None
+    return base.get("repo_url"), base.get("edit_uri")
 
 
 def write_config(config: dict, path: Path) -> Path:

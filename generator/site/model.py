@@ -27,7 +27,8 @@ STATES = (NOT_STARTED, IN_PROGRESS, COMPLETED, CLOSED)
 # Event types that enter the daily assessment ledger (日常考核工作台账).
 ASSESSMENT_TYPES = ("urge", "returned", "leader_demand", "circular", "transfer")
 
-LIGHTS = {"red": "超期", "yellow": "临近期限", "green": "正常", "done": "已落实"}
+LIGHTS = {"red": "超期", "yellow": "临近期限", "green": "正常", "done": "已落实",
+          "escalated": "待督办"}  # internal only: an escalation's follow-up is pending (desk.py)
 
 
 @dataclass
@@ -147,6 +148,7 @@ class SiteData:
     visits: dict = field(default_factory=dict)  # leader id -> {"YYYY-MM": [Inspection]}
     leaders: dict = field(default_factory=dict)
     item_visits: dict = field(default_factory=dict)  # item id -> [Inspection]
+    desk: object = None  # desk.Desk: 今日待办 and what staff need to act (internal only)
     signals: object = None  # internal only: signals.PageView (the 真实性提示 page)
 
     @property
@@ -213,7 +215,7 @@ def _is_due(status: ItemStatus, as_of: dt.date) -> bool:
     return done or bool(status.effective_deadline and as_of > status.effective_deadline)
 
 
-def revisions(entries, audience: str, as_of: dt.date) -> list[Revision]:
+def revisions(entries, audience: str, as_of: dt.date, units: dict | None = None) -> list[Revision]:
     """An item's Git history (`HistoryEntry`s, oldest first) for a site.
 
     Internally: everything. Publicly: nothing from before the item became
@@ -230,7 +232,7 @@ def revisions(entries, audience: str, as_of: dt.date) -> list[Revision]:
         if record.author_date.date() > as_of:
             continue
         if audience == INTERNAL:
-            lines = [describe(c) for c in changes]
+            lines = [describe(c, units) for c in changes]
             out.append(Revision(record.author_date.date(), lines, record.sha[:10], record.who))
             continue
         if not entry.is_public:
@@ -239,7 +241,7 @@ def revisions(entries, audience: str, as_of: dt.date) -> list[Revision]:
             created = any(c.kind == "item_created" for c in changes)
             lines = ["新建事项" if created and entry.was_public is None else "事项向社会公开"]
         else:
-            lines = [describe(c) for c in changes if c.kind == "field_changed" and c.key in PUBLIC_FIELDS]
+            lines = [describe(c, units) for c in changes if c.kind == "field_changed" and c.key in PUBLIC_FIELDS]
         if lines:
             out.append(Revision(record.author_date.date(), lines))
     return out
@@ -261,8 +263,9 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
             by_item[f.item].append(f)
     pairs = [(i, s) for i, s in result.items if internal or (i.public and (i.file, i.id) not in hidden)]
     items = [_item_view(i, s, config, audience, by_item.get(i.id, [])) for i, s in pairs]
+    unit_names = {u.id: u.short or u.name for u in config.units.values()}
     for (item, _), view in zip(pairs, items):
-        view.revisions = revisions((history or {}).get((item.file, item.id), []), audience, as_of)
+        view.revisions = revisions((history or {}).get((item.file, item.id), []), audience, as_of, unit_names)
 
     units = {u.id: UnitStats(u.id, u.short or u.name) for u in config.units.values() if u.role != "office"}
     due = on_time = 0

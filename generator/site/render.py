@@ -155,6 +155,9 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
         w.page("assessment.md", "internal/assessment.md.j2")
         w.page("signals.md", "internal/signals.md.j2")
         _write_reports(w, data)
+        from .desk import write_pages
+
+        write_pages(w, data)
     return w.written
 
 

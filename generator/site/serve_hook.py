@@ -15,4 +15,5 @@ def on_pre_build(config, **kwargs):
     from ducha.site import prepare_docs
 
     job = json.loads(os.environ["DUCHA_SERVE"])
-    prepare_docs(Path(job["ledger"]), {job["audience"]: Path(job["docs"])}, dt.date.today())
+    as_of = dt.date.fromisoformat(job["as_of"])  # the day `ducha serve` started: the clock is read in the CLI
+    prepare_docs(Path(job["ledger"]), {job["audience"]: Path(job["docs"])}, as_of)

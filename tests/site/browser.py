@@ -86,3 +86,40 @@ def search(page, word: str, timeout_ms: int = 15000) -> float:
     page.keyboard.press("End")
     page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=timeout_ms)
     return time.perf_counter() - start
+
+
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+
+
+def has_cjk_font() -> bool:
+    """Whether Chromium can draw Chinese here (else screenshots show empty boxes)."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(out.strip())
+
+
+@contextmanager
+def desktop_page(clipboard: bool = False):
+    """A Playwright page on a 1366×900 desktop viewport that records requests and
+    errors; `clipboard`: the page may read and write the clipboard."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(**DESKTOP)
+            if clipboard:
+                context.grant_permissions(["clipboard-read", "clipboard-write"])
+            page = context.new_page()
+            page.requests = []
+            page.errors = []
+            page.on("request", lambda r: page.requests.append(r.url))
+            page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+            page.on("pageerror", lambda e: page.errors.append(str(e)))
+            yield page
+        finally:
+            browser.close()

@@ -180,5 +180,5 @@ def test_item_pages_show_history(tmp_path):
     public = (result.sites["public"] / "items" / "2025-0001" / "index.html").read_text(encoding="utf-8")
     internal = (result.sites["internal"] / "items" / "2025-0001" / "index.html").read_text(encoding="utf-8")
     assert "修订记录" in public and "2025&#45;11&#45;30 → 2025&#45;12&#45;31" in public
-    assert "王芳" not in public and "CANARYxPHONE" not in public and "contact" not in public
-    assert "修改历史" in internal and "王芳" in internal and "contact" in internal
+    assert "王芳" not in public and "CANARYxPHONE" not in public and "contact" not in public and "联系人" not in public
+    assert "修改历史" in internal and "王芳" in internal and "修改联系人" in internal
