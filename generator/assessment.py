@@ -9,7 +9,7 @@ report at the period's end; never below 0. The weights are declared in
 Each unit's netizen messages completed in the period's months, and how many
 of them were reviewed, are shown beside the score (not scored: the review
 is the office's duty), on the same base as `review_rate_low` and
-`ducha sample` (`sample.review_base`, RULES.md §7).
+`ducha sample` (`sample.review_base`, docs/rules.md §5).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .calendar import WorkingCalendar
 from .evaluate import evaluate
-from .model import Item, LedgerConfig
+from .model import Item, LedgerConfig, events_in, is_criticism
 from .reports import Period
 from .sample import review_base
 
@@ -52,7 +52,7 @@ class UnitScore:
     transfer: int = 0
     late_report: int = 0
     score: float = 0.0
-    netizen_completed: int = 0  # the review base (RULES.md §7), not scored
+    netizen_completed: int = 0  # the review base (docs/rules.md §5), not scored
     netizen_reviewed: int = 0
 
     @property
@@ -80,11 +80,9 @@ def assess(items: list[Item], config: LedgerConfig, period: Period,
             s.on_time += not status.completed_late
         s.overdue_day += status.days_overdue
         s.late_report += status.report_missing
-        for e in status.events:
-            if not period.start <= e.date <= period.end:
-                continue
+        for e in events_in(status.events, period.start, period.end):
             s.urge += e.type == "urge"
-            if e.type == "circular" and (e.kind or "criticism") == "criticism":
+            if is_criticism(e):
                 s.circular_1 += e.level == 1
                 s.circular_2 += e.level == 2
             s.transfer += e.type == "transfer"

@@ -1,4 +1,4 @@
-"""The official Chinese working calendar and the one period function (RULES.md §3).
+"""The official Chinese working calendar and the one period function (docs/rules.md §1).
 
 Statutory holidays and make-up working days (调休) come from the `holidays`
 package; `ledger.yaml` may add or correct days and confirm a newly
@@ -12,6 +12,10 @@ import calendar as _cal
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import LedgerConfig
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -69,7 +73,7 @@ class WorkingCalendar:
         self._periods: dict[tuple[dt.date, int, int], PeriodEnd] = {}
 
     @classmethod
-    def for_ledger(cls, config) -> "WorkingCalendar":
+    def for_ledger(cls, config: LedgerConfig) -> WorkingCalendar:
         return cls(config.extra_holidays, config.extra_workdays, config.confirmed_years)
 
     def _days_off_in(self, year: int) -> frozenset[dt.date]:

@@ -57,7 +57,7 @@ def run_rules(ledger: Ledger, as_of: dt.date, *, with_dates: bool = True,
 
 
 def item_json(item: Item, status: ItemStatus) -> dict:
-    """One item of `ducha check --format json` (CONTRACT.md keys first)."""
+    """One item of `ducha check --format json` (the keys README documents first)."""
     def iso(d):
         return d.isoformat() if d else None
 

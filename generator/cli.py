@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from . import printers
+from .commands.edit import event_option_type
 from .output import frame
 from .output.frame import emit
 
@@ -288,23 +289,23 @@ _FIELD_OPTIONS = {
                                      help="批准或不批准延期（仅督查室；承办单位申请时不写）。"),
     "accepted": lambda: click.Option(["--accepted/--not-accepted"], default=None,
                                      help="采纳或不采纳所说原因（仅督查室）。"),
-    "level": lambda: click.Option(["--level"], type=click.IntRange(1, 2), help="通报级别：1 督查室，2 政府办公室。"),
-    "kind": lambda: click.Option(["--kind"], type=click.Choice(["criticism", "praise"]),
+    "level": lambda: click.Option(["--level"], type=event_option_type("level"), help="通报级别：1 督查室，2 政府办公室。"),
+    "kind": lambda: click.Option(["--kind"], type=event_option_type("kind"),
                                  help="通报性质：criticism 批评（默认），praise 表扬。"),
-    "result": lambda: click.Option(["--result"], type=click.Choice(["pass", "fail"]), help="结果：pass 通过，fail 未通过。"),
+    "result": lambda: click.Option(["--result"], type=event_option_type("result"), help="结果：pass 通过，fail 未通过。"),
     "evaluator": lambda: click.Option(["--evaluator"], help="第三方评估机构。"),
     "grade": lambda: click.Option(["--grade"], help="评估等次，例如：良好。"),
-    "score": lambda: click.Option(["--score"], type=float, help="评估分数（0–100）。"),
+    "score": lambda: click.Option(["--score"], type=event_option_type("score"), help="评估分数（0–100）。"),
     "report": lambda: click.Option(["--report"], help="评估报告编号。"),
 }
 
 
 def _event_command(name: str, fixed_type: str | None, help_text: str, short_help: str) -> click.Command:
-    from .commands.edit import EVENT_TYPES, event_fields
+    from .commands.edit import event_fields
 
     params = [
         click.Argument(["item_id"], metavar="ITEM"),
-        *([] if fixed_type else [click.Argument(["etype"], metavar="TYPE", type=click.Choice(list(EVENT_TYPES)))]),
+        *([] if fixed_type else [click.Argument(["etype"], metavar="TYPE", type=event_option_type("type"))]),
     ]
     fields = [k for k in _FIELD_OPTIONS if fixed_type is None or k in event_fields(fixed_type)]
     text_help = ("说明文字（必填：写明办了什么）。" if fixed_type in ("progress", "completed")

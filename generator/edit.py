@@ -82,7 +82,7 @@ def _double_quoted(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _scalar(value) -> str:
+def yaml_scalar(value) -> str:
     """A one-line YAML scalar for a value, quoted only where YAML needs it."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -91,7 +91,7 @@ def _scalar(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    if _PLAIN_SAFE.match(text) and loader._resolve(text, True) == loader.STR and text == text.strip():
+    if _PLAIN_SAFE.match(text) and loader.resolve_tag(text, True) == loader.STR and text == text.strip():
         return text
     if any(_needs_escape(c) for c in text):
         return _double_quoted(text)  # a newline in a plain or '…' scalar would be folded to a space
@@ -112,7 +112,7 @@ def _literal(text: str, indent: int) -> list[str] | None:
     pad = " " * indent
     out = [header] + [pad + line if line else "" for line in lines] + [""] * (trailing - 1 if trailing > 1 else 0)
     try:
-        ok = yaml.load("k: " + "\n".join(out) + "\n", Loader=loader._EventLoader) == {"k": text}
+        ok = yaml.load("k: " + "\n".join(out) + "\n", Loader=loader.EventLoader) == {"k": text}
     except yaml.YAMLError:
         ok = False
     return out if ok else None
@@ -124,7 +124,7 @@ def _ordered(event: dict) -> list[tuple[str, object]]:
 
 
 def _pairs(event: dict) -> list[tuple[str, str]]:
-    return [(k, _scalar(v)) for k, v in _ordered(event)]
+    return [(k, yaml_scalar(v)) for k, v in _ordered(event)]
 
 
 def event_line(event: dict) -> str:
@@ -142,7 +142,7 @@ def _event_block(event: dict, head: str, column: int) -> list[str]:
             out.append(f"{prefix}{k}: {literal[0]}")
             out += literal[1:]
         else:
-            out.append(f"{prefix}{k}: {_scalar(v)}")
+            out.append(f"{prefix}{k}: {yaml_scalar(v)}")
     return out
 
 
@@ -189,7 +189,7 @@ class _Events:
 
 def _locate(text: str) -> _Events:
     found = _Events()
-    parser = loader._EventLoader(text)
+    parser = loader.EventLoader(text)
     stack: list[bool] = []          # flow_style of each open collection
     expect_key = True               # in the root mapping
     value_is_events = False
@@ -223,7 +223,7 @@ def _locate(text: str) -> _Events:
                             found.kind = "flow" if ev.flow_style else "block"
                             inside = True
                         elif (cls is yaml.ScalarEvent and not ev.style
-                              and loader._resolve(ev.value, ev.implicit[0]) == loader.NULL):
+                              and loader.resolve_tag(ev.value, ev.implicit[0]) == loader.NULL):
                             found.kind = "null"
                         else:
                             found.kind = "other"

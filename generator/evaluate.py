@@ -1,7 +1,7 @@
 """Evaluate one item as of a date: deadlines, state, overdue, reports, escalation.
 
 Pure functions of (item, as_of, calendar): the date is always passed in.
-The words follow RULES.md §4–§6.
+The words follow docs/rules.md §2–§4.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .calendar import PeriodEnd, WorkingCalendar, add_months
-from .model import CATEGORIES, Event, Item
+from .model import CATEGORIES, Event, Item, is_criticism
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -23,7 +23,7 @@ STATE_NAMES = {
     CLOSED: "已落实",
 }
 
-# The follow-up each escalation level demands (RULES.md §6).
+# The follow-up each escalation level demands (docs/rules.md §4).
 ESCALATION_ACTIONS = {1: "circular", 2: "circular", 3: "transfer"}
 ESCALATION_ACTION_NAMES = {
     1: "督查室通报并记入《日常考核工作台账》",
@@ -37,7 +37,7 @@ class PendingAction:
     level: int
     action: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"level": self.level, "action": self.action}
 
 
@@ -49,7 +49,7 @@ class Pressure:
     returned: bool = False
     leader_demand: bool = False
     explanation_accepted: bool = False
-    circular_levels: frozenset[int] = frozenset()
+    circular_levels: frozenset[int | None] = frozenset()  # None: a circular without a level
     transferred: bool = False
 
 
@@ -57,7 +57,7 @@ def pressure(events: list[Event]) -> Pressure:
     """Count urges, returns, demands, accepted explanations, circulars and transfers (one pass)."""
     urges = 0
     returned = demand = explained = transferred = False
-    circulars = set()
+    circulars: set[int | None] = set()
     for e in events:
         t = e.type
         if t == "urge":
@@ -68,9 +68,8 @@ def pressure(events: list[Event]) -> Pressure:
             demand = True
         elif t == "explanation":
             explained = explained or bool(e.accepted)
-        elif t == "circular":
-            if (e.kind or "criticism") == "criticism":  # praise is not a follow-up
-                circulars.add(e.level)
+        elif is_criticism(e):  # a praise circular is no follow-up
+            circulars.add(e.level)
         elif t == "transfer":
             transferred = True
     return Pressure(urges, returned, demand, explained, frozenset(circulars), transferred)
@@ -104,15 +103,16 @@ class ItemStatus:
 
 
 def default_deadline(item: Item, calendar: WorkingCalendar) -> PeriodEnd | None:
-    """The deadline RULES.md §2 gives when the item gives none (None: required)."""
+    """The deadline docs/rules.md §1 gives when the item gives none (None: required)."""
     rule = CATEGORIES[item.category].default
     if rule is None:
         return None
-    if rule[0] == "year_end":
+    if len(rule) == 1:  # ("year_end",)
         return PeriodEnd(dt.date(item.assigned.year, 12, 31))
-    if rule[0] == "months":
-        return calendar.period_end(item.assigned, months=rule[1])
-    return calendar.period_end(item.assigned, working_days=rule[1])
+    unit, count = rule
+    if unit == "months":
+        return calendar.period_end(item.assigned, months=count)
+    return calendar.period_end(item.assigned, working_days=count)
 
 
 def item_deadline(item: Item, calendar: WorkingCalendar) -> PeriodEnd | None:
@@ -138,7 +138,7 @@ def effective_deadline(base: dt.date | None, events: list[Event]) -> dt.date | N
 
 
 def item_state(item: Item, events: list[Event]) -> tuple[str, dt.date | None]:
-    """The state (RULES.md §4) and the date of the completion that holds, if any."""
+    """The state (docs/rules.md §2) and the date of the completion that holds, if any."""
     last_completed = None
     for i, event in enumerate(events):
         if event.type == "completed":
@@ -178,7 +178,7 @@ def escalation(p: Pressure, closed: bool) -> tuple[tuple[int, ...], tuple[Pendin
 
 
 def evaluate(item: Item, as_of: dt.date, calendar: WorkingCalendar) -> ItemStatus:
-    """Everything RULES.md §4–§6 says about `item` on `as_of`."""
+    """Everything docs/rules.md §2–§4 says about `item` on `as_of`."""
     events = [e for e in item.events if e.date <= as_of]
     base = item_deadline(item, calendar)
     effective = effective_deadline(base.date if base else None, events)
@@ -187,11 +187,11 @@ def evaluate(item: Item, as_of: dt.date, calendar: WorkingCalendar) -> ItemStatu
     done = state in (COMPLETED, CLOSED)
 
     overdue = effective is not None and not done and as_of > effective
-    days_overdue = (as_of - effective).days if overdue else 0
+    days_overdue = (as_of - effective).days if overdue and effective is not None else 0
     completed_late = bool(done and effective and completed_on and completed_on > effective)
     # Not completed by the 6-month limit (§4): still open after it, or
     # completed after it (an extension past the limit does not move it).
-    hard_passed = bool(hard and (completed_on > hard.date if done else as_of > hard.date))
+    hard_passed = bool(hard and ((completed_on is not None and completed_on > hard.date) if done else as_of > hard.date))
 
     # Monthly reports (§5): owed when the deadline is more than a month after
     # assignment, compared with the calendar date one month on, *before* any

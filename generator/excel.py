@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import difflib
 import errno
-import math
 import os
-import re
 import secrets
 import zipfile
 from contextlib import contextmanager
@@ -33,7 +30,8 @@ from xml.parsers import expat
 from .check import CheckResult
 from .errors import DuchaError
 from .evaluate import STATE_NAMES, traffic_light
-from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, LedgerConfig
+from .fields import cell_category, cell_shown, cell_str, cell_text, from_cell, sheet_name
+from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, LedgerConfig, id_from_file
 
 # Columns of an item sheet: (field, header). Derived values are marked "=" and not imported.
 ITEM_COLUMNS = [
@@ -50,15 +48,6 @@ FILLS = {
     "green": PatternFill("solid", fgColor="B7E1CD"), "done": PatternFill("solid", fgColor="C9DAF8"),
 }
 HEADER_FONT = Font(bold=True)
-TRUE_WORDS = {"是", "true", "True", "TRUE", "yes", "y", "1", "√"}
-FALSE_WORDS = {"否", "false", "False", "FALSE", "no", "n", "0", "×"}
-
-
-def _sheet_name(category: str) -> str:
-    name = CATEGORIES[category].name
-    for bad in '[]:*?/\\':
-        name = name.replace(bad, "")
-    return name[:31]
 
 
 def _header(ws, headers: list[str], widths: list[int]) -> None:
@@ -145,7 +134,7 @@ def _build_workbook(result: CheckResult, config: LedgerConfig) -> Workbook:
         pairs = [(i, s) for i, s in result.items if i.category == category]
         if not pairs:
             continue
-        ws = wb.create_sheet(_sheet_name(category))
+        ws = wb.create_sheet(sheet_name(category))
         _header(ws, [h for _, h in ITEM_COLUMNS], [12, 40, 24, 40, 12, 10, 14, 12, 12, 16, 10, 8, 8, 8, 20, 30])
         for item, status in pairs:
             values = {
@@ -196,8 +185,6 @@ MAX_UNPACKED = 200 * 2**20  # bytes of all the workbook's parts once unzipped
 MAX_PARTS = 10_000  # files inside the workbook's zip
 MAX_MERGES = 100_000  # merged ranges in one sheet
 EXCEL_LAST_ROW = 1_048_576
-MAX_NUMBER = 10**15  # Excel keeps 15 significant digits; anything larger is not a ledger value
-YEARS = (2000, 2100)  # dates of a ledger lie in these years
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # Excel 97–2003 .xls (and other OLE2 files)
 
 
@@ -280,138 +267,11 @@ class Mapping:
         )
 
 
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer() and abs(value) < MAX_NUMBER:
-        value = int(value)
-    text = str(value).strip()
-    return text or None
-
-
-def _shown(value) -> str:
-    """A cell value as quoted in a message: short, and infinity named in Chinese."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "超出范围的数（无穷大）"
-    text = str(value).strip()
-    return text if len(text) <= 30 else text[:30] + "…"
-
-
-def _cell_text(value) -> str | None:
-    """A text field's value; a number too big for Excel is an error, not the word "inf"."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("数值超出范围（无穷大），请改为正常的数字或文字")
-    return _text(value)
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-
-
-def _date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        day = value.date()
-    elif isinstance(value, dt.date):
-        day = value
-    else:
-        text = _text(value) if not (isinstance(value, float) and not math.isfinite(value)) else None
-        text = text or ""
-        try:
-            if not _ISO_DATE.match(text):
-                raise ValueError
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            from .validate import _suggest_date
-
-            suggestion = _suggest_date(text) if len(text) <= 30 else None
-            if not suggestion:
-                raise ValueError(f"“{_shown(value)}”不是日期，请写成 2025-03-05 或使用 Excel 日期格式") from None
-            day = dt.date.fromisoformat(suggestion)
-    if not YEARS[0] <= day.year <= YEARS[1]:
-        raise ValueError(f"日期 {day.isoformat()} 超出范围：台账中的日期应在 {YEARS[0]}–{YEARS[1]} 年之间，请检查年份")
-    return day
-
-
-def _bool(value) -> bool | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        return value
-    text = _text(value)
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise ValueError(f"“{_shown(value)}”应当是“是”或“否”")
-
-
-_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
-
-
-def _number(value, integer: bool) -> int | float:
-    """A number cell (or text that is a number) within ±10^15; ValueError in Chinese otherwise."""
-    if isinstance(value, bool):
-        raise ValueError(f"这里应当是数字，写的是“{'是' if value else '否'}”")
-    if isinstance(value, (int, float)):
-        number = value
-    else:
-        text = str(value).strip()
-        if not _NUMBER_TEXT.match(text):
-            raise ValueError(f"“{_shown(value)}”不是数字")
-        # float() of a long digit string is inf, never an error; int() of one may be slow.
-        number = int(text) if len(text) <= 16 and re.fullmatch(r"[+-]?[0-9]+", text) else float(text)
-    if (isinstance(number, float) and not math.isfinite(number)) or abs(number) > MAX_NUMBER:
-        raise ValueError(f"数值“{_shown(value)}”超出范围：这里只能填绝对值不超过 10 的 15 次方的数字，请填写正确的值")
-    if integer:
-        if isinstance(number, float) and not number.is_integer():
-            raise ValueError(f"“{_shown(value)}”应当是整数")
-        return int(number)
-    return float(number)
-
-
-def _unit(value, config: LedgerConfig) -> str:
-    text = _cell_text(value) or ""
-    if text in config.units:
-        return text
-    by_name = {u.name: u.id for u in config.units.values()} | {u.short: u.id for u in config.units.values() if u.short}
-    if text in by_name:
-        return by_name[text]
-    close = difflib.get_close_matches(text[:100], list(config.units) + list(by_name), n=1, cutoff=0.5)
-    hint = f"，是不是“{close[0]}”？" if close else "，请填写 ledger.yaml 中的单位编号或全称"
-    raise ValueError(f"不认识的单位“{_shown(text)}”{hint}")
-
-
-def _category(value, sheet: str) -> str:
-    text = _text(value) or ""
-    if text in CATEGORIES:
-        return text
-    by_name = {c.name: key for key, c in CATEGORIES.items()} | {_sheet_name(k): k for k in CATEGORIES}
-    if text in by_name:
-        return by_name[text]
-    raise ValueError(f"不认识的类别“{_shown(text)}”，可写英文代码（如 work_report）或中文名称")
-
-
-_ITEM_CONVERTERS = {
-    "assigned": lambda v, c: _date(v), "deadline": lambda v, c: _date(v) if _text(v) else None,
-    "verify": lambda v, c: bool(_bool(v)), "follow_up": lambda v, c: bool(_bool(v)),
-    "public": lambda v, c: bool(_bool(v)), "lead_unit": lambda v, c: _unit(v, c),
-    "co_units": lambda v, c: [_unit(u, c) for u in str(v).replace("，", ",").replace("、", ",").split(",")
-                              if u.strip()] if _cell_text(v) else [],
-}
-
-
 def _event_value(key: str, value):
-    spec = EVENT_FIELDS[key]
+    """An events-sheet cell as the value of event field `key` (a text cell read without its surrounding spaces)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if spec.kind == "date":
-        return _date(value)
-    if spec.kind == "bool":
-        return _bool(value)
-    if spec.kind == "int":
-        return _number(value, integer=True)
-    if spec.kind == "number":
-        return _number(value, integer=False)
-    return _cell_text(value)
+    return from_cell(value.strip() if isinstance(value, str) else value, EVENT_FIELDS[key])
 
 
 # --- reading a workbook, bounded --------------------------------------------------------
@@ -509,12 +369,12 @@ def _read_sheet(ws, name: str, columns: dict[str, str], budget: int, plan: Impor
         return out
     wanted = set(columns.values())
     for n, value in enumerate(header_row, start=1):
-        text = _text(value)
+        text = cell_str(value)
         if text is None:
             continue
         if text in out.headers:
             if text in wanted:
-                plan.problems.append(CellProblem(name, 1, "", f"表头“{_shown(text)}”同时出现在 {get_column_letter(out.headers[text])} "
+                plan.problems.append(CellProblem(name, 1, "", f"表头“{cell_shown(text)}”同时出现在 {get_column_letter(out.headers[text])} "
                                                               f"列和 {get_column_letter(n)} 列，请只保留一列"))
             continue
         out.headers[text] = n
@@ -586,7 +446,7 @@ def _read_sheet(ws, name: str, columns: dict[str, str], budget: int, plan: Impor
                     if values[col] is not None and ref not in noted:
                         noted.add(ref)
                         plan.notes.append(f"工作表“{name}”的合并单元格 {ref}（{header_of[col]}）：第 {first + 1}–{last} 行"
-                                          f"按第 {first} 行的值“{_shown(values[col])}”导入（合并单元格的值向下填充）。")
+                                          f"按第 {first} 行的值“{cell_shown(values[col])}”导入（合并单元格的值向下填充）。")
             if len(out.rows) >= budget:
                 plan.problems.append(CellProblem(
                     name, number, "", f"数据超过 {budget} 行，一次最多导入这么多行：请把工作簿拆成几个文件分批导入"))
@@ -635,7 +495,7 @@ def plan_import(workbook: Path, mapping: Mapping, config: LedgerConfig) -> Impor
                     if item_id in seen_ids:
                         first_sheet, first_row = seen_ids[item_id]
                         plan.problems.append(CellProblem(
-                            name, number, "", f"编号 {_shown(item_id)} 重复：工作表“{first_sheet}”第 {first_row} 行已经用了这个编号。"
+                            name, number, "", f"编号 {cell_shown(item_id)} 重复：工作表“{first_sheet}”第 {first_row} 行已经用了这个编号。"
                                               "请删除重复的一行，或改正其中一个编号（编号留空时自动分配）"))
                     else:
                         seen_ids[item_id] = (name, number)
@@ -653,13 +513,8 @@ def _plan_item(name: str, number: int, cells, mapping: Mapping, config: LedgerCo
             category_value = value
             continue
         try:
-            convert = _ITEM_CONVERTERS.get(key)
-            if convert:
-                value = convert(value, config)
-            elif key in ITEM_FIELDS and ITEM_FIELDS[key].kind == "text":
-                value = value if isinstance(value, str) and value.strip() else _cell_text(value)
-            else:
-                value = _cell_text(value)
+            spec = ITEM_FIELDS.get(key)
+            value = from_cell(value, spec, config) if spec is not None and spec.kind != "events" else cell_text(value)
         except (ValueError, TypeError, OverflowError) as e:
             plan.problems.append(CellProblem(name, number, f"{letter}（{header}）", str(e)))
             continue
@@ -667,9 +522,9 @@ def _plan_item(name: str, number: int, cells, mapping: Mapping, config: LedgerCo
             values[key] = value
     try:
         if mapping.category_column and any(k == "_category" for k, *_ in cells):
-            values["category"] = _category(category_value, name)
+            values["category"] = cell_category(category_value)
         else:
-            values["category"] = mapping.category or _category(name, name)
+            values["category"] = mapping.category or cell_category(name)
     except ValueError as e:
         plan.problems.append(CellProblem(name, number, mapping.category_column or "", str(e)))
     values["_where"] = (name, number)
@@ -686,7 +541,7 @@ def _plan_events(ws, mapping: Mapping, plan: ImportPlan) -> None:
         for key, header, letter, value in cells:
             try:
                 if key == "item":
-                    item_id = _cell_text(value)
+                    item_id = cell_text(value)
                 elif key in EVENT_FIELDS:
                     value = _event_value(key, value)
                     if value is not None:
@@ -694,11 +549,11 @@ def _plan_events(ws, mapping: Mapping, plan: ImportPlan) -> None:
             except (ValueError, TypeError, OverflowError) as e:
                 plan.problems.append(CellProblem(name, number, f"{letter}（{header}）", str(e)))
         if item_id not in by_id:
-            what = f"“{_shown(item_id)}”不在事项工作表中" if item_id else "没有填写"
+            what = f"“{cell_shown(item_id)}”不在事项工作表中" if item_id else "没有填写"
             plan.problems.append(CellProblem(name, number, "", f"记录所属的事项编号{what}"))
             continue
         if event.get("type") not in EVENT_TYPES:
-            plan.problems.append(CellProblem(name, number, "", f"不认识的记录类型“{_shown(event.get('type'))}”"))
+            plan.problems.append(CellProblem(name, number, "", f"不认识的记录类型“{cell_shown(event.get('type'))}”"))
             continue
         by_id[item_id].setdefault("events", []).append(event)
 
@@ -791,7 +646,7 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
     plan = plan_import(workbook, mapping, config)
     problems = [str(p) for p in plan.problems]
     calendar = WorkingCalendar.for_ledger(config)
-    existing = [f.rsplit("/", 1)[-1][:-5] for f in files]
+    existing = [id_from_file(f) for f in files]
     # An id written in the workbook is never given to another row.
     existing += [v["id"] for v in plan.items if isinstance(v.get("id"), str) and len(v["id"]) <= 20]
     planned: list[tuple[str, str]] = []

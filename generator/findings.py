@@ -6,6 +6,7 @@ list of findings into text, JSON, CI annotations or JUnit XML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 ERROR = "error"
 WARNING = "warning"
@@ -13,7 +14,8 @@ INFO = "info"
 
 SEVERITY_RANK = {INFO: 0, WARNING: 1, ERROR: 2}
 
-# The stable codes of CONTRACT.md, with the severity each one carries.
+# The stable codes of `ducha check`/`audit`/`signals` output (README; each
+# rule's own in docs/rules.md §10), with the severity each one carries.
 # Errors make the data wrong; warnings make the work late; info is advice.
 CODES: dict[str, str] = {
     "yaml_syntax": ERROR,
@@ -54,7 +56,8 @@ CODES: dict[str, str] = {
 
 # The Chinese title of each code: what a person reads on the sites and in
 # the CLI wherever a code alone would be shown (issue 13). The code itself
-# stays the stable name of CONTRACT.md.
+# stays the stable name in the JSON output (README). Each rule module's
+# TITLE is its entry here (tests/test_rules_doc.py).
 TITLES: dict[str, str] = {
     "yaml_syntax": "YAML 格式错误",
     "invalid_field": "字段填写错误",
@@ -126,9 +129,9 @@ class Finding:
         if not self.severity:
             object.__setattr__(self, "severity", CODES[self.code])
 
-    def to_dict(self) -> dict:
-        """The finding as CONTRACT.md's JSON object."""
-        out = {
+    def to_dict(self) -> dict[str, object]:
+        """The finding as the JSON object of `ducha check --format json`."""
+        out: dict[str, object] = {
             "code": self.code,
             "severity": self.severity,
             "item": self.item,
@@ -143,7 +146,7 @@ class Finding:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Finding":
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
         return cls(
             file=data["file"],
             line=data["line"],
@@ -156,7 +159,7 @@ class Finding:
         )
 
 
-def sort_key(f: Finding) -> tuple:
+def sort_key(f: Finding) -> tuple[str, int, int, str]:
     return (f.file or "\uffff", f.line or 0, f.column or 0, f.code)
 
 

@@ -26,11 +26,11 @@ from yaml.resolver import Resolver
 from .findings import Finding
 
 try:  # libyaml's parser; the pure-Python one is ~9x slower
-    from yaml import CSafeLoader as _EventLoader
+    from yaml import CSafeLoader as EventLoader
 
     HAVE_LIBYAML = True
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _EventLoader
+    from yaml import SafeLoader as EventLoader
 
     HAVE_LIBYAML = False
 
@@ -179,7 +179,7 @@ class YSeq(YNode):
 _RESOLVED: dict[str, str] = {}
 
 
-def _resolve(text: str, implicit_plain: bool) -> str:
+def resolve_tag(text: str, implicit_plain: bool) -> str:
     # The same implicit resolution PyYAML's SafeLoader applies (YAML 1.1).
     if not implicit_plain:
         return STR
@@ -236,7 +236,7 @@ def load_text(text: str, rel: str) -> tuple[YNode | None, list[Finding]]:
         )]
     findings: list[Finding] = []
     try:
-        parser = _EventLoader(text)
+        parser = EventLoader(text)
     except yaml.YAMLError as e:  # the pure-Python reader checks characters up front
         return None, [_syntax_finding(e, rel, text)]
     # The reader refuses these characters written raw, so only an escape
@@ -290,7 +290,7 @@ def _syntax_finding(e: yaml.YAMLError, rel: str, text: str) -> Finding:
         position = getattr(e, "position", None)
         line = None
         if isinstance(position, int) and position >= 0:
-            if _EventLoader.__module__ == "yaml.cyaml":  # libyaml counts bytes of UTF-8, the Python reader characters
+            if EventLoader.__module__ == "yaml.cyaml":  # libyaml counts bytes of UTF-8, the Python reader characters
                 before = text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "replace")
             else:
                 before = text[:position]
@@ -450,7 +450,7 @@ def _compose(parser, rel: str, findings: list[Finding], check_chars: bool = True
                         f"第 {line} 行使用了不支持的 YAML 标签 {tag}。请删去标签，直接写值。",
                     ))
             else:
-                tag = _resolve(ev.value, ev.implicit[0]) if ev.tag is None else STR
+                tag = resolve_tag(ev.value, ev.implicit[0]) if ev.tag is None else STR
             text = ev.value
             if check_chars and BAD_CHAR.search(text):
                 findings.append(_refused_finding(rel, text, line, col, stack, pending_key))

@@ -7,9 +7,11 @@ editor's hover text and the CLI's messages always agree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-# --- Categories (RULES.md §2) -------------------------------------------------
+# --- Categories (docs/rules.md §1) -------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,7 @@ class Category:
     name: str
     # Default deadline: ("year_end",), ("months", n), ("working_days", n),
     # or None where an explicit deadline is required.
-    default: tuple | None
+    default: tuple[str] | tuple[str, int] | None
     hard_limit_months: int | None = None
 
 
@@ -56,7 +58,7 @@ class FieldSpec:
     title: str
     help: str
     required: bool = False
-    choices: tuple = ()
+    choices: tuple[str | int, ...] = ()
     internal: bool = False
     # Bounds of an int or number field (inclusive); None: only the general
     # limit of `MAX_INT_DIGITS` digits applies.
@@ -82,7 +84,7 @@ MAX_INT_DIGITS = 9
 ITEM_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("id", "str", "事项编号", "与文件名相同（不含 .yaml），只能用字母、数字、- 和 _，例如 2025-0042。", required=True),
     FieldSpec("title", "str", "事项标题", "一句话写清要落实什么，例如：完成城区老旧小区改造120个。", required=True),
-    FieldSpec("category", "category", "事项类别", "决定默认办理期限，见 RULES.md 第 2 节，例如 work_report。", required=True),
+    FieldSpec("category", "category", "事项类别", "决定默认办理期限，见 docs/rules.md 第 1 节，例如 work_report。", required=True),
     FieldSpec("source", "str", "事项来源", "例如：2025年《政府工作报告》、市政府第12次常务会议。"),
     FieldSpec("description", "text", "具体内容", "任务的具体要求，可多行。"),
     FieldSpec("assigned", "date", "交办日期", "写成 YYYY-MM-DD，例如 2025-02-20。所有期限从次日起算。", required=True),
@@ -113,18 +115,11 @@ EVENT_TYPES: dict[str, str] = {
     "reinspection": "回头看（再督查）",
 }
 
-# Event types the public sees by default (RULES.md §9). Extensions are public
+# Event types the public sees by default (docs/rules.md §10). Extensions are public
 # only once approved; circulars only when marked public.
 PUBLIC_EVENT_TYPES = frozenset({"progress", "completed", "verified", "evaluation", "reinspection"})
 
 
-def is_public_event(event: "Event") -> bool:
-    """RULES.md §9: what the public sees of an item's events."""
-    if event.public is not None:
-        return event.public
-    if event.type == "extension":
-        return bool(event.approved)
-    return event.type in PUBLIC_EVENT_TYPES
 
 EVENT_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("date", "date", "日期", "写成 YYYY-MM-DD；不得早于上一条记录。", required=True),
@@ -297,7 +292,7 @@ def field_title(key: str) -> str:
     return spec.title if spec else key
 
 
-def value_text(key: str, value, units: dict | None = None) -> str:
+def value_text(key: str, value: Any, units: dict[str, str] | None = None) -> str:
     """A field's value as a person reads it: category, type and unit names, 是/否."""
     if value is None:
         return "（无）"
@@ -430,3 +425,48 @@ class LedgerConfig:
     @property
     def office_units(self) -> set[str]:
         return {u.id for u in self.units.values() if u.role == "office"}
+
+
+# --- Domain predicates ----------------------------------------------------------
+# Each fact about the model is written once, here; evaluate, reports,
+# assessment, the sites and the rules ask these functions.
+
+CRITICISM = "criticism"
+PRAISE = "praise"
+
+
+def is_public_event(event: Event) -> bool:
+    """What the public sees of an item's events (docs/rules.md §10)."""
+    if event.public is not None:
+        return event.public
+    if event.type == "extension":
+        return bool(event.approved)
+    return event.type in PUBLIC_EVENT_TYPES
+
+
+def circular_kind(event: Event) -> str:
+    """A circular's kind: `criticism` unless it says `kind: praise`."""
+    return event.kind or CRITICISM
+
+
+def is_criticism(event: Event) -> bool:
+    """A criticising circular: a follow-up of escalation (docs/rules.md §4) that costs the unit points (§8)."""
+    return event.type == "circular" and circular_kind(event) == CRITICISM
+
+
+def is_praise(event: Event) -> bool:
+    """A praising circular (`kind: praise`): neither a follow-up nor a penalty."""
+    return event.type == "circular" and circular_kind(event) == PRAISE
+
+
+def events_in(events: Iterable[Event], start: dt.date, end: dt.date) -> list[Event]:
+    """The events dated from `start` to `end`, both days included (a report's or assessment's period)."""
+    return [e for e in events if start <= e.date <= end]
+
+
+ITEM_SUFFIX = ".yaml"
+
+
+def id_from_file(path: str) -> str:
+    """The item id a file name claims: `items/2025/2025-0042.yaml` → `2025-0042` (any folder, / separated)."""
+    return path.rsplit("/", 1)[-1].removesuffix(ITEM_SUFFIX)

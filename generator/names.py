@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .model import CATEGORIES, LedgerConfig
 
-# Names in common use for each category, beyond its full name (RULES.md §2).
+# Names in common use for each category, beyond its full name (docs/rules.md §1).
 CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
     "work_report": ("政府工作报告", "工作报告", "政府工作报告目标任务"),
     "policy_document": ("政策性文件", "政策文件", "重要政策文件"),

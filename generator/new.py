@@ -13,11 +13,11 @@ from pathlib import Path
 
 from . import rules
 from .calendar import WorkingCalendar
-from .edit import EditRefused, _scalar, create_exclusive, event_line
+from .edit import EditRefused, yaml_scalar, create_exclusive, event_line
 from .evaluate import item_deadline
 from .findings import Finding
 from .ledger import parse_item_bytes
-from .model import ITEM_FIELDS, Item, LedgerConfig
+from .model import ITEM_FIELDS, Item, LedgerConfig, id_from_file
 
 MODELINE = "# yaml-language-server: $schema={schema}"
 
@@ -50,7 +50,7 @@ def item_text(values: dict, schema: str = "../../schema/item.schema.json") -> st
             lines.append(f"{key}: {'|' if str(value).endswith(chr(10)) else '|-'}")
             lines += [f"  {line}" if line else "" for line in str(value).rstrip("\n").split("\n")]
         else:
-            lines.append(f"{key}: {_scalar(value)}")
+            lines.append(f"{key}: {yaml_scalar(value)}")
     return "\n".join(lines) + "\n"
 
 
@@ -81,7 +81,7 @@ def create_item(root: Path, config: LedgerConfig, files: list[str], values: dict
     skipped for the next free one.
     """
     assigned = values["assigned"]
-    existing = [f.rsplit("/", 1)[-1][:-5] for f in files]
+    existing = [id_from_file(f) for f in files]
     given = values.get("id")
     calendar = WorkingCalendar.for_ledger(config)
     for _ in range(MAX_ID_TRIES):
@@ -113,4 +113,4 @@ MAX_ID_TRIES = 1000
 
 def _ids_on_disk(root: Path) -> list[str]:
     """Ids of the item files now on disk (other runs may have added some)."""
-    return [p.name[:-5] for p in (root / "items").rglob("*.yaml")]
+    return [id_from_file(p.name) for p in (root / "items").rglob("*.yaml")]

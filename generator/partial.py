@@ -18,8 +18,8 @@ import re
 
 from . import loader
 from .findings import Finding
-from .model import MIN_YEAR, Item
-from .validate import ID_CHARS, read_item
+from .model import ID_CHARS, MIN_YEAR, Item, id_from_file
+from .validate import read_item
 
 _STAND_INS = {
     "title": "",
@@ -51,7 +51,7 @@ def probe(data: bytes, rel: str) -> Probe | None:
         return None
     values = dict(read.values)
     stand_ins = set(read.failed)
-    stem = rel.rsplit("/", 1)[-1].removesuffix(".yaml")
+    stem = id_from_file(rel)
     for key in read.failed:
         if key == "id":
             values["id"] = stem if re.fullmatch(ID_CHARS, stem) else "item"

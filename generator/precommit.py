@@ -25,7 +25,7 @@ from . import gitrepo
 from .changes import Change, CommitRecord, diff_item, snapshot, units_of
 from .gitrepo import GitError
 from .history import LEDGER_FILE, parse_ledger
-from .model import LedgerConfig
+from .model import LedgerConfig, id_from_file
 
 SET_EMAIL = "请先运行 git config user.email 你的邮箱"
 
@@ -120,7 +120,7 @@ def _record(repo: Path, prefix: str, head: str, who: Identity, files: list[tuple
         if rel == LEDGER_FILE:
             record.changes.append(Change("ledger_changed", rel, line=1))
         elif rel.startswith("items/") and rel.endswith(".yaml"):
-            item = rel.rsplit("/", 1)[-1][:-5]
+            item = id_from_file(rel)
             snap_old, snap_new = snapshot(before), snapshot(new)
             changes = diff_item(rel, item, snap_old, snap_new)
             record.changes.extend(changes)

@@ -11,7 +11,7 @@ Figures, per the whole ledger, per lead unit and per category:
 - urges, circulars (criticism), transfers: events dated in the period;
 - review: netizen messages completed in the period's months and how many
   were reviewed, on the same base as `review_rate_low` and `ducha sample`
-  (`sample.month_review`, RULES.md §7).
+  (`sample.month_review`, docs/rules.md §5).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from . import loader
 from .calendar import WorkingCalendar
 from .evaluate import evaluate
-from .model import CATEGORIES, MAX_YEAR, MIN_YEAR, Item, LedgerConfig
+from .model import CATEGORIES, MAX_YEAR, MIN_YEAR, Item, LedgerConfig, events_in, is_criticism
 from .sample import MonthReview, month_review
 
 # The title follows the period: "2025年9月督查专报", "2025年第3季度督查通报", "2025年督查工作报告".
@@ -182,11 +182,10 @@ def _figures(item: Item, period: Period, calendar: WorkingCalendar, cache: dict 
         else:
             f.on_time = 1
     f.overdue = int(status.overdue)
-    for e in status.events:
-        if period.start <= e.date <= period.end:
-            f.urges += e.type == "urge"
-            f.circulars += e.type == "circular" and (e.kind or "criticism") == "criticism"
-            f.transfers += e.type == "transfer"
+    for e in events_in(status.events, period.start, period.end):
+        f.urges += e.type == "urge"
+        f.circulars += is_criticism(e)
+        f.transfers += e.type == "transfer"
     return f
 
 
@@ -251,7 +250,7 @@ def report_json(report: Report) -> dict:
 
 
 def review_text(report: Report) -> str:
-    """One sentence on the netizen-message review of the period (RULES.md §7)."""
+    """One sentence on the netizen-message review of the period (docs/rules.md §5)."""
     done, reviewed = report.review_completed, report.review_reviewed
     low = [r.month for r in report.review if not r.rate_met]
     text = f"本期办结的网友留言 {done} 件，复核 {reviewed} 件，复核率 {reviewed / done if done else 1:.0%}"

@@ -1,4 +1,4 @@
-"""The verification sample of netizen messages (RULES.md §7, seed §3.7).
+"""The verification sample of netizen messages (docs/rules.md §5; 实施意见三、(七)).
 
 At least 30% of the netizen messages completed in a calendar month must be
 verified. The sample is reproducible without a stored seed: every
@@ -54,7 +54,7 @@ class Completion:
 
 
 def review_base(items: list[Item], as_of: dt.date) -> list[Completion]:
-    """Every netizen message with a completion dated in a month, once per such month (RULES.md §7).
+    """Every netizen message with a completion dated in a month, once per such month (docs/rules.md §5).
 
     Only events dated on or before `as_of` count. The base does not follow
     the item's state: a message completed in a month stays in that month's
@@ -82,7 +82,7 @@ def review_base(items: list[Item], as_of: dt.date) -> list[Completion]:
 
 
 def month_review(items: list[Item], as_of: dt.date) -> list[MonthReview]:
-    """Per month with completions, how many netizen messages were completed and reviewed (RULES.md §7)."""
+    """Per month with completions, how many netizen messages were completed and reviewed (docs/rules.md §5)."""
     months: dict[str, MonthReview] = {}
     for c in review_base(items, as_of):
         day = c.completed_on

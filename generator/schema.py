@@ -9,71 +9,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import fields
 from .model import (
-    ASSESSMENT_KEYS, ASSESSMENT_WEIGHT, INSPECTION_FIELDS, LEADER_FIELDS, AUDIT_FIELDS, CALENDAR_FIELDS, CATEGORIES, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
-    EVENT_TYPES, ID_PATTERN, ITEM_FIELDS, LEDGER_FIELDS, MAX_YEAR, MIN_YEAR, PERSON_FIELDS, PRIVACY_FIELDS, UNIT_FIELDS,
-    UNIT_ID_PATTERN, FieldSpec, LedgerConfig,
+    ASSESSMENT_KEYS, ASSESSMENT_WEIGHT, AUDIT_FIELDS, CALENDAR_FIELDS, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
+    EVENT_TYPES, ID_PATTERN, INSPECTION_FIELDS, ITEM_FIELDS, LEADER_FIELDS, LEDGER_FIELDS, PERSON_FIELDS, PRIVACY_FIELDS,
+    SIGNAL_FIELDS, SIGNAL_LIMITS, UNIT_FIELDS, UNIT_ID_PATTERN, FieldSpec, LedgerConfig,
 )
-from .model import SIGNAL_FIELDS, SIGNAL_LIMITS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
-# ASCII digits, years MIN_YEAR–MAX_YEAR (2000–2100), as `ducha validate` checks
-# (tests/test_schema.py keeps the two in step).
-DATE = {"type": "string", "pattern": r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$", "format": "date"}
+DATE = fields.DATE  # the date pattern, kept here for the tests that compare it with `ducha validate`
 
 
 def _field(spec: FieldSpec, unit_ids: list[str]) -> dict:
-    base = {"title": spec.title, "description": spec.help}
-    kind = spec.kind
-    if kind in ("str", "text"):
-        base["type"] = "string"
-        if spec.required:
-            base["minLength"] = 1
-    elif kind == "date":
-        base.update(DATE)
-    elif kind == "bool":
-        base["type"] = "boolean"
-    elif kind == "int":
-        base["type"] = "integer"
-        if spec.choices:
-            base["enum"] = list(spec.choices)
-        _bounds(base, spec)
-    elif kind == "number":
-        base["type"] = "number"
-        _bounds(base, spec)
-    elif kind == "enum":
-        base["type"] = "string"
-        base["enum"] = list(spec.choices)
-    elif kind == "category":
-        base["type"] = "string"
-        base["enum"] = list(CATEGORIES)
-        base["markdownEnumDescriptions"] = [c.name for c in CATEGORIES.values()]
-    elif kind == "unit":
-        base["type"] = "string"
-        base["pattern"] = UNIT_ID_PATTERN
-        if unit_ids:
-            base["enum"] = unit_ids
-    elif kind == "units":
-        base["type"] = "array"
-        base["items"] = {"type": "string", "pattern": UNIT_ID_PATTERN, **({"enum": unit_ids} if unit_ids else {})}
-        base["uniqueItems"] = True
-    elif kind == "dates":
-        base["type"] = "array"
-        base["items"] = DATE
-    elif kind == "strs":
-        base["type"] = "array"
-        base["items"] = {"type": "string"}
-    elif kind == "years":
-        base["type"] = "array"
-        base["items"] = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
-    return base
-
-
-def _bounds(base: dict, spec: FieldSpec) -> None:
-    if spec.minimum is not None:
-        base["minimum"] = spec.minimum
-    if spec.maximum is not None:
-        base["maximum"] = spec.maximum
+    return fields.schema_of(spec, unit_ids)
 
 
 def _event_schema(unit_ids: list[str]) -> dict:

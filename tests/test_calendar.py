@@ -1,4 +1,4 @@
-"""Periods (RULES.md §3) on the official calendar, dates worked out by hand."""
+"""Periods (docs/rules.md §1) on the official calendar, dates worked out by hand."""
 import pytest
 
 from ducha.calendar import WorkingCalendar, add_months, library_confirmed_years
@@ -27,7 +27,7 @@ def test_months(calendar, start, months, end):
 
 
 @pytest.mark.parametrize("start, days, end", [
-    # The checked example of RULES.md: 2025-09-28 (Sun) and 2025-10-11 (Sat) were working days.
+    # The checked example of docs/rules.md §1: 2025-09-28 (Sun) and 2025-10-11 (Sat) were working days.
     ("2025-09-26", 10, "2025-10-16"),
     # The day after 2025-09-30 is the start of the National Day week.
     ("2025-09-30", 1, "2025-10-09"),

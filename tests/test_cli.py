@@ -1,4 +1,4 @@
-"""`ducha check` and `ducha validate` as CONTRACT.md describes them: output and exit status."""
+"""`ducha check` and `ducha validate` as README describes them: output and exit status."""
 import os
 import subprocess
 import sys

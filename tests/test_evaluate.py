@@ -1,4 +1,4 @@
-"""The state of an item on a day (RULES.md §4–§6), dates worked out by hand."""
+"""The state of an item on a day (docs/rules.md §2–§4), dates worked out by hand."""
 import pytest
 
 from ducha.evaluate import evaluate

@@ -152,7 +152,7 @@ def test_raw_control_character_names_line_and_code_point():
 
 def test_pure_python_reader_refuses_lone_surrogates_too(monkeypatch):
     # Without libyaml, "\ud800" is decoded into the value: the loader catches it.
-    monkeypatch.setattr(loader, "_EventLoader", yaml.SafeLoader)
+    monkeypatch.setattr(loader, "EventLoader", yaml.SafeLoader)
     tree, findings = loader.load_text('title: "a\\ud800b"\nsource: ok\n', REL)
     assert codes(findings) == [("invalid_field", 1)] and "U+D800" in findings[0].message
     assert tree.entries["title"][1].tag == loader.REFUSED and tree.entries["title"][1].text == "aU+D800b"

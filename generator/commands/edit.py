@@ -14,12 +14,18 @@ from .. import guard, loader
 from ..edit import EditRefused, append_event, append_event_text, check_event, edit_lock, git_commit
 from ..errors import DuchaError, NotFound
 from ..ledger import LedgerScan, scan_ledger
-from ..model import CATEGORIES, EVENT_TYPE_FIELDS, EVENT_TYPES, Item
+from ..fields import click_type
+from ..model import CATEGORIES, EVENT_FIELDS, EVENT_TYPE_FIELDS, EVENT_TYPES, Item, id_from_file
 from ..names import Choice, UnknownName, category_choices, resolve, unit_choices
 from ..new import create_item, item_text, next_id
 from ..precommit import CommitRefused, check_commit
 
 __all__ = ["Choice", "UnknownName", "category_choices", "resolve", "unit_choices", "scan_ledger", "EVENT_TYPES"]
+
+
+def event_option_type(key: str) -> object:
+    """The click type of the option that sets event field `key`: its kind decides (generator/fields.py)."""
+    return click_type(EVENT_FIELDS[key])
 
 
 @dataclass
@@ -61,7 +67,7 @@ def new_item(scan: LedgerScan, values: dict, *, now: dt.datetime, commit: bool) 
 
 def item_file(scan: LedgerScan, item_id: str) -> str:
     """The one file of `item_id` (NotFound when there is none, or more than one)."""
-    matches = [f for f in scan.files if f.rsplit("/", 1)[-1] == f"{item_id}.yaml"]
+    matches = [f for f in scan.files if id_from_file(f) == item_id]
     if not matches:
         raise NotFound(f"找不到事项 {item_id}（items/ 下应有一个 {item_id}.yaml）。")
     if len(matches) > 1:
@@ -85,7 +91,7 @@ def add_event(scan: LedgerScan, rel: str, event: dict, *, now: dt.datetime, comm
 def _pending_item(scan: LedgerScan, values: dict) -> tuple[str, bytes]:
     """The file `ducha new` is about to create (its id the next free one), for the commit check."""
     year = values["assigned"].year
-    ident = next_id([f.rsplit("/", 1)[-1][:-5] for f in scan.files], year)
+    ident = next_id([id_from_file(f) for f in scan.files], year)
     return f"items/{year}/{ident}.yaml", item_text({**values, "id": ident}).encode("utf-8")
 
 

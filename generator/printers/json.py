@@ -1,4 +1,4 @@
-"""JSON for other tools: CONTRACT.md's object, findings last."""
+"""JSON for other tools: the object README documents, findings last."""
 from __future__ import annotations
 
 import json as _json

@@ -1,16 +1,21 @@
 """The rules: one module per finding code, each with the same small shape.
 
 A rule module declares
-- `CODE`: the finding code it yields (CONTRACT.md),
+- `CODE`: the finding code it yields (one of `findings.CODES`),
 - `SCOPE`: "item" (called once per readable item) or "ledger" (once),
 - `NEEDS_AS_OF`: whether it depends on the date (`ducha validate` runs
   only the rules that do not),
+- `SEVERITY`, `TITLE`, `EXPLANATION`: its severity (as in `findings.CODES`),
+  Chinese title and explanation, and `SECTION`: the section of
+  docs/rules.md that explains the computation (or None); docs/rules.md
+  §10 is generated from them (`generator.rulesdoc`),
 and a generator `check(...)`:
 - item rules: `check(item, status, ctx)`, where `status` is the item's
   `evaluate.ItemStatus` as of `ctx.as_of`;
 - ledger rules: `check(ctx)`.
 Adding a rule means adding a module and listing it below; no other rule
-changes. Each module's docstring is its documentation.
+changes. Each module's docstring documents it for maintainers (with PASS and
+FAIL examples); its EXPLANATION documents it for users.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from ..calendar import WorkingCalendar
-from ..model import Item, LedgerConfig
+from ..model import Inspection, Item, LedgerConfig
 from . import (
     deadline_beyond_limit,
     duplicate_id,
@@ -68,7 +73,7 @@ class Context:
     # Every item file path (relative), readable or not: duplicate ids are
     # found from file names too.
     files: list[str] = field(default_factory=list)
-    inspections: list = field(default_factory=list)
+    inspections: list[Inspection] = field(default_factory=list)
 
 
 def get(code: str) -> ModuleType:

@@ -7,19 +7,37 @@ unreadable duplicate is caught.
 
 FAIL: `items/2025/2025-0001.yaml` and `items/archive/2025-0001.yaml`.
 """
-from collections import defaultdict
+from __future__ import annotations
 
-from ..findings import Finding
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from ..findings import ERROR, Finding
+from ..model import id_from_file
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from . import Context
 
 CODE = "duplicate_id"
 SCOPE = "ledger"
 NEEDS_AS_OF = False
+SEVERITY = ERROR
+TITLE = "事项编号重复"
+SECTION = None  # no section of docs/rules.md beyond the list of rules
+EXPLANATION = (
+    "两个事项文件不能使用同一个编号。编号就是文件名，"
+    "所以重复的编号出现在不同的文件夹中（如 `items/2025/x.yaml` 和 `items/2026/x.yaml`）"
+    "，或是一个文件的 `id` 抄了另一个文件的编号。按文件名和读到的编号两方面查找，"
+    "即使重复的文件无法读取也能发现。请给其中一个事项换一个新编号（文件名和 `id` 一起改）。"
+)
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Finding]:
     claims: dict[str, dict[str, int]] = defaultdict(dict)
     for rel in ctx.files:
-        claims[rel.rsplit("/", 1)[-1].removesuffix(".yaml")][rel] = 1
+        claims[id_from_file(rel)][rel] = 1
     for item in ctx.items:
         claims[item.id][item.file] = item.line_of("id")
     for ident, files in claims.items():

@@ -1,6 +1,6 @@
 """`escalation_pending`: an escalation level holds but its follow-up is not recorded.
 
-"两通报、一移交" (seed §5.1, RULES.md §6): level 1 (urged once or returned)
+"两通报、一移交" (实施意见五、(一); docs/rules.md §4): level 1 (urged once or returned)
 calls for a circular by the supervision office; level 2 (urged twice, or a
 leader's demand on an open item) a circular by the government office;
 level 3 (urged three times, open, no accepted explanation) a transfer for
@@ -9,15 +9,36 @@ accountability. Each follow-up is a `circular` event of that level or a
 
 FAIL: two urges, one `circular` of level 1, no level 2 circular.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ..evaluate import ESCALATION_ACTION_NAMES
-from ..findings import Finding
+from ..findings import WARNING, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus, Pressure
+    from ..model import Item
+    from . import Context
 
 CODE = "escalation_pending"
 SCOPE = "item"
 NEEDS_AS_OF = True
+SEVERITY = WARNING
+TITLE = "待督办"
+SECTION = "4"  # the section of docs/rules.md that explains the computation
+EXPLANATION = (
+    "依据：“两通报、一移交”（五、(一)）。被催办或退回重办 1 次达到 1 级，"
+    "应有督查室通报（`circular`，`level: 1`）；被催办 2 次，"
+    "或领导已提出明确整改要求而事项尚未落实，达到 2 级，应有政府办公室通报（`level: 2`）；"
+    "被催办 3 次、尚未落实且没有被认可的原因说明，达到 3 级，应移交监察（`transfer`）。"
+    "已达到的级别没有相应记录即提示；表扬性质的通报（`kind: praise`）不算跟进。"
+)
 
 
-def _reasons(pressure) -> str:
+def _reasons(pressure: Pressure) -> str:
     reasons = [f"催办 {pressure.urges} 次"] if pressure.urges else []
     if pressure.returned:
         reasons.append("曾被退回重办")
@@ -26,7 +47,7 @@ def _reasons(pressure) -> str:
     return "，".join(reasons)
 
 
-def check(item, status, ctx):
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     for pending in status.escalation_pending:
         record = "type: transfer" if pending.action == "transfer" else f"type: circular, level: {pending.level}"
         yield Finding(

@@ -1,6 +1,6 @@
 """`no_advance_notice`: overdue without having applied for an extension in time.
 
-"期限内不能办结的，承办单位要提前向交办单位报告原因和进展情况" (seed §4.4).
+"期限内不能办结的，承办单位要提前向交办单位报告原因和进展情况" (实施意见四、(四)).
 An overdue item needs an extension request dated on or before its
 effective deadline, made after the extension that set that deadline (or
 after the assignment, for the original deadline). An explanation alone
@@ -14,21 +14,42 @@ FAIL: deadline 2025-06-30, overdue, no extension request.
 FAIL (message: reasons reported 2025-05-19, no extension applied for):
 deadline 2025-05-20, explanation 2025-05-19, as of 2025-05-21.
 """
-from ..findings import Finding
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..findings import WARNING, Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    import datetime as dt
+
+    from ..model import Event, Item
+    from . import Context
 
 CODE = "no_advance_notice"
 SCOPE = "item"
 NEEDS_AS_OF = True
+SEVERITY = WARNING
+TITLE = "未提前报告"
+SECTION = "3"  # the section of docs/rules.md that explains the computation
+EXPLANATION = (
+    "依据：“期限内不能办结的，承办单位要提前向交办单位报告原因和进展情况”（四、(四)）。事项超期，"
+    "而在有效期限当天或之前（并且在确定该期限的那次批准之后）没有任何延期申请的，报此警告。"
+    "只报告了原因（`explanation`）、没有申请延期的仍然提示，提示中写明台账里有什么、缺什么。"
+)
 
 
-def check(item, status, ctx):
-    if not status.overdue:
-        return
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     deadline = status.effective_deadline
+    if not status.overdue or deadline is None:
+        return
     extensions = [e for e in status.events if e.type == "extension"]
 
-    def sets_deadline(e):
-        return e.approved and e.new_deadline == deadline
+    def sets_deadline(e: Event) -> bool:
+        return bool(e.approved) and e.new_deadline == deadline
 
     approved = [e for e in extensions if sets_deadline(e)]
     since = approved[-1].date if approved else None
@@ -42,7 +63,7 @@ def check(item, status, ctx):
     )
 
 
-def _message(deadline, since, late_requests, explanations) -> str:
+def _message(deadline: dt.date, since: dt.date | None, late_requests: list[Event], explanations: list[Event]) -> str:
     """Say what the file shows and what was missing, in that order."""
     in_time = [e.date for e in explanations if e.date <= deadline]
     late = [e.date for e in explanations if e.date > deadline]

@@ -4,7 +4,7 @@ The Personal Information Protection Law and the Regulations on Open
 Government Information forbid publishing a citizen's personal information.
 Read are exactly the texts the public site shows of a public item (the
 title, source and description, and the text, evaluator and grade of each
-public event, RULES.md §9); internal fields (`contact`, `note`,
+public event, docs/rules.md §10); internal fields (`contact`, `note`,
 `requester`, internal events, an event's `note` and `by`) are never read,
 nor are items that are not public. What counts (`generator.privacy`):
 mobile and landline numbers, resident ID numbers (check digit verified),
@@ -17,13 +17,38 @@ FAIL: `text: 已联系网友（电话 13812345678）` in a progress event (the
 finding gives the line of the event, the kind, 手机号码, and the value
 masked as 138****5678, never in full).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import privacy
-from ..findings import Finding
+from ..findings import ERROR, Finding
 from ..model import EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, is_public_event
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..evaluate import ItemStatus
+    from ..model import Item
+    from . import Context
 
 CODE = "personal_data"
 SCOPE = "item"
 NEEDS_AS_OF = False
+SEVERITY = ERROR
+TITLE = "公开内容含个人信息"
+SECTION = None  # no section of docs/rules.md beyond the list of rules
+EXPLANATION = (
+    "《个人信息保护法》和《政府信息公开条例》不允许公开公民的个人信息。检查的正是公开网站显示的文字："
+    "公开事项（`public: true`）的标题、来源、具体内容，以及其中公开的办理记录的内容、"
+    "评估机构和评估等次。进展报告、办结、复核、第三方评估和回头看默认公开，延期申请批准后公开，"
+    "其他类型的记录标 `public: true` 才公开；"
+    "任何记录标 `public: false` 即不公开。内部字段（`contact`、`note`、"
+    "`requester`，记录的 `note` 和 `by`）和不公开的事项不检查。算作个人信息的有："
+    "手机和固定电话号码、居民身份证号码（核对校验位）、银行卡号（Luhn 校验）、电子邮箱和车牌号；"
+    "`ledger.yaml` 的 `privacy.allow` 中登记的对外公布号码不算。"
+    "提示中的值总是遮盖后的（如 138****5678）。"
+)
 
 # What the public site prints of an item, and of each public event.
 ITEM_KEYS = ("title", "source", "description")
@@ -35,7 +60,7 @@ _FIX = ("这段文字会出现在公开网站上（网页、搜索、下载数�
 _EVENT_HINT = "公开的进展只写办理情况，例如“已电话联系留言网友，说明办理流程”。"
 
 
-def public_texts(item):
+def public_texts(item: Item) -> Iterator[tuple[int, str, str, bool]]:
     """(line, where in Chinese, text, is an event) for each text of `item` the public site shows."""
     if not item.public:
         return
@@ -53,13 +78,13 @@ def public_texts(item):
                 yield event.line, what, value, True
 
 
-def check(item, status, ctx):
+def check(item: Item, status: ItemStatus, ctx: Context) -> Iterator[Finding]:
     if not item.public or not privacy.may_contain(_all_public_text(item)):
         return  # the common case: one prefilter search per item
     allow = ctx.config.privacy_allow
     for line, where, text, is_event in public_texts(item):
         matches = privacy.find(text, allow)
-        by_line: dict[int, list] = {}
+        by_line: dict[int, list[privacy.Match]] = {}
         for m in matches:
             by_line.setdefault(line + _offset(text, m.start, is_event), []).append(m)
         for at, found in by_line.items():
@@ -68,7 +93,7 @@ def check(item, status, ctx):
                           item=item.id)
 
 
-def _all_public_text(item) -> str:
+def _all_public_text(item: Item) -> str:
     parts = [item.title, item.source or "", item.description or ""]
     for event in item.events:
         parts += [event.text or "", event.evaluator or "", event.grade or ""]  # a superset of the public ones

@@ -1,6 +1,6 @@
 """`batch_filing`: a unit filing several months of progress reports at once.
 
-Reads the Git history. Monthly progress reports (RULES.md §5) are meant
+Reads the Git history. Monthly progress reports (docs/rules.md §3) are meant
 to be filed month by month. Per lead unit and per day a commit was made
 (in its committer's time zone; one commit is always within one day),
 the progress reports added are grouped by the month they claim; when

@@ -2,7 +2,7 @@
 
 An item whose deadline (the one in force at completion) lies more than
 `signals.progress_months` months (default 1) after its assignment owes
-monthly progress reports (RULES.md §5). If its first completion comes
+monthly progress reports (docs/rules.md §3). If its first completion comes
 with no progress report before it, the ledger shows a result but never
 the work towards it. The signal is a warning when a monthly report was
 already due before the completion, and info when the item was completed

@@ -2,7 +2,7 @@
 
 An item with `signals.extensions` (default 2) or more extension requests
 (dated on or before as_of), or with a request dated on the very day of
-the deadline then in force (not "提前", in advance, RULES.md §5), is
+the deadline then in force (not "提前", in advance, docs/rules.md §3), is
 signalled once, dated by the request that triggered it. Approved or not,
 every request counts: asking is what the pattern is about. Info for
 repeated requests; a warning when a request came on the deadline day.

@@ -208,7 +208,7 @@ def edit_link(repo_url, edit_uri) -> tuple[str, str] | None:
 # --- Escalation triggers ------------------------------------------------------------------
 
 def triggers(status, as_of: dt.date, item_id: str) -> list[Trigger]:
-    """Each escalation level that holds (RULES.md §6), with the events that made it hold."""
+    """Each escalation level that holds (docs/rules.md §4), with the events that made it hold."""
     events = status.events
     urges = [e.date for e in events if e.type == "urge"]
     returned = [e.date for e in events if e.type == "returned"]

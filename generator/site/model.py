@@ -18,8 +18,8 @@ from ..evaluate import (
     traffic_light,
 )
 from ..findings import Finding
-from ..model import CATEGORIES, EVENT_TYPES, Event, Item, LedgerConfig
-from ..model import is_public_event  # noqa: F401 - RULES.md §9, shared with the personal_data rule
+from ..model import CATEGORIES, EVENT_TYPES, Event, Item, LedgerConfig, circular_kind, is_praise
+from ..model import is_public_event  # noqa: F401 - docs/rules.md §10, shared with the personal_data rule
 
 PUBLIC = "public"
 INTERNAL = "internal"
@@ -41,6 +41,7 @@ class EventView:
     note: str | None = None  # internal only
     by: str | None = None  # internal only
     public: bool = True
+    praise: bool = False  # a praising circular: no follow-up, not in the assessment ledger
 
 
 # Fields whose changes the public revision history ("修订记录") shows.
@@ -182,7 +183,7 @@ def _event_detail(event: Event) -> str | None:
     if event.type == "verified":
         return "复核通过" if event.result == "pass" else "复核未通过"
     if event.type == "circular":
-        if (event.kind or "criticism") == "praise":
+        if is_praise(event):
             return "表扬"
         return {1: "督查室通报", 2: "市政府办公室通报"}.get(event.level, "通报")
     if event.type == "explanation" and event.accepted is not None:
@@ -199,7 +200,7 @@ def _item_view(item: Item, status: ItemStatus, config: LedgerConfig, audience: s
     events = [e for e in status.events if internal or is_public_event(e)]
     views = [EventView(e.date, e.type, EVENT_TYPES[e.type], e.text, _event_detail(e),
                        note=e.note if internal else None, by=e.by if internal else None,
-                       public=is_public_event(e)) for e in events]
+                       public=is_public_event(e), praise=is_praise(e)) for e in events]
     unit_name = config.units.get(item.lead_unit)
     light = traffic_light(status)
     return ItemView(
@@ -304,7 +305,7 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
             if e.type == "circular" and (internal or is_public_event(e)):
                 unit = config.units.get(item.lead_unit)
                 circulars.append(Circular(e.date, item.id, item.title, item.lead_unit,
-                                          unit.name if unit else item.lead_unit, e.kind or "criticism", e.level, e.text))
+                                          unit.name if unit else item.lead_unit, circular_kind(e), e.level, e.text))
     circulars.sort(key=lambda c: (c.date, c.item_id), reverse=True)
 
     data = SiteData(
@@ -391,7 +392,7 @@ def _internal_boards(data: SiteData, pairs, result: CheckResult) -> None:
     assessment: dict[str, list] = defaultdict(list)
     for view in data.items:
         for event in view.events:
-            if event.type in ASSESSMENT_TYPES and not (event.type == "circular" and event.detail == "表扬"):
+            if event.type in ASSESSMENT_TYPES and not event.praise:
                 assessment[view.lead_unit].append((event, view))
     data.assessment = {u: sorted(rows, key=lambda r: (r[0].date, r[1].id)) for u, rows in sorted(assessment.items())}
     data.ledger_findings = [f for f in result.findings if not f.item]

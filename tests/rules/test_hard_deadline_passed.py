@@ -13,7 +13,7 @@ def test_answered_item_is_not_flagged(check_ledger):
     assert findings_of(check_ledger({"items/2025/2025-0042.yaml": text}, "2025-10-01"), "hard_deadline_passed") == []
 
 
-# Issue 10, RULES.md §4: "hard deadline passed" means not completed by the
+# Issue 10, docs/rules.md §1: "hard deadline passed" means not completed by the
 # 6-month limit, so an answer after the limit (under an extension that went
 # past it) sets `hard_deadline_passed: true` in the JSON, beside the
 # `deadline_beyond_limit` error on that extension.

@@ -31,7 +31,7 @@ def test_not_flagged_before_overdue(check_ledger):
     assert run(check_ledger, [], as_of="2025-06-30") == []
 
 
-# Issue 10, RULES.md §5: the reading stays (an extension request for the
+# Issue 10, docs/rules.md §3: the reading stays (an extension request for the
 # deadline in force is needed), but the message says exactly what the file
 # shows and what was missing.
 

@@ -15,7 +15,7 @@ def test_short_items_owe_no_monthly_report(check_ledger):
     assert findings_of(check_ledger({"items/2025/2025-0042.yaml": text}, "2025-05-01"), "report_missing") == []
 
 
-# Issue 10, RULES.md §5: "more than 1 month" compares the effective deadline
+# Issue 10, docs/rules.md §3: "more than 1 month" compares the effective deadline
 # with the calendar date one month after assignment, *before* any roll to a
 # working day; the report itself is then due on the rolled date.
 

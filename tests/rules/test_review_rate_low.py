@@ -25,7 +25,7 @@ def test_current_month_is_not_judged_yet(check_ledger):
     assert len(findings_of(check_ledger(items, "2025-10-01"), "review_rate_low")) == 1
 
 
-# Issue 10, RULES.md §7: the month's base is every netizen message with a
+# Issue 10, docs/rules.md §5: the month's base is every netizen message with a
 # completion dated in that month; any `verified` event after that completion
 # (pass or fail) is a review. A failed verification or a return no longer
 # takes the message out of the base.
