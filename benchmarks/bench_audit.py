@@ -27,8 +27,8 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from common import run  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ducha.cache import cache_folder  # noqa: E402  (the ledger's folder in the user's cache)
 
@@ -182,7 +183,7 @@ def compare_backends(root: Path, rounds: int) -> None:
                                       str(names_file)], capture_output=True, text=True, check=True).stdout
                 results.setdefault((workload, backend), []).append(json.loads(out))
     sizes = {}
-    for (workload, backend), runs in results.items():
+    for (workload, _backend), runs in results.items():
         sizes.setdefault(workload, set()).add(runs[0]["size"])
     for workload in WORKLOADS:
         line = [f"{workload:9s}"]

@@ -26,6 +26,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
 from common import run  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ducha.cache import cache_folder  # noqa: E402  (the ledger's folder in the user's cache)
 

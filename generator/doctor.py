@@ -46,7 +46,8 @@ def run(ledger: Path, *, running: str | None = None) -> list[Check]:
     who = git_identity(repo)
     if who is None:
         checks.append(Check(False, "Git 身份", f"Git 还不知道你是谁，提交会失败。{SET_EMAIL}（ledger.yaml 的 people 中登记的邮箱），"
-                                               "以及 git config user.name 你的姓名（在台账目录中运行；加 --global 则对本机所有仓库有效）。"))
+                                               "以及 git config user.name 你的姓名"
+                                               "（在台账目录中运行；加 --global 则对本机所有仓库有效）。"))
     else:
         checks.append(Check(True, "Git 身份", f"{who.name} <{who.email}>"))
     config = None

@@ -25,7 +25,17 @@ from typing import Any
 from . import loader
 from .findings import Finding
 from .loader import YMap, YNode, YScalar, YSeq
-from .model import CATEGORIES, ID_CHARS, MAX_INT_DIGITS, MAX_YEAR, MIN_YEAR, UNIT_ID_CHARS, UNIT_ID_PATTERN, FieldSpec, LedgerConfig
+from .model import (
+    CATEGORIES,
+    ID_CHARS,
+    MAX_INT_DIGITS,
+    MAX_YEAR,
+    MIN_YEAR,
+    UNIT_ID_CHARS,
+    UNIT_ID_PATTERN,
+    FieldSpec,
+    LedgerConfig,
+)
 
 STRUCTURE_KINDS = frozenset({"events", "list", "map"})
 
@@ -319,7 +329,8 @@ def read_strs(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) ->
 def read_unit_id(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -> str | None:
     value = read_str(node, FieldSpec(spec.name, "str", spec.title, spec.help, required=True), out)
     if value is not None and not UNIT_ID_RE.fullmatch(value):
-        out.add(node, "invalid_field", f"{where(spec)} 的 {show(value)} 不是单位编号：请写 ledger.yaml 中 units 的 id（小写字母、数字、- 和 _），例如 zjj。")
+        out.add(node, "invalid_field", f"{where(spec)} 的 {show(value)} 不是单位编号："
+                "请写 ledger.yaml 中 units 的 id（小写字母、数字、- 和 _），例如 zjj。")
         return None
     return value
 

@@ -24,8 +24,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import gitrepo, loader
-from .changes import (JUDGED_BY_NONE, JUDGED_BY_NOTHING_YET, JUDGED_BY_OLDER, JUDGED_BY_PARENT, JUDGED_BY_SELF,
-                      Change, CommitRecord, Snapshot, diff_item, merge_own_item_changes, snapshot, units_of)
+from .changes import (
+    JUDGED_BY_NONE,
+    JUDGED_BY_NOTHING_YET,
+    JUDGED_BY_OLDER,
+    JUDGED_BY_PARENT,
+    JUDGED_BY_SELF,
+    Change,
+    CommitRecord,
+    Snapshot,
+    diff_item,
+    merge_own_item_changes,
+    snapshot,
+    units_of,
+)
 from .gitrepo import EPOCH, MAX_BLOB_BYTES, ZERO, GitError, LogEntry
 from .history_store import HistoryStore
 from .printers.changes import describe

@@ -219,7 +219,8 @@ def init_ledger(root: Path, *, name: str, office_unit: str, office_id: str = "du
     ci_files = CI_FILES[host]
     ci_list = "\n".join(f"{target:<22} CI（固定 ducha {version}）" for target in ci_files.values())
     values = {
-        "NAME": name, "OFFICE": office_unit, "VERSION": version, "COPYRIGHT": _q(f"{name}" + ("（演示数据：单位、人员和事项均为虚构示例）" if demo else "")),
+        "NAME": name, "OFFICE": office_unit, "VERSION": version,
+        "COPYRIGHT": _q(f"{name}" + ("（演示数据：单位、人员和事项均为虚构示例）" if demo else "")),
         "CI_FILES": ci_list or ".pre-commit-config.yaml  提交前校验", "SETUP": "\n".join(f"{n}. {s}" for n, s in enumerate(SETUP[host], 1)),
         "VERSION_NOTE": f"当前为 {version}，写在 {'、'.join(ci_files.values())} 中" if ci_files else f"本机为 {version}",
     }

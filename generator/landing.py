@@ -24,9 +24,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import loader, validate
+from . import gitrepo, loader, validate
 from .findings import Finding
-from . import gitrepo
 from .gitrepo import GitError
 from .history import LEDGER_FILE, HistoryError
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from . import loader, validate
 from .cache import ItemCache, code_key
 from .codec import Codec, CodecError
-from .findings import Finding
 from .errors import DuchaError
+from .findings import Finding
 from .ledger_format import too_new
 from .model import Event, Inspection, Item, LedgerConfig
 

@@ -387,7 +387,8 @@ def _refused_finding(rel: str, text: str, line: int, col: int, stack: list, pend
         where = "的值"
     return Finding(
         rel, line, "invalid_field",
-        f"第 {line} 行{where}含有 {what}，{'这个键' if where == '的键' else '这个值'}不会被读取。这类字符看不见，会破坏网站、订阅源和导出的表格。"
+        f"第 {line} 行{where}含有 {what}，{'这个键' if where == '的键' else '这个值'}不会被读取。"
+        "这类字符看不见，会破坏网站、订阅源和导出的表格。"
         "请删去它（常从网页、Word 或聊天软件复制时带入，可在编辑器中显示不可见字符后删除）；"
         "双引号中的转义（如 \\x01、\\u0000、\\N）也算在内。",
         column=col,

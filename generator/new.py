@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import rules
 from .calendar import WorkingCalendar
-from .edit import EditRefused, yaml_scalar, create_exclusive, event_line
+from .edit import EditRefused, create_exclusive, event_line, yaml_scalar
 from .evaluate import item_deadline
 from .findings import Finding
 from .ledger import parse_item_bytes

@@ -18,11 +18,11 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+from . import gitrepo
 from .audit import AuditContext, backdated_event, future_event, people_of, unauthorised_change
+from .changes import Change, CommitRecord, diff_item, snapshot, units_of
 from .errors import DuchaError
 from .findings import Finding
-from . import gitrepo
-from .changes import Change, CommitRecord, diff_item, snapshot, units_of
 from .gitrepo import GitError
 from .history import LEDGER_FILE, parse_ledger
 from .model import LedgerConfig, id_from_file

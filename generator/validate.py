@@ -15,10 +15,32 @@ from .fields import ID_RE, UNIT_ID_RE, Out, is_null, kind_zh, refused, show
 from .findings import Finding
 from .loader import YMap, YNode, YScalar
 from .model import (
-    ASSESSMENT_KEYS, ASSESSMENT_WEIGHT, AUDIT_FIELDS, CALENDAR_FIELDS, COMMON_EVENT_KEYS, EVENT_FIELDS, EVENT_TYPE_FIELDS,
-    EVENT_TYPES, INSPECTION_FIELDS, ITEM_FIELDS, LEADER_FIELDS, LEDGER_FIELDS, PERSON_FIELDS, PRIVACY_FIELDS,
-    SIGNAL_FIELDS, SIGNAL_LIMITS, UNIT_FIELDS, Event, FieldSpec, Inspection, Item, Leader, LedgerConfig, Person,
-    SignalSettings, Unit,
+    ASSESSMENT_KEYS,
+    ASSESSMENT_WEIGHT,
+    AUDIT_FIELDS,
+    CALENDAR_FIELDS,
+    COMMON_EVENT_KEYS,
+    EVENT_FIELDS,
+    EVENT_TYPE_FIELDS,
+    EVENT_TYPES,
+    INSPECTION_FIELDS,
+    ITEM_FIELDS,
+    LEADER_FIELDS,
+    LEDGER_FIELDS,
+    PERSON_FIELDS,
+    PRIVACY_FIELDS,
+    SIGNAL_FIELDS,
+    SIGNAL_LIMITS,
+    UNIT_FIELDS,
+    Event,
+    FieldSpec,
+    Inspection,
+    Item,
+    Leader,
+    LedgerConfig,
+    Person,
+    SignalSettings,
+    Unit,
 )
 
 
@@ -244,7 +266,8 @@ def _read_people(node: YNode, config: LedgerConfig, out: Out) -> None:
         if person is None:
             continue
         if person["unit"] not in config.units:
-            out.add(pnode, "unknown_unit", f"人员 {person['name']} 的单位 {person['unit']} 不在 units 中。{_unit_hint(person['unit'], config)}")
+            out.add(pnode, "unknown_unit", f"人员 {person['name']} 的单位 {person['unit']} 不在 units 中。"
+                    f"{_unit_hint(person['unit'], config)}")
             continue
         config.people.append(Person(**person))
 

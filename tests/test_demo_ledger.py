@@ -5,7 +5,7 @@ from ducha.check import run_rules
 from ducha.ledger import load_ledger
 from ducha.model import CATEGORIES
 
-from .conftest import D, REPO
+from .conftest import REPO, D
 
 
 def test_demo_ledger_is_valid_and_complete():

@@ -106,7 +106,7 @@ def test_result_cache_sees_a_changed_inspection(tmp_path):
     from ducha.check import check_scanned
     from ducha.ledger import scan_ledger
 
-    from .conftest import D, LEDGER_YAML
+    from .conftest import LEDGER_YAML, D
 
     ledger = LEDGER_YAML + "leaders:\n  - {id: mayor, name: 张建国}\n"
     root = write_ledger(tmp_path, {"items/2025/2025-0001.yaml": item_yaml("2025-0001"),

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 
 from ducha import privacy
-from ducha.ledger import load_ledger
 from ducha.check import run_rules
+from ducha.ledger import load_ledger
 from ducha.site import build_sites
 from ducha.site.model import INTERNAL, PUBLIC, site_data
 

@@ -6,7 +6,6 @@ per-event help. Every refusal leaves the file's bytes, the working tree
 and HEAD as they were.
 """
 import datetime as dt
-import os
 
 import pytest
 

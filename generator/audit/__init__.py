@@ -19,12 +19,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
-from ..cache import Store, code_key
-from ..codec import Codec, CodecError
-from ..findings import Finding, sort_key
 from .. import gitrepo
 from .. import landing as landing_times
+from ..cache import Store, code_key
 from ..changes import JUDGED_BY_NONE, JUDGED_BY_NOTHING_YET, CommitRecord, Snapshot, snapshot
+from ..codec import Codec, CodecError
+from ..findings import Finding, sort_key
 from ..history import HistoryStore, ensure_records, list_commits_with_parents, parse_ledger
 from ..model import LedgerConfig
 from . import append_only_violation, backdated_event, future_event, history_rewritten, unauthorised_change, unsigned_commit

@@ -13,8 +13,8 @@ from pathlib import Path
 from .. import guard, loader
 from ..edit import EditRefused, append_event, append_event_text, check_event, edit_lock, git_commit
 from ..errors import DuchaError, NotFound
-from ..ledger import LedgerScan, scan_ledger
 from ..fields import click_type
+from ..ledger import LedgerScan, scan_ledger
 from ..model import CATEGORIES, EVENT_FIELDS, EVENT_TYPE_FIELDS, EVENT_TYPES, Item, id_from_file
 from ..names import Choice, UnknownName, category_choices, resolve, unit_choices
 from ..new import create_item, item_text, next_id

@@ -21,11 +21,10 @@ from typing import TYPE_CHECKING
 from ..findings import WARNING, Finding
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterator
 
     from ..evaluate import ItemStatus
-    import datetime as dt
-
     from ..model import Event, Item
     from . import Context
 

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING
 from ..findings import INFO, Finding
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterator
 
     from ..evaluate import ItemStatus
-    import datetime as dt
-
     from ..model import Item
     from . import Context
 

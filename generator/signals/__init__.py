@@ -28,7 +28,6 @@ from ..calendar import WorkingCalendar
 from ..evaluate import effective_deadline, item_deadline
 from ..findings import INFO, SEVERITY_RANK, WARNING
 from ..model import Event, Item, LedgerConfig, SignalSettings
-from .base import Evidence, Signal
 from . import (
     backfilled_events,
     batch_filing,
@@ -38,6 +37,7 @@ from . import (
     repeated_extension,
     verification_failures,
 )
+from .base import Evidence, Signal  # noqa: F401 (Evidence: part of the package interface)
 
 SIGNALS: dict[str, ModuleType] = {m.CODE: m for m in (
     completed_without_progress,

@@ -15,8 +15,8 @@ QUIET: a commit adding one progress report and one urge a week apart.
 from __future__ import annotations
 
 from ..findings import WARNING
-from .base import Evidence, Signal
 from ._history import added_events, event_type
+from .base import Evidence, Signal
 
 CODE = "backfilled_events"
 TITLE = "一次补录跨度很长的记录"

@@ -15,8 +15,8 @@ QUIET: reports added each month, each dated in its own month.
 from __future__ import annotations
 
 from ..findings import INFO
-from .base import Evidence, Signal
 from ._history import added_events, event_type
+from .base import Evidence, Signal
 
 CODE = "batch_filing"
 TITLE = "集中补报月度进展"

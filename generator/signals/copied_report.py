@@ -62,7 +62,7 @@ def find(ctx):
             source_of[norm] = (first_of[distinct[hit[0]]], hit[1])
 
     by_item: dict[str, list] = {}
-    for n, (day, item_id, pos, item, event, norm) in enumerate(texts):
+    for n, (day, item_id, _pos, item, event, norm) in enumerate(texts):
         if not ctx.in_period(day):
             continue
         if first_of[norm] != n:

@@ -271,7 +271,6 @@ def build(data, result, config, *, edit: tuple[str, str] | None = None) -> Desk:
         desk = items[item.id] = ItemDesk(file=item.file, edit_url=edit[0] + item.file if edit else None)
         desk.urges = [e.date for e in status.events if e.type == "urge"]
         desk.triggers = triggers(status, as_of, item.id)
-        open_ = status.state in (NOT_STARTED, IN_PROGRESS)
         deadline = status.effective_deadline
         desk.urged_since_overdue = bool(status.overdue and any(d > deadline for d in desk.urges))
 

@@ -14,12 +14,27 @@ from dataclasses import dataclass, field
 from .. import privacy
 from ..check import CheckResult
 from ..evaluate import (
-    CLOSED, COMPLETED, DUE_SOON_DAYS, ESCALATION_ACTION_NAMES, IN_PROGRESS, NOT_STARTED, STATE_NAMES, ItemStatus,
+    CLOSED,
+    COMPLETED,
+    DUE_SOON_DAYS,
+    ESCALATION_ACTION_NAMES,
+    IN_PROGRESS,
+    NOT_STARTED,
+    STATE_NAMES,
+    ItemStatus,
     traffic_light,
 )
 from ..findings import Finding
-from ..model import CATEGORIES, EVENT_TYPES, Event, Item, LedgerConfig, circular_kind, is_praise
-from ..model import is_public_event  # noqa: F401 - docs/rules.md §10, shared with the personal_data rule
+from ..model import (
+    CATEGORIES,
+    EVENT_TYPES,
+    Event,
+    Item,
+    LedgerConfig,
+    circular_kind,
+    is_praise,
+    is_public_event,  # noqa: F401 - docs/rules.md §10, shared with the personal_data rule
+)
 
 PUBLIC = "public"
 INTERNAL = "internal"
@@ -415,8 +430,8 @@ ENTERED = "录入台账"
 
 def public_change(change, unit_names: dict[str, str]) -> str:
     """A public field's change in plain Chinese: the field's name, units by name."""
-    from ..printers.changes import short_text
     from ..model import ITEM_FIELDS
+    from ..printers.changes import short_text
 
     spec = ITEM_FIELDS.get(change.key)
     old, new = change.old, change.new

@@ -14,15 +14,23 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import charts, escape, files, search
 from .. import resources
-from .mkdocs_hooks import MARK
-from .model import (
-    INTERNAL, LIGHTS, STATES, SiteData, UnitStats, assisted_by, counts_by, on_time_items, overdue_items,
-    units_by_on_time_rate,
-)
 from ..evaluate import STATE_NAMES
 from ..model import CATEGORIES
+from . import charts, escape, files, search
+from .mkdocs_hooks import MARK
+from .model import (
+    INTERNAL,
+    LIGHTS,
+    STATES,
+    SiteData,
+    UnitStats,
+    assisted_by,
+    counts_by,
+    on_time_items,
+    overdue_items,
+    units_by_on_time_rate,
+)
 
 TEMPLATES = resources.site_templates()
 LIGHT_COLORS = {"red": "red", "yellow": "yellow", "green": "green", "done": "done"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ducha.site import build_sites
 
-from ..conftest import D, LEDGER_YAML, item_yaml, write_ledger
+from ..conftest import D, item_yaml, write_ledger
 from ..gitrepo import OFFICE, Repo
 
 

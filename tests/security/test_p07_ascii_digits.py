@@ -16,7 +16,7 @@ import pytest
 
 from ducha import schema
 
-from ..conftest import D, LEDGER_YAML, codes, item_yaml, parse, write_ledger
+from ..conftest import LEDGER_YAML, D, codes, item_yaml, parse, write_ledger
 
 
 def ducha(*args: str, cwd) -> tuple[int, str, str]:

@@ -11,7 +11,7 @@ import pytest
 
 from ducha.site import build_sites
 
-from ..conftest import D, LEDGER_YAML, item_yaml, write_ledger
+from ..conftest import LEDGER_YAML, D, item_yaml, write_ledger
 from ..site import browser
 
 pytestmark = pytest.mark.skipif(browser.missing() is not None, reason=browser.missing() or "")

@@ -19,7 +19,7 @@ from openpyxl.styles import PatternFill
 
 from ducha.ledger import load_ledger
 
-from ..conftest import LEDGER_YAML, REPO, item_yaml, write_ledger
+from ..conftest import REPO, item_yaml, write_ledger
 
 MAPPING = REPO / "docs" / "excel-mapping.yaml"
 SHEET = "人民网网友留言"  # a category with a default deadline: rows need no 办结期限

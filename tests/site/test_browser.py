@@ -3,7 +3,7 @@ import pytest
 
 from ducha.site import build_sites
 
-from ..conftest import D, REPO
+from ..conftest import REPO, D
 from . import browser
 
 pytestmark = pytest.mark.skipif(browser.missing() is not None, reason=browser.missing() or "")

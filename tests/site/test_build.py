@@ -8,7 +8,7 @@ import pytest
 
 from ducha.site import BuildFailed, build_sites
 
-from ..conftest import LEDGER_YAML, D, REPO, item_yaml, write_ledger
+from ..conftest import LEDGER_YAML, REPO, D, item_yaml, write_ledger
 
 # Letters only: an escaped canary (&#45; for "-") must still be found.
 CANARIES = {

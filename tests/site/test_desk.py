@@ -29,7 +29,7 @@ from ducha.ledger import load_ledger
 from ducha.model import CATEGORIES, EVENT_TYPES, ITEM_FIELDS
 from ducha.site import build_sites
 
-from ..conftest import D, REPO
+from ..conftest import REPO, D
 from . import browser
 
 AS_OF = D("2026-11-26")
@@ -162,7 +162,7 @@ def test_todays_list_is_first_on_the_internal_home_and_holds_every_pending_escal
 def test_board_shows_trigger_and_date_and_no_pending_item_is_green(demo):
     sites, check = demo
     board = read(sites["internal"], "escalations/index.html")
-    for item_id, level, status in pending(check):
+    for item_id, _level, status in pending(check):
         row = next(r for r in re.findall(r"<tr>(.*?)</tr>", board, re.S) if f"items/{item_id}/" in r)
         assert "ducha-green" not in row and ("催办" in text_of(row) or "领导明确整改要求" in text_of(row))
         assert re.search(r"20\d\d-\d\d-\d\d .{0,20}天前", text_of(row))

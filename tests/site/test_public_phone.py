@@ -13,7 +13,7 @@ import yaml
 
 from ducha.site import build_sites
 
-from ..conftest import D, REPO, item_yaml
+from ..conftest import REPO, D, item_yaml
 from ..gitrepo import OFFICE, Repo
 from . import browser
 
