@@ -181,8 +181,8 @@ def build_audience(inputs: SiteInputs, audience: str, work: Path) -> int:
     docs = work / f"docs-{audience}"
     view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base)
     write_markdown(view, inputs.evaluated.head, audience, docs)
-    run_mkdocs(mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base),
-               work / f"mkdocs-{audience}.yml")
+    config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base)
+    run_mkdocs(config, work / f"mkdocs-{audience}.yml")
     return len(view.items)
 
 
