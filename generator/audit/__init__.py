@@ -157,9 +157,12 @@ def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, 
     # The main line: what was published before these commits. An empty
     # repository (a first push) has none.
     base = gitrepo.resolve(ledger, base_rev)
-    mainline = gitrepo.first_parent_list(ledger, base) if base else []
+    if base and not rev_range:
+        mainline = _first_parents(dict(listed), base)  # HEAD's whole history is listed already
+    else:
+        mainline = gitrepo.first_parent_list(ledger, base) if base else []
     ctx = AuditContext(ledger, config, set(mainline), base, people_of(config),
-                       landing_times.compute(ledger, rev_range, landing_time))
+                       landing_times.compute(ledger, rev_range, landing_time, listed))
 
     cache = AuditCache(ledger, _audit_key(), enabled=use_cache)
     # backdated_event and future_event depend on when a commit landed: a verdict holds for one landing.
@@ -195,6 +198,16 @@ def run_audit(ledger: Path, config: LedgerConfig, rev_range: str | None = None, 
         findings.extend(history_rewritten.check(published, ctx))
     findings.sort(key=sort_key)
     return AuditResult(len(shas), findings)
+
+
+def _first_parents(parents: dict[str, tuple[str, ...]], head: str) -> list[str]:
+    """`head` and its first parents, newest first (as `git rev-list --first-parent`)."""
+    chain = []
+    sha: str | None = head
+    while sha is not None and sha in parents:
+        chain.append(sha)
+        sha = parents[sha][0] if parents[sha] else None
+    return chain
 
 
 def _judges(ledger: Path, ctx: AuditContext, blobs: set[str]) -> dict[str, AuditContext]:
