@@ -248,9 +248,9 @@ def init_ledger(root: Path, *, name: str, office_unit: str, office_id: str = "du
     config, _ = load_config(root)
     written += [p.relative_to(root).as_posix() for p in write_schemas(config, root / "schema")]
 
-    env = {"GIT_AUTHOR_NAME": member.name, "GIT_AUTHOR_EMAIL": member.email}
-    for key, value in (("GIT_COMMITTER_NAME", member.name), ("GIT_COMMITTER_EMAIL", member.email)):
-        env[key] = os.environ.get(key, value)
+    env = {"GIT_AUTHOR_NAME": member.name, "GIT_AUTHOR_EMAIL": member.email,
+           "GIT_COMMITTER_NAME": os.environ.get("GIT_COMMITTER_NAME", member.name),
+           "GIT_COMMITTER_EMAIL": os.environ.get("GIT_COMMITTER_EMAIL", member.email)}
     try:
         if not (root / ".git").exists():
             gitrepo.init_repository(root)

@@ -38,7 +38,7 @@ def prepare(ledger_dir: Path, audience: str, host: str, port: int, as_of: dt.dat
     """Set up the preview of one site: its docs, and an MkDocs config watching the ledger."""
     try:
         return Preview(prepare_serve(ledger_dir.resolve(), audience, as_of), audience, host, port)
-    except builder.ConfigRefused as err:
+    except (builder.ConfigRefused, BuildFailed) as err:  # settings refused (not offline, or code)
         raise DuchaError(str(err), 1) from err
 
 

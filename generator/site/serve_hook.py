@@ -2,18 +2,16 @@
 
 `ducha serve` watches the ledger (items/, ledger.yaml) as well as the
 generated docs; when a YAML file changes, MkDocs rebuilds and this hook
-first writes the pages again from the ledger. Files whose content did not
-change are left alone, so the rebuild does not trigger itself.
+first writes the pages again from the ledger, by the build's own stages.
+Its job (ledger, audience, docs folder, as-of day) is the JSON file named
+by the config's `extra.ducha_serve`, written beside the generated
+mkdocs.yml by `prepare_serve`. Files whose content did not change are left
+alone, so the rebuild does not trigger itself.
 """
-import datetime as dt
-import json
-import os
 from pathlib import Path
 
 
 def on_pre_build(config, **kwargs):
-    from ducha.site import prepare_docs
+    from ducha.site import ServeJob, preview_markdown
 
-    job = json.loads(os.environ["DUCHA_SERVE"])
-    as_of = dt.date.fromisoformat(job["as_of"])  # the day `ducha serve` started: the clock is read in the CLI
-    prepare_docs(Path(job["ledger"]), {job["audience"]: Path(job["docs"])}, as_of)
+    preview_markdown(ServeJob.load(Path(config["extra"]["ducha_serve"])))

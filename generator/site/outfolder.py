@@ -1,0 +1,109 @@
+"""The output folder of `ducha build`: locking, work folders, stale-folder cleanup, swapping sites in.
+
+Builds into one output folder lock it (flock on the folder itself) to swap
+sites in and to clean up after killed builds; each build also holds a lock
+on its own work folder for as long as it lives.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
+
+WORK_PREFIX = ".ducha-build-"
+STALE_SECONDS = 24 * 3600  # without flock (not POSIX): a work folder this old is stale
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if fcntl:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def clean_output(out: Path, audiences: Iterable[str]) -> None:
+    """Make `out` if needed and remove what killed builds left in it."""
+    out.mkdir(parents=True, exist_ok=True)
+    with locked(out):
+        clean_stale(out, audiences)
+
+
+@contextmanager
+def work_folder(out: Path) -> Iterator[Path]:
+    """A private work folder in `out` (same file system, so sites swap in by
+    renaming), locked for as long as the build lives and removed after it."""
+    with locked(out):
+        work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out))  # mode 0700
+        fd = os.open(work, os.O_RDONLY)
+        if fcntl:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        os.close(fd)
+
+
+def swap_all(new: dict[str, Path], out: Path, audiences: Iterable[str]) -> dict[str, Path]:
+    """Put each audience's new site in place under the output lock; {audience: published folder}."""
+    with locked(out):
+        sites = {a: swap(path, out / a) for a, path in new.items()}
+        clean_stale(out, audiences)  # again: a build killed just before this one started may have let go only now
+    return sites
+
+
+def clean_stale(out: Path, audiences: Iterable[str]) -> None:
+    """Remove what killed builds left in `out` (called with the output lock held).
+
+    A work folder whose lock no process holds belongs to a dead build: it may
+    hold internal pages, so it goes. A `.public.old` / `.internal.old` is a
+    swap cut short: put back if the site itself is missing, else removed.
+    """
+    for work in out.glob(WORK_PREFIX + "*"):
+        if not work.is_dir() or work.is_symlink():
+            continue
+        if fcntl:
+            try:
+                fd = os.open(work, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a live build holds it
+            finally:
+                os.close(fd)
+        elif time.time() - work.stat().st_mtime < STALE_SECONDS:
+            continue
+        shutil.rmtree(work, ignore_errors=True)
+    for audience in audiences:
+        old, target = out / f".{audience}.old", out / audience
+        if old.is_dir() and not old.is_symlink():
+            if not target.exists():
+                old.rename(target)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def swap(new: Path, target: Path) -> Path:
+    """Replace `target` by `new` with two renames, so readers never see half a site."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target

@@ -1,0 +1,228 @@
+"""The stages of `ducha build` and `ducha serve`, one plain function each.
+
+    site_settings → load_ledger → evaluate → stop_on_errors → read_history
+    → (per site) audience_view → write_markdown → run_mkdocs → swap_in
+
+Each takes its inputs as arguments and returns its output (a dataclass or a
+plain value); nothing is carried between stages in module state or in the
+environment. `build_sites` and `ducha serve` (see `__init__`) are these
+calls in order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..check import CheckResult, run_rules
+from ..errors import DuchaError
+from ..findings import ERROR, Finding
+from ..ledger import Ledger, LedgerScan, scan_ledger
+from ..ledger import load_ledger as read_ledger
+from ..model import LedgerConfig
+from . import builder, outfolder
+from .histories import item_histories
+from .model import INTERNAL, PUBLIC, SiteData, site_data
+from .render import write_docs
+from .workers import side_by_side
+
+AUDIENCES = (PUBLIC, INTERNAL)
+SITE_NAMES = {PUBLIC: "{name}", INTERNAL: "{name}（内部）"}
+
+
+class BuildFailed(DuchaError):
+    pass
+
+
+class BuildStopped(BuildFailed):
+    """The ledger has error findings: nothing was built or replaced."""
+
+    def __init__(self, findings: list[Finding], message: str, checked: int = 0,
+                 titles: dict | None = None) -> None:
+        super().__init__(message)
+        self.findings = findings
+        self.checked = checked  # how many items were read
+        self.titles = titles or {}  # item id -> title, for the printer
+
+
+@dataclass
+class Loaded:
+    """Stage 1: the ledger as read from its folder."""
+
+    root: Path
+    scan: LedgerScan
+    ledger: Ledger
+
+
+@dataclass
+class Evaluated:
+    """Stage 2: the rules run as of one day, and what the sites say they were built from."""
+
+    config: LedgerConfig
+    result: CheckResult
+    head: dict  # commit, as_of, ledger name: written into each site as ledger-head.json
+    inspections: list
+
+
+@dataclass
+class SiteInputs:
+    """What each site's process needs, handed to it as an argument."""
+
+    evaluated: Evaluated
+    history: dict  # (file, item id) -> [HistoryEntry]
+    base: Path | None  # the ledger's mkdocs.yml (checked), or None for ducha's own
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    sites: dict[str, Path]
+    pages: dict[str, int]
+    errors: list[Finding] = field(default_factory=list)  # error findings let through by allow_errors
+    left_out: list[str] = field(default_factory=list)  # ids of public items kept off the public site
+    checked: int = 0  # items read
+    titles: dict = field(default_factory=dict)  # item id -> title
+
+
+def site_settings(root: Path, config_file: Path | None = None) -> Path | None:
+    """The MkDocs settings to use (`config_file`, else the ledger's mkdocs.yml, else None: ducha's own),
+    refused before any work unless the sites stay offline and no code of the ledger runs."""
+    base = config_file or (root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else None)
+    base = Path(base).resolve() if base else None
+    try:
+        builder.load_base(base)
+    except builder.ConfigRefused as e:
+        raise BuildFailed(str(e)) from None
+    return base
+
+
+def load_ledger(root: Path, use_cache: bool) -> Loaded:
+    scan = scan_ledger(root)
+    return Loaded(root, scan, read_ledger(scan, use_cache=use_cache))
+
+
+def evaluate(loaded: Loaded, as_of: dt.date) -> Evaluated:
+    from .. import gitrepo
+
+    result = run_rules(loaded.ledger, as_of)
+    config = loaded.scan.config
+    head = {"commit": gitrepo.head_commit(loaded.root), "as_of": as_of.isoformat(), "ledger": config.name}
+    return Evaluated(config, result, head, loaded.ledger.inspections)
+
+
+def error_findings(result: CheckResult) -> list[Finding]:
+    return [f for f in result.findings if f.severity == ERROR]
+
+
+def left_out(result: CheckResult) -> list:
+    """The items that error findings concern (by id or by file): never on the public site."""
+    errors = error_findings(result)
+    ids = {f.item for f in errors if f.item}
+    files = {f.file for f in errors if f.file}
+    return [i for i, _ in result.items if i.id in ids or i.file in files]
+
+
+def stop_on_errors(evaluated: Evaluated, allow_errors: bool) -> list[Finding]:
+    """The error findings let through; raises `BuildStopped` if there are any and they are not allowed."""
+    result = evaluated.result
+    errors = error_findings(result)
+    if errors and not allow_errors:
+        raise BuildStopped(errors, f"台账有 {len(errors)} 个错误，没有生成网站", len(result.items),
+                           {i.id: i.title for i, _ in result.items})
+    return errors
+
+
+def read_history(loaded: Loaded, evaluated: Evaluated, use_cache: bool) -> dict:
+    """(file, item id) → [HistoryEntry] from the ledger's Git history ({} outside Git)."""
+    if not evaluated.head["commit"]:
+        return {}
+    public_keys = {(i.file, i.id) for i, _ in evaluated.result.items if i.public}
+    return item_histories(loaded.root, use_cache, public_keys)
+
+
+def audience_view(evaluated: Evaluated, history: dict, audience: str, base: Path | None) -> SiteData:
+    """What one site shows: computed in Python, masked for the public (items with error findings left out)."""
+    hidden = {(i.file, i.id) for i in left_out(evaluated.result)}
+    data = site_data(evaluated.result, evaluated.config, audience, history, evaluated.inspections, hidden=hidden)
+    if audience == INTERNAL:  # issue 13: the office's daily desk
+        from . import desk
+
+        data.desk = desk.build(data, evaluated.result, evaluated.config,
+                               edit=desk.edit_link(*builder.edit_settings(base)))
+    return data
+
+
+def write_markdown(view: SiteData, head: dict, audience: str, docs: Path, prune: bool = False) -> list[str]:
+    """Write the site's Markdown into `docs` (its HTML fragments beside it); with `prune`
+    (a docs folder kept between runs) delete the files this run did not write."""
+    # The ledger name from the view, masked like all public text (issue 15).
+    head = {**head, "ledger": view.ledger_name, "site": audience}
+    written = write_docs(view, docs, fragments_of(docs), head, feed_id=f"urn:ducha:{audience}")
+    if prune:
+        _prune(docs, {*written})
+        _prune(fragments_of(docs), {rel[:-3] + ".html" for rel in written if rel.endswith(".md")})
+    return written
+
+
+def mkdocs_config(view: SiteData, audience: str, docs: Path, site_dir: Path, base: Path | None) -> dict:
+    """The MkDocs configuration of one site."""
+    name = SITE_NAMES[audience].format(name=view.ledger_name)
+    return builder.site_config(base, audience, docs, site_dir, name, fragments=fragments_of(docs))
+
+
+def run_mkdocs(config: dict, config_file: Path) -> Path:
+    """Write `config` to `config_file` and build the site it describes; return the site folder."""
+    builder.build(builder.write_config(config, config_file))
+    return Path(config["site_dir"])
+
+
+def build_audience(inputs: SiteInputs, audience: str, work: Path) -> int:
+    """One site, in its own process: its view, its Markdown, its MkDocs build. Returns its item count."""
+    docs = work / f"docs-{audience}"
+    view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base)
+    write_markdown(view, inputs.evaluated.head, audience, docs)
+    config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base)
+    run_mkdocs(config, work / f"mkdocs-{audience}.yml")
+    return len(view.items)
+
+
+def build_audiences(inputs: SiteInputs, work: Path, parallel: bool = True) -> dict[str, int]:
+    """Both sites side by side (one process each); {audience: items on it}."""
+    try:
+        return side_by_side(build_audience, {a: (inputs, a, work) for a in AUDIENCES}, parallel)
+    except (Exception, SystemExit) as e:
+        raise BuildFailed(f"网站生成失败：{e}") from e
+
+
+def swap_in(work: Path, out: Path) -> dict[str, Path]:
+    """Publish the sites built in `work`: each replaces the old one in `out` by renaming."""
+    return outfolder.swap_all({a: work / f"site-{a}" for a in AUDIENCES}, out, AUDIENCES)
+
+
+def build_result(out: Path, sites: dict[str, Path], pages: dict[str, int], evaluated: Evaluated,
+                 errors: list[Finding]) -> BuildResult:
+    result = evaluated.result
+    hidden = sorted({i.id for i in left_out(result) if i.public})
+    return BuildResult(out, sites, pages, errors, hidden, len(result.items), {i.id: i.title for i, _ in result.items})
+
+
+def fragments_of(docs: Path) -> Path:
+    """Where the HTML fragments of a docs folder live (beside it, not in it)."""
+    return docs.with_name(docs.name + "-fragments")
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    """Delete the files of `folder` that this run did not write (pages of items
+    that were deleted or became non-public), and the folders left empty."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):
+        rel = path.relative_to(folder).as_posix()
+        try:
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif rel not in keep:
+                path.unlink()
+        except OSError:
+            pass
