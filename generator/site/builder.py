@@ -335,7 +335,7 @@ def write_config(config: dict, path: Path) -> Path:
 END_OF_LIFE_NOTICE = (
     "提示：网站由 MkDocs + Material for MkDocs 生成。Material for MkDocs 将于 2027-05-05 停止维护"
     "（此前仍有关键修复和安全更新），其后继者 Zensical 可读取同一 mkdocs.yml。"
-    "届时 ducha 只需更换 generator/site/builder.py，台账和模板不受影响。"
+    "届时 ducha 只需更换其中与 MkDocs 打交道的一个模块，台账和模板不受影响。"
 )
 
 
