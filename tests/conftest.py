@@ -105,3 +105,15 @@ def cache_home(tmp_path_factory, monkeypatch) -> Path:
     home = tmp_path_factory.mktemp("ducha-cache-home")
     monkeypatch.setenv("DUCHA_CACHE_DIR", str(home))
     return home
+
+
+@pytest.fixture
+def git_home(tmp_path, monkeypatch):
+    """Git sees no global or system configuration and no identity from the environment."""
+    config = tmp_path / "gitconfig"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(key, raising=False)
+    return config

@@ -84,3 +84,17 @@ def keygen(folder: Path, name: str) -> tuple[Path, str]:
     key = folder / name
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
     return key, (folder / f"{name}.pub").read_text().strip()
+
+
+def audit(repo: Repo, rev_range: str | None = None, published: Path | None = None) -> list:
+    """`ducha audit`'s findings on `repo` (no cache), judged as the audit judges every commit."""
+    from ducha.audit import run_audit
+    from ducha.ledger import load_config
+
+    config, _ = load_config(repo.root)
+    return run_audit(repo.root, config, rev_range, published, use_cache=False).findings
+
+
+def found(findings) -> list[tuple]:
+    """(code, file, line, commit) of each finding: what a test compares."""
+    return [(f.code, f.file, f.line, f.commit) for f in findings]

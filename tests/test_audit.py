@@ -9,15 +9,11 @@ from ducha.cache import cache_folder
 from ducha.ledger import load_config
 
 from .conftest import as_json, item_yaml
-from .gitrepo import AUDIT_LEDGER, FGW, OFFICE, STRANGER, ZJJ, Repo
+from .gitrepo import AUDIT_LEDGER, FGW, OFFICE, STRANGER, ZJJ, Repo, audit
 
 ITEM = "items/2025/2025-0001.yaml"
 P1 = "date: 2025-03-25, type: progress, text: 已开工"
 
-
-def audit(repo, rev_range=None, published=None):
-    config, _ = load_config(repo.root)
-    return run_audit(repo.root, config, rev_range, published, use_cache=False).findings
 
 
 def codes(findings):

@@ -40,13 +40,7 @@ def commands(block: str) -> list[list[str]]:
 
 
 @pytest.fixture
-def fresh_repo(tmp_path, monkeypatch):
-    config = tmp_path / "gitconfig"
-    config.write_text("", encoding="utf-8")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
-        monkeypatch.delenv(key, raising=False)
+def fresh_repo(tmp_path, monkeypatch, git_home):
     root = tmp_path / "台账"
     root.mkdir()
     ledger = (REPO / "ledger.yaml").read_text(encoding="utf-8")

@@ -20,18 +20,6 @@ REL = "items/2025/2025-0042.yaml"
 
 
 @pytest.fixture
-def git_home(tmp_path, monkeypatch):
-    """Git sees no global or system configuration and no identity from the environment."""
-    config = tmp_path / "gitconfig"
-    config.write_text("", encoding="utf-8")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
-        monkeypatch.delenv(key, raising=False)
-    return config
-
-
-@pytest.fixture
 def ledger_repo(tmp_path, git_home):
     """A ledger repository with one item led by zjj, committed by the office."""
     repo = Repo(tmp_path / "ledger")

@@ -11,15 +11,11 @@ from ducha.audit import run_audit
 from ducha.ledger import load_config
 
 from ..conftest import item_yaml
-from ..gitrepo import FGW, OFFICE, ZJJ, Repo
+from ..gitrepo import FGW, OFFICE, ZJJ, Repo, audit
 
 ITEM = "items/2025/2025-0001.yaml"
 CACHE_FILE = ".ducha-cache/audit.pickle"
 
-
-def audit(repo, rev_range=None):
-    config, _ = load_config(repo.root)
-    return run_audit(repo.root, config, rev_range, use_cache=False).findings
 
 
 @pytest.fixture

@@ -10,24 +10,14 @@ are judged by who was who when they committed.
 """
 import pytest
 
-from ducha.audit import run_audit
-from ducha.ledger import load_config
-
 from ..conftest import item_yaml
-from ..gitrepo import AUDIT_LEDGER, OFFICE, STRANGER, ZJJ, Repo, keygen
+from ..gitrepo import AUDIT_LEDGER, OFFICE, STRANGER, ZJJ, Repo, audit, found, keygen
 
 ITEM = "items/2025/2025-0001.yaml"
 P1 = "date: 2025-03-25, type: progress, text: 已开工"
 URGE = "date: 2025-03-25, type: urge"
 
 
-def audit(repo, rev_range=None):
-    config, _ = load_config(repo.root)
-    return run_audit(repo.root, config, rev_range, use_cache=False).findings
-
-
-def found(findings):
-    return [(f.code, f.file, f.line, f.commit) for f in findings]
 
 
 @pytest.fixture

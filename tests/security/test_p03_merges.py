@@ -8,11 +8,8 @@ sides' appended events, yield nothing.
 """
 import pytest
 
-from ducha.audit import run_audit
-from ducha.ledger import load_config
-
 from ..conftest import item_yaml
-from ..gitrepo import OFFICE, ZJJ, Repo
+from ..gitrepo import OFFICE, ZJJ, Repo, audit, found
 
 ITEM = "items/2025/2025-0001.yaml"
 OTHER = "items/2025/2025-0002.yaml"
@@ -21,13 +18,6 @@ P2 = "date: 2025-04-25, type: progress, text: 过半"
 URGE = "date: 2025-04-20, type: urge, text: 请加快进度"
 
 
-def audit(repo, rev_range=None):
-    config, _ = load_config(repo.root)
-    return run_audit(repo.root, config, rev_range, use_cache=False).findings
-
-
-def found(findings):
-    return [(f.code, f.file, f.line, f.commit) for f in findings]
 
 
 @pytest.fixture

@@ -10,20 +10,13 @@ import os
 
 import pytest
 
-from ducha.audit import run_audit
-from ducha.ledger import load_config
-
 from ..conftest import item_yaml
-from ..gitrepo import OFFICE, STRANGER, ZJJ, Repo
+from ..gitrepo import OFFICE, STRANGER, ZJJ, Repo, audit
 
 ITEM = "items/2025/2025-0001.yaml"
 PATHS = ["inspections/2025/2025-Q1.yaml", "mkdocs.yml", "site_templates/item.md.j2", "schema/item.schema.json",
          "hooks/pre-receive", ".gitlab-ci.yml", ".github/workflows/ducha.yml", "items/README.md", "notes.txt"]
 
-
-def audit(repo, rev_range=None):
-    config, _ = load_config(repo.root)
-    return run_audit(repo.root, config, rev_range, use_cache=False).findings
 
 
 @pytest.fixture

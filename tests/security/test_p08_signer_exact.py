@@ -4,11 +4,9 @@
 contained the author's e-mail, so 小明 (`xiaoming@zjj.example`) could sign
 for 明 (`ming@zjj.example`). Real SSH keys, real `git commit -S`.
 """
-from ducha.audit import run_audit
-from ducha.ledger import load_config
 
 from ..conftest import item_yaml
-from ..gitrepo import AUDIT_LEDGER, OFFICE, Repo, keygen
+from ..gitrepo import AUDIT_LEDGER, OFFICE, Repo, audit, keygen
 
 ITEM = "items/2025/2025-0001.yaml"
 MING = ("明", "ming@zjj.example")
@@ -18,10 +16,6 @@ LEDGER = AUDIT_LEDGER + (
     "  - {email: xiaoming@zjj.example, name: 小明, unit: zjj}\n"
     "audit:\n  require_signed: true\n  allowed_signers: allowed_signers\n")
 
-
-def audit(repo):
-    config, _ = load_config(repo.root)
-    return run_audit(repo.root, config, use_cache=False).findings
 
 
 def test_a_longer_address_does_not_sign_for_a_shorter_one(tmp_path):

@@ -7,19 +7,13 @@ may make.
 """
 import pytest
 
-from ducha.audit import run_audit
 from ducha.history import read_history
-from ducha.ledger import load_config
 
 from ..conftest import item_yaml
-from ..gitrepo import OFFICE, ZJJ, Repo
+from ..gitrepo import OFFICE, ZJJ, Repo, audit
 
 ITEM = "items/2025/2025-0001.yaml"
 
-
-def audit(repo):
-    config, _ = load_config(repo.root)
-    return run_audit(repo.root, config, use_cache=False).findings
 
 
 @pytest.mark.parametrize("empty", ["events:\n", "events: ~\n", "events: null\n", "events: Null\n", ""])
