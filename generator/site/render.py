@@ -17,7 +17,7 @@ from markupsafe import Markup
 from .. import resources
 from ..evaluate import STATE_NAMES
 from ..model import CATEGORIES
-from . import charts, escape, files, search
+from . import charts, escape, files, pages, search
 from .mkdocs_hooks import MARK
 from .model import (
     INTERNAL,
@@ -145,8 +145,8 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
     due, on_time = on_time_items(data.items, data.as_of)
     ranked = units_by_on_time_rate(data.units)
     w.page("index.md", "home.md.j2", ranked_units=ranked)
-    for view in data.items:
-        w.page(f"items/{view.id}.md", "item.md.j2", item=view)
+    # Item pages: one shell page here; ducha fills it for each item after MkDocs ran (`pages.py`).
+    w.file(pages.SHELL, pages.shell_markdown(data.audience == INTERNAL))
 
     by_category = counts_by(data.items, lambda v: v.category)
     by_unit = counts_by(data.items, lambda v: v.lead_unit)
