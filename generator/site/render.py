@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import jinja2
@@ -18,7 +19,7 @@ from .. import resources
 from ..evaluate import STATE_NAMES
 from ..model import CATEGORIES
 from . import charts, escape, files, pages, search
-from .mkdocs_hooks import MARK
+from .mkdocs_hooks import HTML_END, HTML_START, MARK, PIECE, piece_mark
 from .model import (
     INTERNAL,
     LIGHTS,
@@ -77,8 +78,11 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["page_title"] = lambda v: Markup(escape.page_title(v))
     env.filters["pct"] = pct
     env.globals.update(light=light, state=state, STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES,
-                       FRAGMENT=Markup(MARK))
+                       FRAGMENT=Markup(MARK), HTML=Markup(HTML_START), END_HTML=Markup(HTML_END))
     return env
+
+
+_HTML_BLOCK = re.compile(re.escape(HTML_START) + r"(.*?)" + re.escape(HTML_END), re.S)
 
 
 class DocsWriter:
@@ -86,7 +90,9 @@ class DocsWriter:
 
     A template may end its Markdown with the fragment marker; what follows
     is plain HTML, written to `fragments/` and put in place by the builder
-    after MkDocs rendered the page (see `mkdocs_hooks`).
+    after MkDocs rendered the page (see `mkdocs_hooks`). Blocks of plain HTML
+    between `{{ HTML }}` and `{{ END_HTML }}` (long tables amid headings) go
+    there too, each leaving a numbered marker in the Markdown.
     """
 
     def __init__(self, docs: Path, env: jinja2.Environment, data: SiteData, fragments: Path) -> None:
@@ -106,9 +112,16 @@ class DocsWriter:
             data=self.data, internal=self.data.audience == INTERNAL, root=Markup("../" * depth),
             url_root=Markup("../" * url_depth), **context)
         markdown, mark, fragment = text.partition(MARK)
+        pieces: list[str] = []
+
+        def cut(block: re.Match) -> str:
+            pieces.append(block.group(1))
+            return f"\n\n{piece_mark(len(pieces))}\n\n"
+
+        markdown = _HTML_BLOCK.sub(cut, markdown)
         self.file(rel, markdown + mark + "\n" if mark else markdown)
-        if mark:
-            self._write(self.fragments / (rel[:-3] + ".html"), fragment.encode("utf-8"))
+        if mark or pieces:
+            self._write(self.fragments / (rel[:-3] + ".html"), PIECE.join([fragment, *pieces]).encode("utf-8"))
 
     def file(self, rel: str, content: str | bytes) -> None:
         self.written.append(rel)
