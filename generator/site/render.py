@@ -234,8 +234,24 @@ def _write_reports(w: "DocsWriter", data: SiteData) -> None:
             latest.add(report.period.kind)
             buffer = io.BytesIO()
             report_docx(report, buffer)
-            w.file(f"reports/{slug}.docx", buffer.getvalue())
+            w.file(f"reports/{slug}.docx", _stamped(buffer.getvalue(), data.as_of))
         w.page(f"reports/{slug}.md", "internal/report.md.j2", report=report, slug=slug, KINDS=KINDS,
                METRICS=METRICS, METRIC_NAMES=METRIC_NAMES, docx=docx)
     w.page("scores.md", "internal/scores.md.j2", WEIGHT_NAMES=WEIGHT_NAMES)
     w.page("visits.md", "internal/visits.md.j2")
+
+
+def _stamped(docx: bytes, day: dt.date) -> bytes:
+    """The Word file with every part dated `day` instead of the moment it was written,
+    so the same report gives the same bytes (an incremental build equals a full one)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            stamped = zipfile.ZipInfo(info.filename, date_time=(day.year, day.month, day.day, 0, 0, 0))
+            stamped.compress_type = info.compress_type
+            stamped.external_attr = info.external_attr
+            target.writestr(stamped, source.read(info))
+    return out.getvalue()

@@ -239,12 +239,15 @@ def fingerprint(root: Path, base: Path | None) -> str:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             pass
-    files = [*sorted(TEMPLATES.rglob("*")), *sorted(Path(__file__).parent.glob("*.py")), root / "ledger.yaml"]
+    here = Path(__file__).parent
+    files = [(f"t/{p.relative_to(TEMPLATES)}", p) for p in sorted(TEMPLATES.rglob("*"))]
+    files += [(f"c/{p.name}", p) for p in sorted(here.glob("*.py"))]
+    files.append(("ledger.yaml", root / "ledger.yaml"))
     if base is not None:
-        files.append(base)
-        files += _overrides(base)
-    for path in files:
-        digest.update(str(path).encode())
+        files.append(("mkdocs.yml", base))
+        files += [(f"o/{n}", p) for n, p in enumerate(_overrides(base))]
+    for name, path in files:  # by name, not where the ledger or the package lives
+        digest.update(name.encode())
         try:
             digest.update(path.read_bytes() if path.is_file() else b"-")
         except OSError:
