@@ -3,6 +3,7 @@ import html
 import json
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,9 @@ def test_failed_build_leaves_the_last_good_site(tmp_path):
     with pytest.raises(BuildFailed):
         build_sites(root, root / "site", D("2025-07-01"), use_cache=False, parallel=False)
     assert marker.read_bytes() == before
+    deadline = time.monotonic() + 60  # what the builds replaced is deleted in the background
+    while list((root / "site").glob(".ducha-trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert sorted(p.name for p in (root / "site").iterdir()) == [".ducha-build.json", "internal", "public"]
 
 
