@@ -123,17 +123,25 @@ def read_shell(site: Path) -> Shell:
     return shell
 
 
-def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path | None = None) -> dict[str, int]:
-    """Every item's page into `site` (after MkDocs built the rest of it); the sitemap gets them too.
-
-    With `previous` (the last build's site of the same audience), an unchanged page is
-    hard-linked from there. Returns {"written": n, "reused": m}."""
-    shell = read_shell(site)
+def render_contents(view: SiteData, templates: Path) -> list[str]:
+    """The content (HTML below the title) of every item's page, in the order of `view.items`."""
     template = environment(templates).get_template("item.html.j2")
     internal = view.audience == INTERNAL
+    return [template.render(data=view, internal=internal, url_root=ITEM_URL_ROOT, item=item) for item in view.items]
+
+
+def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path | None = None,
+                     contents: list[str] | None = None) -> dict[str, int]:
+    """Every item's page into `site` (after MkDocs built the rest of it); the sitemap gets them too.
+
+    `contents`: the pages' contents if already rendered (`render_contents`, in a process of
+    its own while MkDocs ran). With `previous` (the last build's site of the same audience),
+    an unchanged page is hard-linked from there. Returns {"written": n, "reused": m}."""
+    shell = read_shell(site)
+    if contents is None:
+        contents = render_contents(view, templates)
     counts = {"written": 0, "reused": 0}
-    for item in view.items:
-        content = template.render(data=view, internal=internal, url_root=ITEM_URL_ROOT, item=item)
+    for item, content in zip(view.items, contents, strict=True):
         page = shell.fill(item.id, item.title, content).encode("utf-8")
         rel = Path("items") / item.id / "index.html"
         target = site / rel
