@@ -460,6 +460,7 @@ class GongwenDocument:
         _style_paragraph(normal, indent_chars=2)
 
         title = styles.add_style(TITLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        title.style_id = "GongwenTitle"  # ASCII ids, as Word and WPS write them; the names are Chinese
         title.base_style = normal
         _style_text(title, TITLE_FONT, TITLE_PT)
         _style_paragraph(title, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=int(TITLE_PT * 1.5 * 20),
@@ -472,6 +473,7 @@ class GongwenDocument:
             _style_paragraph(style, indent_chars=2, keep_with_next=True, outline_level=level - 1)
 
         table = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        table.style_id = "GongwenTable"
         table.base_style = normal
         _style_text(table, BODY_FONT, TABLE_PT)
         _style_paragraph(table, align=WD_ALIGN_PARAGRAPH.LEFT, line_twips=None, size_pt=TABLE_PT)
