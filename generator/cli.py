@@ -449,6 +449,31 @@ def import_xlsx(workbook: Path, ledger_dir: Path, mapping_file: Path, dry_run: b
 
 
 @main.command()
+@click.argument("source_id", metavar="SOURCE")
+@ledger_option
+@click.option("--from", "table", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="任务表：.xlsx（第一个工作表）或 .csv；第 1 行是表头：任务、牵头单位、配合单位、完成时限。")
+@click.option("--dry-run", is_flag=True, help="只检查，不写文件。")
+@click.option("--commit", "do_commit", is_flag=True,
+              help="保存后用 Git 提交；提交前先按审计规则检查（你是否在 people 名单中、是否有权新建事项）。")
+def decompose(source_id: str, ledger_dir: Path, table: Path, dry_run: bool, do_commit: bool) -> None:
+    """责任分解：把一项决策部署（sources/SOURCE.yaml：会议、文件、政府工作报告）的任务表逐行建成事项。
+
+    每行一个事项：编号顺延，交办日期取决策部署的日期，类别由其类型决定，写上 source_id。
+    单位可写编号、全称或简称。全部通过校验才写入：任何一行有错误时，不留下任何文件。
+
+    \b
+    示例：
+      ducha decompose 2025-cwh-12 --from 议定事项.xlsx --dry-run
+      ducha decompose 2025-cwh-12 --from 议定事项.csv --commit
+    """
+    from .commands.decompose import decompose as run
+    from .output import results
+
+    emit(results.decomposed(run(ledger_dir, source_id, table, dry_run=dry_run, commit=do_commit, now=_now())))
+
+
+@main.command()
 @click.argument("kind", type=click.Choice(["monthly", "quarterly", "annual"]))
 @click.option("--period", required=True, metavar="2025-09|2025Q3|2025", help="报告期间。")
 @ledger_option

@@ -640,10 +640,24 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
     are written all or none. Raises WorkbookUnreadable when the file is not a
     readable workbook, ImportWriteFailed when writing failed (and was undone).
     """
+    plan = plan_import(workbook, mapping, config)
+    written, problems = plan_files(plan, config, files)
+    if problems or dry_run:
+        return ImportResult([p for p, _ in written], problems, plan.notes)
+    write_all_or_nothing(root, written)
+    return ImportResult([p for p, _ in written], [], plan.notes)
+
+
+def plan_files(plan: ImportPlan, config: LedgerConfig, files: list[str],
+               defaults: dict | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+    """The item files ((relative path, text)) `plan` makes, and every problem (Chinese, by sheet and row).
+
+    `defaults`: values each row takes unless it gives its own (`ducha decompose`: the
+    source's date, id and category). Ids are allocated after the ledger's `files`.
+    """
     from .calendar import WorkingCalendar
     from .new import check_item, item_text, next_id
 
-    plan = plan_import(workbook, mapping, config)
     problems = [str(p) for p in plan.problems]
     calendar = WorkingCalendar.for_ledger(config)
     existing = [id_from_file(f) for f in files]
@@ -652,6 +666,7 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
     planned: list[tuple[str, str]] = []
     for values in plan.items:
         sheet, row = values.pop("_where")
+        values = {**(defaults or {}), **values}
         if "assigned" not in values:
             problems.append(str(CellProblem(sheet, row, "", "缺少交办日期")))
             continue
@@ -669,8 +684,4 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
             problems.append(str(CellProblem(sheet, row, "", f.message)))
         if item is not None and not errors:
             planned.append((rel, text))
-    written = [p for p, _ in planned]
-    if problems or dry_run:
-        return ImportResult(written, problems, plan.notes)
-    write_all_or_nothing(root, planned)
-    return ImportResult(written, [], plan.notes)
+    return planned, problems

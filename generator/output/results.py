@@ -11,6 +11,7 @@ from .errors import error
 if TYPE_CHECKING:  # the commands' results; imported lazily at run time, so `ducha --help` stays quick
     from ..commands.audit import Audited
     from ..commands.check import Checked
+    from ..commands.decompose import Decomposed
     from ..commands.doctor import DoctorResult
     from ..commands.edit import Saved
     from ..commands.form import FormResult
@@ -89,6 +90,24 @@ def event_added(saved: Saved, etype: str) -> Output:
     from ..model import EVENT_TYPES
 
     return Output(lines(f"已在 {saved.rel} 追加{EVENT_TYPES[etype]}记录：{saved.line}")) + _committed(saved)
+
+
+def decomposed(result: Decomposed) -> Output:
+    """`ducha decompose`: the items made from a decision's task table, or why none were."""
+    text = lines(*(f"说明：{note}" for note in result.notes))
+    if result.problems:
+        return Output(text, lines(*result.problems, f"发现 {len(result.problems)} 处问题，未写入任何文件。"
+                                  "请修改任务表后重新运行。"), status=1)
+    verb = "将写入" if result.dry_run else "已写入"
+    text += lines(*(f"{verb} {rel}" for rel in result.written))
+    text += lines(f"{verb} {len(result.written)} 个事项，均属于 {result.source.title}（{result.source.id}）。"
+                  + ("（试运行，未写文件）" if result.dry_run else ""))
+    out = Output(text)
+    if result.commit:
+        out += Output(lines(f"已提交 {result.commit[:10]}"))
+    if result.commit_error is not None:
+        out += error(result.commit_error)
+    return out
 
 
 def report(result: ReportResult, fmt: str) -> Output:
