@@ -517,18 +517,20 @@ def assess(period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> No
 
 
 @main.command()
-@click.argument("form_kind", metavar="KIND", type=click.Choice(["assignment", "urge"]))
-@click.argument("item_id", metavar="ITEM")
+@click.argument("form_kind", metavar="KIND", type=click.Choice(["assignment", "urge", "source"]))
+@click.argument("item_id", metavar="ITEM|SOURCE")
 @ledger_option
 @click.option("--date", metavar="YYYY-MM-DD", help="落款日期（默认今天）。")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="输出的 HTML 文件。")
 def form(form_kind: str, item_id: str, ledger_dir: Path, date: str | None, out_file: Path | None) -> None:
-    """打印用表单：市政府重要事项交办单（assignment）或督查催办通知（urge），A4 版式的 HTML。
+    """打印用表单：市政府重要事项交办单（assignment）、督查催办通知（urge），
+    或一项决策部署全部任务的交办单 / 市长工作提示单（source，SOURCE 为 sources/ 中的编号），A4 版式的 HTML。
 
     \b
     示例：
       ducha form assignment 2025-0006 --out 交办单.html
       ducha form urge 2026-0002
+      ducha form source 2025-cwh-15
     """
     from .commands.form import form as run
     from .output import results
