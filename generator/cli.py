@@ -474,23 +474,40 @@ def decompose(source_id: str, ledger_dir: Path, table: Path, dry_run: bool, do_c
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["monthly", "quarterly", "annual"]))
-@click.option("--period", required=True, metavar="2025-09|2025Q3|2025", help="报告期间。")
+@click.argument("kind", type=click.Choice(["monthly", "quarterly", "annual", "source"]))
+@click.argument("source_id", metavar="[SOURCE]", required=False)
+@click.option("--period", metavar="2025-09|2025Q3|2025", help="报告期间（monthly、quarterly、annual 必填）。")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="source：按哪一天计算（默认今天）。")
 @ledger_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "docx"]), default="text", show_default=True)
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="docx 输出文件。")
-def report(kind: str, period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> None:
-    """督查报告：月度督查专报、季度通报、年度报告，按期末计算并与上期比较。
+def report(kind: str, source_id: str | None, period: str | None, as_of: str | None, ledger_dir: Path, fmt: str,
+           out_file: Path | None) -> None:
+    """督查报告：月度督查专报、季度通报、年度报告，按期末计算并与上期比较，并列出本期在办的重大决策部署；
+    或一项决策部署（source SOURCE，sources/ 中的编号）的落实情况报告。
 
     \b
     示例：
       ducha report monthly --period 2025-09
       ducha report quarterly --period 2025Q3 --format docx --out 2025年第三季度督查通报.docx
+      ducha report source 2025-gzbg --as-of 2025-12-31 --format docx
     """
     from .commands.common import report_period
     from .commands.reports import report as run
     from .output import results
 
+    if kind == "source":
+        from .commands.reports import source_report
+
+        if not source_id:
+            raise click.UsageError("请写出决策部署的编号，例如：ducha report source 2025-gzbg")
+        emit(results.source_report(source_report(ledger_dir, source_id, _as_of(as_of), docx=out_file,
+                                                 docx_wanted=fmt == "docx"), fmt))
+        return
+    if source_id:
+        raise click.UsageError(f"{kind} 报告不带决策部署编号；一项决策部署的报告请用 ducha report source {source_id}")
+    if period is None:
+        raise click.UsageError("缺少 --period：月度写 2025-09，季度写 2025Q3，年度写 2025")
     chosen = _parsed(report_period, kind, period, param_hint="--period")
     emit(results.report(run(ledger_dir, kind, chosen, docx=out_file, docx_wanted=fmt == "docx"), fmt))
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # the commands' results; imported lazily at run time, so `duc
     from ..commands.form import FormResult
     from ..commands.history import HistoryResult
     from ..commands.init import Initialised
-    from ..commands.reports import AssessResult, ReportResult
+    from ..commands.reports import AssessResult, ReportResult, SourceReportResult
     from ..commands.sample import SampleResult
     from ..commands.signals import SignalsResult
     from ..commands.site import Preview
@@ -127,7 +127,20 @@ def report(result: ReportResult, fmt: str) -> Output:
     for item, days, deadline in r.overdue_items:
         text += lines(f"  超期：{item.id} {item.title}（{r.unit_names.get(item.lead_unit, item.lead_unit)}，"
                       f"期限 {deadline}，超期 {days} 天）")
+    if r.sources:
+        text += lines("  重大决策部署落实情况：", *(f"    {s.text}" for s in r.sources))
     return Output(text)
+
+
+def source_report(result: SourceReportResult, fmt: str) -> Output:
+    """`ducha report source SOURCE`: one decision's 落实情况."""
+    from ..source_report import source_report_json, source_report_lines
+
+    if fmt == "json":
+        return Output(_json(source_report_json(result.report)))
+    if result.written is not None:
+        return Output(lines(f"已生成 {result.written}"))
+    return Output(lines(*source_report_lines(result.report)))
 
 
 def assess(result: AssessResult, fmt: str) -> Output:
