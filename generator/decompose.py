@@ -23,10 +23,10 @@ from .excel import (
     ImportPlan,
     Mapping,
     WorkbookUnreadable,
-    _opened,
-    _plan_item,
+    open_workbook,
     plan_files,
     plan_import,
+    plan_row,
 )
 from .fields import cell_shown, cell_str
 from .model import LedgerConfig, Source
@@ -65,7 +65,7 @@ def _missing(columns: dict[str, str], where: str) -> CellProblem | None:
 
 def plan_xlsx(path: Path, source: Source, config: LedgerConfig) -> ImportPlan:
     """The first sheet of the workbook at `path`, row by row, through the import's reader."""
-    with _opened(path) as wb:
+    with open_workbook(path) as wb:
         name = wb.sheetnames[0]
         ws = wb[name]
         header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ()) if hasattr(ws, "iter_rows") else ()
@@ -126,7 +126,7 @@ def plan_csv(path: Path, source: Source, config: LedgerConfig) -> ImportPlan:
             if len(plan.items) >= MAX_ROWS:
                 plan.problems.append(CellProblem(name, number, "", f"任务超过 {MAX_ROWS} 行，请拆成几个文件分批分解"))
                 break
-            plan.items.append(_plan_item(name, number, cells, mapping, config, plan))
+            plan.items.append(plan_row(name, number, cells, mapping, config, plan))
     except csv.Error as err:
         plan.problems.append(CellProblem(name, number, "", f"这一行无法按 CSV 读取（{cell_shown(str(err))}），"
                                                         "常见原因是引号不成对，请修改后重试"))

@@ -35,7 +35,8 @@ from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, LedgerCon
 
 # Columns of an item sheet: (field, header). Derived values are marked "=" and not imported.
 ITEM_COLUMNS = [
-    ("id", "编号"), ("title", "标题"), ("source", "来源"), ("description", "具体内容"), ("assigned", "交办日期"),
+    ("id", "编号"), ("title", "标题"), ("source", "来源"), ("source_id", "决策部署编号"), ("description", "具体内容"),
+    ("assigned", "交办日期"),
     ("lead_unit", "主办单位"), ("co_units", "协办单位"), ("deadline", "办结期限"), ("=effective", "有效期限"),
     ("=state", "状态"), ("=days_overdue", "超期天数"), ("verify", "需复核"), ("follow_up", "回头看"),
     ("public", "公开"), ("contact", "联系人"), ("note", "内部备注"),
@@ -135,10 +136,10 @@ def _build_workbook(result: CheckResult, config: LedgerConfig) -> Workbook:
         if not pairs:
             continue
         ws = wb.create_sheet(sheet_name(category))
-        _header(ws, [h for _, h in ITEM_COLUMNS], [12, 40, 24, 40, 12, 10, 14, 12, 12, 16, 10, 8, 8, 8, 20, 30])
+        _header(ws, [h for _, h in ITEM_COLUMNS], [12, 40, 24, 14, 40, 12, 10, 14, 12, 12, 16, 10, 8, 8, 8, 20, 30])
         for item, status in pairs:
             values = {
-                "id": item.id, "title": item.title, "source": item.source, "description": item.description,
+                "id": item.id, "title": item.title, "source": item.source, "source_id": item.source_id, "description": item.description,
                 "assigned": item.assigned, "lead_unit": item.lead_unit, "co_units": ", ".join(item.co_units) or None,
                 "deadline": item.deadline, "=effective": status.effective_deadline,
                 "=state": STATE_NAMES[status.state], "=days_overdue": status.days_overdue or None,
@@ -685,3 +686,8 @@ def plan_files(plan: ImportPlan, config: LedgerConfig, files: list[str],
         if item is not None and not errors:
             planned.append((rel, text))
     return planned, problems
+
+
+# Public names of the reader's parts that `ducha decompose` (generator/decompose.py) reuses.
+open_workbook = _opened
+plan_row = _plan_item

@@ -383,3 +383,7 @@ def load_inspections(root: Path, config: LedgerConfig, item_ids: set[str] | None
                                     f"涉及事项 {'、'.join(unknown)} 不存在，请核对事项编号。"))
         visits.append(visit)
     return visits, findings
+
+
+# The bounded, symlink-refusing folder walk, public for `sources/` (generator/sources.py).
+walk_yaml = _walk_yaml

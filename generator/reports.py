@@ -319,3 +319,7 @@ def _table(doc, headers, rows) -> None:
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = str(value)
+
+
+# The Word table of every report, public for the reports by decision (generator/source_report.py).
+docx_table = _table

@@ -142,7 +142,7 @@ def source_report_docx(r: SourceReport, path) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from .reports import _table
+    from .reports import docx_table
 
     doc = Document()
     style = doc.styles["Normal"]
@@ -162,7 +162,7 @@ def source_report_docx(r: SourceReport, path) -> None:
         rows = r.groups[key]
         doc.add_heading(f"{numbers[n]}、{heading_text}事项（{len(rows)} 项）", level=1)
         if rows:
-            _table(doc, ["编号", "事项", "牵头单位", "办结期限", "状态", what],
+            docx_table(doc, ["编号", "事项", "牵头单位", "办结期限", "状态", what],
                    [[row.id, row.title, row.lead_name, row.deadline.isoformat() if row.deadline else "未写明",
                      STATE_NAMES[row.state] + (f"，超期 {row.days_overdue} 天" if row.overdue else ""),
                      f"{row.note_date} {row.note}" if row.note_date else row.note] for row in rows])

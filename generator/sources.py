@@ -64,9 +64,9 @@ def source_from_tree(root: YNode, rel: str) -> tuple[Source | None, list[Finding
 
 def load_sources(root: Path) -> tuple[dict[str, Source], list[Finding], dict[str, tuple[int, int]]]:
     """Every readable source of the ledger at `root` by id, the findings, and each file's stat (for fingerprints)."""
-    from .ledger import _walk_yaml
+    from .ledger import walk_yaml
 
-    files, stats, findings, refused = _walk_yaml(root, SOURCES_DIR)
+    files, stats, findings, refused = walk_yaml(root, SOURCES_DIR)
     stats = {**stats, **refused}
     if len(files) > MAX_SOURCES:
         findings.append(Finding(SOURCES_DIR, None, "invalid_field",

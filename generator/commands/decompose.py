@@ -10,7 +10,7 @@ from ..errors import DuchaError, NotFound
 from ..ledger import scan_ledger
 from ..model import Source
 from ..sources import SOURCES_DIR, load_sources
-from .edit import _check_commit
+from .edit import check_before_commit
 
 
 @dataclass
@@ -55,7 +55,7 @@ def decompose(ledger_dir: Path, source_id: str, table: Path, *, dry_run: bool, c
         if problems or dry_run:
             return result
         if commit:
-            _check_commit(scan.root, [(rel, text.encode("utf-8")) for rel, text in planned], now)
+            check_before_commit(scan.root, [(rel, text.encode("utf-8")) for rel, text in planned], now)
         write_all_or_nothing(scan.root, planned)
         if commit:
             try:
