@@ -136,6 +136,7 @@ class Report:
     unit_names: dict[str, str]
     overdue_items: list[tuple[Item, int, dt.date]] = field(default_factory=list)  # item, days overdue, deadline
     review: list[MonthReview] = field(default_factory=list)  # netizen messages per month of the period
+    sources: list = field(default_factory=list)  # source_report.SourceSection per source active in the period
 
     @property
     def review_completed(self) -> int:
@@ -246,6 +247,7 @@ def report_json(report: Report) -> dict:
                         "required": r.required, "rate": round(r.rate, 4), "rate_met": r.rate_met}
                        for r in report.review],
         },
+        "sources": [s.to_dict() for s in report.sources],
     }
 
 
@@ -286,4 +288,8 @@ def report_docx(report: Report, path) -> None:
                    for i, d, dl in report.overdue_items])
     else:
         doc.paragraph("无。")
+    if report.sources:  # issue 17: the decisions whose tasks were under way in the period
+        doc.heading("重大决策部署落实情况")
+        doc.table(["决策部署", "分解任务", "累计办结", "本期办结", "期末超期"],
+                  [[s.title, s.total, s.done, s.completed, s.overdue] for s in report.sources])
     doc.save(path)
