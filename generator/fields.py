@@ -199,6 +199,12 @@ def read_str(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -> 
                     f"{at} 只能写一行，这里含有换行符 U+000A（{show(node.text)}）。请把它写成一行"
                     "（不要用 | 或 > 块，也不要在引号中写 \\n）；需要分段的说明请写在 description 或 note 中。")
             return None
+        if node.plain and loader.yaml12_not_text(node.text):
+            out.add(node, "invalid_field",
+                    f"{at} 应当是文字，但不加引号的 {show(node.text)} 在 YAML 1.2（编辑器等工具）中不是文字"
+                    f"（会被读成数字{'，开头的 0 会丢失' if re.match('[-+]?0[0-9]', node.text) else ''}）。"
+                    f"请加引号：'{show(node.text)}'。")
+            return None
         return node.text
     if isinstance(node, YScalar) and node.tag != loader.NULL:
         trap = yaml_trap(node)
@@ -339,8 +345,14 @@ def read_unit_ids(node: YNode, spec: FieldSpec, out: Out, key: str | None = None
     seq = read_seq(node, spec, out)
     if seq is None:
         return None
-    ids = [read_unit_id(n, spec, out) for n in seq]
-    return [i for i in ids if i is not None]
+    ids: list[str] = []
+    for n in seq:
+        unit = read_unit_id(n, spec, out)
+        if unit is not None and unit in ids:
+            out.add(n, "invalid_field", f"{where(spec, key)} 中单位 {unit} 写了不止一次，请删去重复的一个。")
+        elif unit is not None:
+            ids.append(unit)
+    return ids
 
 
 def read_category(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -> str | None:
@@ -396,13 +408,18 @@ def read_years(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -
 
 # ASCII digits, years MIN_YEAR–MAX_YEAR (2000–2100), as `ducha validate` checks
 # (tests/test_schema.py keeps the two in step).
-DATE = {"type": "string", "pattern": r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$", "format": "date"}
+# Month 01–12 and day 01–31 in the pattern, for editors that do not check
+# `format`; the day within its month is for `format: date` (check-jsonschema checks it).
+DATE = {"type": "string", "pattern": r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", "format": "date"}
 
 Schema = dict[str, Any]
 
 
 def _string_schema(spec: FieldSpec, unit_ids: list[str]) -> Schema:
-    return {"type": "string", "minLength": 1} if spec.required else {"type": "string"}
+    schema: Schema = {"type": "string", "minLength": 1} if spec.required else {"type": "string"}
+    if spec.kind == "str":  # one line, as `read_str` wants (multi-line text is the `text` kind)
+        schema["pattern"] = "^[^\\n]*$"
+    return schema
 
 
 def _bounds(spec: FieldSpec) -> Schema:

@@ -65,6 +65,15 @@ def _event_schema(unit_ids: list[str]) -> dict:
     }
 
 
+def _or_empty(schema: dict) -> dict:
+    """`schema`, or null: `ducha validate` takes an optional key left empty (`deadline:`, as in a template) as absent."""
+    out = dict(schema)
+    out["type"] = [schema["type"], "null"]
+    if "enum" in schema:
+        out["enum"] = [*schema["enum"], None]
+    return out
+
+
 def item_schema(unit_ids: list[str]) -> dict:
     """The schema of `items/**/<id>.yaml`, with `unit_ids` as the unit enum."""
     props = {}
@@ -72,8 +81,10 @@ def item_schema(unit_ids: list[str]) -> dict:
         if spec.kind == "events":
             props[name] = {"title": spec.title, "description": spec.help, "type": "array",
                            "items": {"$ref": "#/definitions/event"}}
-        else:
+        elif spec.required:
             props[name] = _field(spec, unit_ids)
+        else:
+            props[name] = _or_empty(_field(spec, unit_ids))
     props["id"]["pattern"] = ID_PATTERN
     return {
         "$schema": DRAFT,
