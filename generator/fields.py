@@ -31,6 +31,9 @@ from .model import (
     MAX_INT_DIGITS,
     MAX_YEAR,
     MIN_YEAR,
+    SITE_URL_CHARS,
+    SITE_URL_MAX,
+    SITE_URL_PATTERN,
     UNIT_ID_CHARS,
     UNIT_ID_PATTERN,
     FieldSpec,
@@ -355,6 +358,31 @@ def read_unit_ids(node: YNode, spec: FieldSpec, out: Out, key: str | None = None
     return ids
 
 
+_SITE_URL_RE = re.compile(SITE_URL_CHARS)
+SITE_URL_HELP = (f"请写以 http:// 或 https:// 开头的完整地址，只含英文字母、数字和 . - / _ ~ %，不含空格、账号、? 和 #，"
+                 f"不超过 {SITE_URL_MAX} 个字符，例如 https://ducha.example.gov.cn/ 或 https://example.gitlab.io/ledger/"
+                 "（中文域名请写成 xn-- 开头的形式）。")
+
+
+def site_url(text: str) -> str | None:
+    """`text` as a site's address ending in "/", or None when it is not one ducha accepts."""
+    text = text.strip()
+    if len(text) <= SITE_URL_MAX and _SITE_URL_RE.fullmatch(text):
+        return text if text.endswith("/") else text + "/"
+    return None
+
+
+def read_url(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -> str | None:
+    """A web site's address (http or https), ending in "/"; else a finding saying how to write it."""
+    value = read_str(node, spec, out, key)
+    if value is None:
+        return None
+    url = site_url(value)
+    if url is None:
+        out.add(node, "invalid_field", f"{where(spec, key)} 的 {show(value.strip())} 不是可用的网址：{SITE_URL_HELP}")
+    return url
+
+
 def read_category(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -> str | None:
     """A category code; one written as its Chinese name (领导批示) is told which code to write."""
     value = read_choice(node, FieldSpec(spec.name, "enum", spec.title, spec.help, choices=tuple(CATEGORIES)), out)
@@ -449,6 +477,7 @@ _SCHEMAS: dict[str, Callable[[FieldSpec, list[str]], Schema]] = {
     "units": lambda spec, units: {"type": "array", "items": _unit_schema(units), "uniqueItems": True},
     "dates": lambda spec, units: {"type": "array", "items": DATE},
     "strs": lambda spec, units: {"type": "array", "items": {"type": "string"}},
+    "url": lambda spec, units: {"type": "string", "pattern": SITE_URL_PATTERN, "maxLength": SITE_URL_MAX},
     "years": lambda spec, units: {"type": "array", "items": {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}},
 }
 
@@ -685,6 +714,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     _kind("strs", read_strs, _TEXT),
     _kind("dates", read_dates, _TEXT),
     _kind("years", read_years, _TEXT),
+    _kind("url", read_url, _TEXT),
 ]}
 
 

@@ -117,6 +117,7 @@ def ledger_schema(unit_ids: list[str]) -> dict:
         "format": {**_field(LEDGER_FIELDS["format"], unit_ids), "minimum": 1},
         "min_ducha": {**_field(LEDGER_FIELDS["min_ducha"], unit_ids), "pattern": r"^[0-9]+(\.[0-9]+){0,3}$"},
         "name": _field(LEDGER_FIELDS["name"], unit_ids),
+        "site_url": _field(LEDGER_FIELDS["site_url"], unit_ids),
         "units": {"type": "array", "title": LEDGER_FIELDS["units"].title,
                   "description": LEDGER_FIELDS["units"].help, "items": unit},
         "people": {"type": "array", "title": LEDGER_FIELDS["people"].title,
