@@ -154,8 +154,10 @@ def sample(ledger_dir: Path, month: str, as_of: str | None, fmt: str) -> None:
 @click.option("--office-id", default="duchashi", show_default=True, help="督查室的单位编号（小写字母、数字、- 和 _）。")
 @click.option("--host", type=click.Choice(["gitlab", "github", "none"]), help="台账仓库放在哪里：决定生成哪种 CI 文件。")
 @click.option("--demo/--no-demo", default=None, help="是否复制演示事项（虚构的单位、人员和事项），用来试用。")
+@click.option("--site-url", help="公开网站发布后的网址，例如 https://ducha.example.gov.cn/ 或 https://example.gitlab.io/ledger/"
+              "（用于网站地图、规范链接和 404 页面；可以以后在 ledger.yaml 中填写）。")
 @click.option("-y", "--yes", is_flag=True, help="不询问，没有给出的项一律用默认值。")
-def init(directory: Path, name, office_unit, office_id, host, demo, yes) -> None:
+def init(directory: Path, name, office_unit, office_id, host, demo, site_url, yes) -> None:
     """在 DIR（默认当前目录）新建一个督查台账仓库，并以你的 Git 身份做第一次提交。
 
     没有给出的项会逐一询问（加 -y 则用默认值）。DIR 必须是空目录（或刚建好的空 Git 仓库）。
@@ -174,14 +176,19 @@ def init(directory: Path, name, office_unit, office_id, host, demo, yes) -> None
         return default if yes else click.prompt(text, default=default, **kw)
 
     command.check_target(directory)  # before any question
+    # The site's address is optional (ledger.yaml takes it later): asked only when the
+    # other settings are asked too, so a scripted run that names them all is not stopped.
+    scripted = None not in (name, office_unit, host)
     office_unit = ask(office_unit, "督查室的单位名称", "市政府督查室")
     name = ask(name, "台账名称（显示在网站和报告上）", "督查台账")
     host = ask(host, "台账仓库放在哪里（gitlab、github；none 表示不生成 CI 文件）", "gitlab",
                type=click.Choice(["gitlab", "github", "none"]))
+    site_url = ask(site_url if site_url is not None or not scripted else "",
+                   "公开网站发布后的网址（如 https://ducha.example.gov.cn/；还不确定就直接回车）", "", show_default=False)
     if demo is None:
         demo = False if yes else click.confirm("复制演示事项（虚构的单位、人员和事项）用来试用吗", default=False)
     emit(results.initialised(command.init(directory, name=name, office_unit=office_unit, office_id=office_id,
-                                          host=host, demo=demo)))
+                                          host=host, demo=demo, site_url=site_url or None)))
 
 
 @main.command()

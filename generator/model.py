@@ -48,7 +48,7 @@ NETIZEN_REVIEW_RATE = 0.30
 class FieldSpec:
     """One key of an item, event or ledger mapping.
 
-    kind: str | text | date | bool | int | unit | units | category | enum |
+    kind: str | text | date | bool | int | unit | units | category | enum | url |
     events | number. `title`/`help` are the Chinese texts shown in editors
     and error messages.
     """
@@ -71,6 +71,11 @@ class FieldSpec:
 # matches before a final newline, and its `\d` matches any Unicode digit.
 ID_CHARS = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
 UNIT_ID_CHARS = r"[a-z0-9_-]{1,64}"
+# A public site's address: http(s), a host name or address, an optional port and path;
+# no user, query or fragment; printable ASCII only (a Chinese domain is written in punycode).
+SITE_URL_CHARS = r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%/-]{0,200})?"
+SITE_URL_PATTERN = f"^{SITE_URL_CHARS}$"
+SITE_URL_MAX = 300
 ID_PATTERN = f"^{ID_CHARS}$"
 UNIT_ID_PATTERN = f"^{UNIT_ID_CHARS}$"
 
@@ -313,6 +318,8 @@ LEDGER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("format", "int", "台账格式版本", "由 ducha init 写入，请勿修改；比本机 ducha 新的格式会提示升级 ducha。"),
     FieldSpec("min_ducha", "str", "所需最低 ducha 版本", "读取本台账至少需要的 ducha 版本，与 format 一同由 ducha 写入。"),
     FieldSpec("name", "str", "台账名称", "显示在网站和报告上，例如：亳州市政府督查台账。"),
+    FieldSpec("site_url", "url", "公开网站地址", "公开网站发布后的完整网址，以 / 结尾，例如 https://ducha.example.gov.cn/ "
+              "或 https://example.gitlab.io/ledger/；用于网站地图、规范链接和 404 页面的链接。"),
     FieldSpec("leaders", "list", "政府领导", "带队督查的领导（每月至少 2 次）。"),
     FieldSpec("assessment", "map", "考核计分", "单位考核得分的权重，见 README。"),
     FieldSpec("follow_up_months", "int", "回头看期限（月）", "标为 follow_up 的事项办结后多少个月内须“回头看”，默认 3；1–120。",
@@ -460,6 +467,7 @@ class LedgerConfig:
     """What `ledger.yaml` says: units, people, calendar corrections, settings."""
 
     name: str = "督查台账"
+    site_url: str | None = None  # the public site's address (ledger.yaml site_url), ending in "/"
     units: dict[str, Unit] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)
     extra_holidays: frozenset[dt.date] = frozenset()

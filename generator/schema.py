@@ -66,6 +66,15 @@ def _event_schema(unit_ids: list[str]) -> dict:
     }
 
 
+def _or_empty(schema: dict) -> dict:
+    """`schema`, or null: `ducha validate` takes an optional key left empty (`deadline:`, as in a template) as absent."""
+    out = dict(schema)
+    out["type"] = [schema["type"], "null"]
+    if "enum" in schema:
+        out["enum"] = [*schema["enum"], None]
+    return out
+
+
 def item_schema(unit_ids: list[str]) -> dict:
     """The schema of `items/**/<id>.yaml`, with `unit_ids` as the unit enum."""
     props = {}
@@ -73,8 +82,10 @@ def item_schema(unit_ids: list[str]) -> dict:
         if spec.kind == "events":
             props[name] = {"title": spec.title, "description": spec.help, "type": "array",
                            "items": {"$ref": "#/definitions/event"}}
-        else:
+        elif spec.required:
             props[name] = _field(spec, unit_ids)
+        else:
+            props[name] = _or_empty(_field(spec, unit_ids))
     props["id"]["pattern"] = ID_PATTERN
     props["source_id"]["pattern"] = ID_PATTERN
     return {
@@ -108,6 +119,7 @@ def ledger_schema(unit_ids: list[str]) -> dict:
         "format": {**_field(LEDGER_FIELDS["format"], unit_ids), "minimum": 1},
         "min_ducha": {**_field(LEDGER_FIELDS["min_ducha"], unit_ids), "pattern": r"^[0-9]+(\.[0-9]+){0,3}$"},
         "name": _field(LEDGER_FIELDS["name"], unit_ids),
+        "site_url": _field(LEDGER_FIELDS["site_url"], unit_ids),
         "units": {"type": "array", "title": LEDGER_FIELDS["units"].title,
                   "description": LEDGER_FIELDS["units"].help, "items": unit},
         "people": {"type": "array", "title": LEDGER_FIELDS["people"].title,

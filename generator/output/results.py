@@ -199,6 +199,7 @@ def built(result: BuildResult) -> Output:
         hidden = "、".join(result.left_out) if result.left_out else "无"
         err += lines(f"警告：台账有 {len(result.errors)} 个错误（见上），因 --allow-errors 仍生成了网站。"
                      f"有错误的公开事项未在公开网站上显示：{hidden}。修正后请重新运行 ducha build。")
+    err += lines(*result.notices)
     return Output(lines(f"公开网站：{result.sites['public']}（{result.pages['public']} 个公开事项）",
                         f"内部网站：{result.sites['internal']}（{result.pages['internal']} 个事项）"), err, err_first=True)
 

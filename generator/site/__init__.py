@@ -80,7 +80,7 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
     with work_folder(out) as work:
         pages = build_audiences(SiteInputs(evaluated, history, base), work, parallel)  # views → Markdown → MkDocs
         sites = swap_in(work, out)
-    return build_result(out, sites, pages, evaluated, errors)
+    return build_result(out, sites, pages, evaluated, errors, base)
 
 
 @dataclass

@@ -83,6 +83,7 @@ class BuildResult:
     left_out: list[str] = field(default_factory=list)  # ids of public items kept off the public site
     checked: int = 0  # items read
     titles: dict = field(default_factory=dict)  # item id -> title
+    notices: list[str] = field(default_factory=list)  # warnings about the build itself (no site_url), in Chinese
 
 
 def site_settings(root: Path, config_file: Path | None = None) -> Path | None:
@@ -166,10 +167,11 @@ def write_markdown(view: SiteData, head: dict, audience: str, docs: Path, prune:
     return written
 
 
-def mkdocs_config(view: SiteData, audience: str, docs: Path, site_dir: Path, base: Path | None) -> dict:
-    """The MkDocs configuration of one site."""
+def mkdocs_config(view: SiteData, audience: str, docs: Path, site_dir: Path, base: Path | None,
+                  site_url: str | None = None) -> dict:
+    """The MkDocs configuration of one site (`site_url`: where the public site is published)."""
     name = SITE_NAMES[audience].format(name=view.ledger_name)
-    return builder.site_config(base, audience, docs, site_dir, name, fragments=fragments_of(docs))
+    return builder.site_config(base, audience, docs, site_dir, name, fragments=fragments_of(docs), site_url=site_url)
 
 
 def run_mkdocs(config: dict, config_file: Path) -> Path:
@@ -183,7 +185,7 @@ def build_audience(inputs: SiteInputs, audience: str, work: Path) -> int:
     docs = work / f"docs-{audience}"
     view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base)
     write_markdown(view, inputs.evaluated.head, audience, docs)
-    config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base)
+    config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base, inputs.evaluated.config.site_url)
     run_mkdocs(config, work / f"mkdocs-{audience}.yml")
     return len(view.items)
 
@@ -202,10 +204,11 @@ def swap_in(work: Path, out: Path) -> dict[str, Path]:
 
 
 def build_result(out: Path, sites: dict[str, Path], pages: dict[str, int], evaluated: Evaluated,
-                 errors: list[Finding]) -> BuildResult:
+                 errors: list[Finding], base: Path | None = None) -> BuildResult:
     result = evaluated.result
     hidden = sorted({i.id for i in left_out(result) if i.public})
-    return BuildResult(out, sites, pages, errors, hidden, len(result.items), {i.id: i.title for i, _ in result.items})
+    return BuildResult(out, sites, pages, errors, hidden, len(result.items), {i.id: i.title for i, _ in result.items},
+                       builder.site_url_notices(evaluated.config.site_url, base))
 
 
 def fragments_of(docs: Path) -> Path:
