@@ -112,27 +112,40 @@ def ranks(scores: list[UnitScore]) -> list[int]:
 def scores_xlsx(scores: list[UnitScore], period: Period, config: LedgerConfig, path) -> None:
     """The score table as an Excel workbook."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
     ws.title = "单位考核得分"
-    headers = ["排名", "单位", "得分", "办结", "按时办结", "超期天数", "催办", "督查室通报", "政府办通报", "移交", "缺报月报"]
+    from .excel import fit_row_heights, print_setup, texts_as_strings
+
+    # The unit's code is in the last column, for programs; the printed area ends before it.
+    headers = ["排名", "单位", "得分", "办结", "按时办结", "超期天数", "催办", "督查室通报", "政府办通报", "移交", "缺报月报",
+               "单位编号"]
     ws.append([f"{config.name}：{period.title}督查考核得分"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(headers)
     for cell in ws[2]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
     for rank, s in zip(ranks(scores), scores):
         ws.append([rank, s.name, s.score, s.completed, s.on_time, s.overdue_day, s.urge, s.circular_1,
-                   s.circular_2, s.transfer, s.late_report])
+                   s.circular_2, s.transfer, s.late_report, s.unit])
+    for n, width in enumerate([6, 24, 8, 6, 9, 9, 6, 11, 11, 6, 9, 10], start=1):
+        ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "A3"
-    ws.auto_filter.ref = f"A2:K{ws.max_row}"
+    ws.auto_filter.ref = f"A2:L{ws.max_row}"
+    fit_row_heights(ws, first_row=2)
+    print_setup(ws, title_rows="1:2", columns=len(headers) - 1)
     weights = wb.create_sheet("计分方法")
     weights.append(["项目", "分值"])
+    weights["A1"].font = weights["B1"].font = Font(bold=True)
     for key, value in weights_for(config).items():
         weights.append([WEIGHT_NAMES[key], value])
-    from .excel import texts_as_strings
+    weights.column_dimensions["A"].width = 30
+    weights.freeze_panes = "A2"
+    print_setup(weights, title_rows="1:1")
 
     texts_as_strings(wb)  # a unit name like "=HYPERLINK(...)" stays text
     wb.save(path)

@@ -91,7 +91,8 @@ def yaml_scalar(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    if _PLAIN_SAFE.match(text) and loader.resolve_tag(text, True) == loader.STR and text == text.strip():
+    if _PLAIN_SAFE.match(text) and loader.resolve_tag(text, True) == loader.STR and text == text.strip() \
+            and not loader.yaml12_not_text(text):
         return text
     if any(_needs_escape(c) for c in text):
         return _double_quoted(text)  # a newline in a plain or '…' scalar would be folded to a space

@@ -2,7 +2,10 @@
 
 Export writes the ledger as of a date: a summary sheet, one sheet per
 category (frozen header, filters, real Excel dates, a traffic-light fill on
-the state), and a sheet of events. Import turns a ledger sheet into item
+the state), and a sheet of events. Cells show names (unit names, Chinese
+event types); the codes a program needs are in their own columns at the
+right, outside the printed area. Every sheet prints on A4 landscape, one
+page wide, with its header row repeated on each page (`print_setup`). Import turns a ledger sheet into item
 files through a column mapping (YAML); every bad cell is reported with
 sheet, row and column, and nothing is written on a dry run or when any
 row fails. `docs/excel-mapping.yaml` maps ducha's own export, so export
@@ -15,6 +18,7 @@ import datetime as dt
 import errno
 import os
 import secrets
+import unicodedata
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,16 +35,29 @@ from .check import CheckResult
 from .errors import DuchaError
 from .evaluate import STATE_NAMES, traffic_light
 from .fields import cell_category, cell_shown, cell_str, cell_text, from_cell, sheet_name
-from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, LedgerConfig, id_from_file
+from .model import CATEGORIES, CHOICE_NAMES, EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, LedgerConfig, id_from_file
 
 # Columns of an item sheet: (field, header). Derived values are marked "=" and not imported.
 ITEM_COLUMNS = [
-    ("id", "编号"), ("title", "标题"), ("source", "来源"), ("description", "具体内容"), ("assigned", "交办日期"),
+    ("id", "编号"), ("title", "标题"), ("source", "来源"), ("source_id", "决策部署编号"), ("description", "具体内容"),
+    ("assigned", "交办日期"),
     ("lead_unit", "主办单位"), ("co_units", "协办单位"), ("deadline", "办结期限"), ("=effective", "有效期限"),
     ("=state", "状态"), ("=days_overdue", "超期天数"), ("verify", "需复核"), ("follow_up", "回头看"),
     ("public", "公开"), ("contact", "联系人"), ("note", "内部备注"),
 ]
+# Column widths (characters) of the item sheet, and the columns whose text wraps.
+ITEM_WIDTHS = [10, 24, 14, 12, 30, 11, 14, 14, 11, 11, 8, 6, 6, 6, 5, 12, 20]
+WRAPPED = {"title", "source", "description", "lead_unit", "co_units", "contact", "note", "text"}
 EVENT_COLUMNS = [("item", "编号"), *[(k, EVENT_FIELDS[k].title) for k in EVENT_FIELDS]]
+EVENT_WIDTHS = {"item": 10, "date": 11, "type": 12, "text": 40, "note": 28, "by": 10, "public": 6}
+# The codes behind the names, for programs: in their own columns right of the printed area.
+ITEM_CODE_COLUMNS = [("lead_unit", "主办单位编号"), ("co_units", "协办单位编号")]
+EVENT_CODE_COLUMNS = [("type", "记录类型代码"), ("kind", "通报性质代码"), ("result", "复核结果代码")]
+# Event choices are written as their Chinese names and read back as names or codes.
+CHOICE_CODES: dict[str, dict[str, str]] = {
+    "type": {name: code for code, name in EVENT_TYPES.items()},
+    **{key: {name: code for code, name in names.items()} for key, names in CHOICE_NAMES.items()},
+}
 EVENTS_SHEET = "办理记录"
 SUMMARY_SHEET = "汇总"
 FILLS = {
@@ -53,9 +70,57 @@ HEADER_FONT = Font(bold=True)
 def _header(ws, headers: list[str], widths: list[int]) -> None:
     ws.append(headers)
     for n, width in enumerate(widths, start=1):
-        ws.cell(row=1, column=n).font = HEADER_FONT
+        cell = ws.cell(row=1, column=n)
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "A2"
+
+
+LINE_HEIGHT = 15  # points, one line of 11 pt text
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a column `width` characters wide (a Chinese character is two)."""
+    per_line = max(width - 1, 1)
+    return sum(max(1, -(-sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in part) // per_line))
+               for part in text.split("\n"))
+
+
+def fit_row_heights(ws, first_row: int = 1) -> None:
+    """Give each row the height its wrapped text needs, so no line hides another when printed
+    (neither Excel nor LibreOffice measures rows it is given without a height)."""
+    widths = {letter: dim.width for letter, dim in ws.column_dimensions.items()}
+    for row in ws.iter_rows(min_row=first_row):
+        lines = 1
+        for cell in row:
+            if cell.value is not None and cell.alignment.wrap_text:
+                lines = max(lines, _lines(str(cell.value), widths.get(cell.column_letter) or 8.43))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = min(lines, 30) * LINE_HEIGHT
+
+
+def print_setup(ws, *, title_rows: str, columns: int | None = None) -> None:
+    """Print `ws` on A4 landscape, one page wide (as many pages tall as it takes), `title_rows`
+    (e.g. "1:1") repeated at the top of every page, and page numbers at the foot.
+
+    `columns`: only the first so many columns are printed (the code columns
+    to their right are for programs).
+    """
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0: as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddHeader.center.text = "&A"  # the sheet's name
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if columns is not None:
+        ws.print_area = f"A1:{get_column_letter(columns)}{max(ws.max_row, 1)}"
 
 
 class ExportFailed(DuchaError):
@@ -128,6 +193,11 @@ def _build_workbook(result: CheckResult, config: LedgerConfig) -> Workbook:
                             sum(1 for _, s in pairs if s.overdue)])
     summary.column_dimensions["A"].width = 30
     summary.freeze_panes = "A4"
+    print_setup(summary, title_rows="3:3")
+    units = {u.id: u.name for u in config.units.values()}
+
+    def unit_names(ids: list[str]) -> str | None:
+        return "、".join(units.get(u, u) for u in ids) or None
 
     date_format = "yyyy-mm-dd"
     for category in CATEGORIES:
@@ -135,30 +205,35 @@ def _build_workbook(result: CheckResult, config: LedgerConfig) -> Workbook:
         if not pairs:
             continue
         ws = wb.create_sheet(sheet_name(category))
-        _header(ws, [h for _, h in ITEM_COLUMNS], [12, 40, 24, 40, 12, 10, 14, 12, 12, 16, 10, 8, 8, 8, 20, 30])
+        _header(ws, [h for _, h in ITEM_COLUMNS + ITEM_CODE_COLUMNS], ITEM_WIDTHS + [12, 16])
         for item, status in pairs:
             values = {
-                "id": item.id, "title": item.title, "source": item.source, "description": item.description,
-                "assigned": item.assigned, "lead_unit": item.lead_unit, "co_units": ", ".join(item.co_units) or None,
-                "deadline": item.deadline, "=effective": status.effective_deadline,
+                "id": item.id, "title": item.title, "source": item.source, "source_id": item.source_id,
+                "description": item.description,
+                "assigned": item.assigned, "lead_unit": unit_names([item.lead_unit]),
+                "co_units": unit_names(item.co_units), "deadline": item.deadline,
+                "=effective": status.effective_deadline,
                 "=state": STATE_NAMES[status.state], "=days_overdue": status.days_overdue or None,
                 "verify": "是" if item.verify else "否", "follow_up": "是" if item.follow_up else "否",
                 "public": "是" if item.public else "否", "contact": item.contact, "note": item.note,
             }
-            _append(ws, [values[k] for k, _ in ITEM_COLUMNS], item.file)
+            codes = [item.lead_unit, ", ".join(item.co_units) or None]
+            _append(ws, [values[k] for k, _ in ITEM_COLUMNS] + codes, item.file)
             row = ws.max_row
             for n, (key, _) in enumerate(ITEM_COLUMNS, start=1):
                 cell = ws.cell(row=row, column=n)
                 if isinstance(cell.value, dt.date):
                     cell.number_format = date_format
-                if key in ("description", "note"):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = Alignment(wrap_text=key in WRAPPED, vertical="top")
             ws.cell(row=row, column=[k for k, _ in ITEM_COLUMNS].index("=state") + 1).fill = \
                 FILLS[traffic_light(status)]
         ws.auto_filter.ref = ws.dimensions
+        fit_row_heights(ws)
+        print_setup(ws, title_rows="1:1", columns=len(ITEM_COLUMNS))
 
     events = wb.create_sheet(EVENTS_SHEET)
-    _header(events, [h for _, h in EVENT_COLUMNS], [12, 12, 14, 40, 30, 10, 8] + [12] * (len(EVENT_COLUMNS) - 7))
+    _header(events, [h for _, h in EVENT_COLUMNS + EVENT_CODE_COLUMNS],
+            [EVENT_WIDTHS.get(k, 10) for k, _ in EVENT_COLUMNS] + [12] * len(EVENT_CODE_COLUMNS))
     for item, _ in result.items:
         for e in item.events:
             row = []
@@ -166,12 +241,20 @@ def _build_workbook(result: CheckResult, config: LedgerConfig) -> Workbook:
                 value = item.id if key == "item" else getattr(e, key)
                 if isinstance(value, bool):
                     value = "是" if value else "否"
+                elif key == "type":
+                    value = EVENT_TYPES.get(value, value)
+                elif key in CHOICE_NAMES and value is not None:
+                    value = CHOICE_NAMES[key].get(value, value)
                 row.append(value)
-            _append(events, row, item.file)
-            for n, value in enumerate(row, start=1):
+            _append(events, row + [getattr(e, key) for key, _ in EVENT_CODE_COLUMNS], item.file)
+            for n, (value, (key, _)) in enumerate(zip(row, EVENT_COLUMNS), start=1):
+                cell = events.cell(row=events.max_row, column=n)
                 if isinstance(value, dt.date):
-                    events.cell(row=events.max_row, column=n).number_format = date_format
+                    cell.number_format = date_format
+                cell.alignment = Alignment(wrap_text=key in WRAPPED, vertical="top")
     events.auto_filter.ref = events.dimensions
+    fit_row_heights(events)
+    print_setup(events, title_rows="1:1", columns=len(EVENT_COLUMNS))
     return wb
 
 
@@ -271,7 +354,8 @@ def _event_value(key: str, value):
     """An events-sheet cell as the value of event field `key` (a text cell read without its surrounding spaces)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return from_cell(value.strip() if isinstance(value, str) else value, EVENT_FIELDS[key])
+    value = from_cell(value.strip() if isinstance(value, str) else value, EVENT_FIELDS[key])
+    return CHOICE_CODES.get(key, {}).get(value, value) if isinstance(value, str) else value  # 进展报告 → progress
 
 
 # --- reading a workbook, bounded --------------------------------------------------------
@@ -640,10 +724,24 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
     are written all or none. Raises WorkbookUnreadable when the file is not a
     readable workbook, ImportWriteFailed when writing failed (and was undone).
     """
+    plan = plan_import(workbook, mapping, config)
+    written, problems = plan_files(plan, config, files)
+    if problems or dry_run:
+        return ImportResult([p for p, _ in written], problems, plan.notes)
+    write_all_or_nothing(root, written)
+    return ImportResult([p for p, _ in written], [], plan.notes)
+
+
+def plan_files(plan: ImportPlan, config: LedgerConfig, files: list[str],
+               defaults: dict | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+    """The item files ((relative path, text)) `plan` makes, and every problem (Chinese, by sheet and row).
+
+    `defaults`: values each row takes unless it gives its own (`ducha decompose`: the
+    source's date, id and category). Ids are allocated after the ledger's `files`.
+    """
     from .calendar import WorkingCalendar
     from .new import check_item, item_text, next_id
 
-    plan = plan_import(workbook, mapping, config)
     problems = [str(p) for p in plan.problems]
     calendar = WorkingCalendar.for_ledger(config)
     existing = [id_from_file(f) for f in files]
@@ -652,6 +750,7 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
     planned: list[tuple[str, str]] = []
     for values in plan.items:
         sheet, row = values.pop("_where")
+        values = {**(defaults or {}), **values}
         if "assigned" not in values:
             problems.append(str(CellProblem(sheet, row, "", "缺少交办日期")))
             continue
@@ -669,8 +768,9 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
             problems.append(str(CellProblem(sheet, row, "", f.message)))
         if item is not None and not errors:
             planned.append((rel, text))
-    written = [p for p, _ in planned]
-    if problems or dry_run:
-        return ImportResult(written, problems, plan.notes)
-    write_all_or_nothing(root, planned)
-    return ImportResult(written, [], plan.notes)
+    return planned, problems
+
+
+# Public names of the reader's parts that `ducha decompose` (generator/decompose.py) reuses.
+open_workbook = _opened
+plan_row = _plan_item

@@ -31,6 +31,9 @@ from .model import (
     MAX_INT_DIGITS,
     MAX_YEAR,
     MIN_YEAR,
+    SITE_URL_CHARS,
+    SITE_URL_MAX,
+    SITE_URL_PATTERN,
     UNIT_ID_CHARS,
     UNIT_ID_PATTERN,
     FieldSpec,
@@ -199,6 +202,12 @@ def read_str(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -> 
                     f"{at} 只能写一行，这里含有换行符 U+000A（{show(node.text)}）。请把它写成一行"
                     "（不要用 | 或 > 块，也不要在引号中写 \\n）；需要分段的说明请写在 description 或 note 中。")
             return None
+        if node.plain and loader.yaml12_not_text(node.text):
+            out.add(node, "invalid_field",
+                    f"{at} 应当是文字，但不加引号的 {show(node.text)} 在 YAML 1.2（编辑器等工具）中不是文字"
+                    f"（会被读成数字{'，开头的 0 会丢失' if re.match('[-+]?0[0-9]', node.text) else ''}）。"
+                    f"请加引号：'{show(node.text)}'。")
+            return None
         return node.text
     if isinstance(node, YScalar) and node.tag != loader.NULL:
         trap = yaml_trap(node)
@@ -339,8 +348,39 @@ def read_unit_ids(node: YNode, spec: FieldSpec, out: Out, key: str | None = None
     seq = read_seq(node, spec, out)
     if seq is None:
         return None
-    ids = [read_unit_id(n, spec, out) for n in seq]
-    return [i for i in ids if i is not None]
+    ids: list[str] = []
+    for n in seq:
+        unit = read_unit_id(n, spec, out)
+        if unit is not None and unit in ids:
+            out.add(n, "invalid_field", f"{where(spec, key)} 中单位 {unit} 写了不止一次，请删去重复的一个。")
+        elif unit is not None:
+            ids.append(unit)
+    return ids
+
+
+_SITE_URL_RE = re.compile(SITE_URL_CHARS)
+SITE_URL_HELP = (f"请写以 http:// 或 https:// 开头的完整地址，只含英文字母、数字和 . - / _ ~ %，不含空格、账号、? 和 #，"
+                 f"不超过 {SITE_URL_MAX} 个字符，例如 https://ducha.example.gov.cn/ 或 https://example.gitlab.io/ledger/"
+                 "（中文域名请写成 xn-- 开头的形式）。")
+
+
+def site_url(text: str) -> str | None:
+    """`text` as a site's address ending in "/", or None when it is not one ducha accepts."""
+    text = text.strip()
+    if len(text) <= SITE_URL_MAX and _SITE_URL_RE.fullmatch(text):
+        return text if text.endswith("/") else text + "/"
+    return None
+
+
+def read_url(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -> str | None:
+    """A web site's address (http or https), ending in "/"; else a finding saying how to write it."""
+    value = read_str(node, spec, out, key)
+    if value is None:
+        return None
+    url = site_url(value)
+    if url is None:
+        out.add(node, "invalid_field", f"{where(spec, key)} 的 {show(value.strip())} 不是可用的网址：{SITE_URL_HELP}")
+    return url
 
 
 def read_category(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -> str | None:
@@ -396,13 +436,18 @@ def read_years(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -
 
 # ASCII digits, years MIN_YEAR–MAX_YEAR (2000–2100), as `ducha validate` checks
 # (tests/test_schema.py keeps the two in step).
-DATE = {"type": "string", "pattern": r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$", "format": "date"}
+# Month 01–12 and day 01–31 in the pattern, for editors that do not check
+# `format`; the day within its month is for `format: date` (check-jsonschema checks it).
+DATE = {"type": "string", "pattern": r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", "format": "date"}
 
 Schema = dict[str, Any]
 
 
 def _string_schema(spec: FieldSpec, unit_ids: list[str]) -> Schema:
-    return {"type": "string", "minLength": 1} if spec.required else {"type": "string"}
+    schema: Schema = {"type": "string", "minLength": 1} if spec.required else {"type": "string"}
+    if spec.kind == "str":  # one line, as `read_str` wants (multi-line text is the `text` kind)
+        schema["pattern"] = "^[^\\n]*$"
+    return schema
 
 
 def _bounds(spec: FieldSpec) -> Schema:
@@ -432,6 +477,7 @@ _SCHEMAS: dict[str, Callable[[FieldSpec, list[str]], Schema]] = {
     "units": lambda spec, units: {"type": "array", "items": _unit_schema(units), "uniqueItems": True},
     "dates": lambda spec, units: {"type": "array", "items": DATE},
     "strs": lambda spec, units: {"type": "array", "items": {"type": "string"}},
+    "url": lambda spec, units: {"type": "string", "pattern": SITE_URL_PATTERN, "maxLength": SITE_URL_MAX},
     "years": lambda spec, units: {"type": "array", "items": {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}},
 }
 
@@ -551,6 +597,7 @@ def cell_unit(value: object, config: LedgerConfig | None) -> str:
     if text in units:
         return text
     by_name = {u.name: u.id for u in units.values()} | {u.short: u.id for u in units.values() if u.short}
+    by_name |= {a: u.id for u in units.values() for a in u.aliases if a not in by_name}  # 市住建局 (ledger.yaml aliases)
     if text in by_name:
         return by_name[text]
     close = difflib.get_close_matches(text[:100], list(units) + list(by_name), n=1, cutoff=0.5)
@@ -668,6 +715,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     _kind("strs", read_strs, _TEXT),
     _kind("dates", read_dates, _TEXT),
     _kind("years", read_years, _TEXT),
+    _kind("url", read_url, _TEXT),
 ]}
 
 

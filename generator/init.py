@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from . import gitrepo, resources
+from . import fields, gitrepo, resources
 from .errors import DuchaError
 from .ledger_format import FORMAT, FORMAT_SINCE, ducha_version
 from .model import UNIT_ID_PATTERN
@@ -149,8 +149,12 @@ def _demo_config() -> tuple[Path, dict]:
     return demo, data
 
 
+SITE_URL_UNSET = ("# 公开网站发布后的网址（以 / 结尾），用于网站地图、每页的规范链接和 404 页面的链接；"
+                  "确定后去掉行首的 # 并改成实际网址：\n# site_url: https://ducha.example.gov.cn/")
+
+
 def _ledger_yaml(template: str, name: str, office_id: str, office_name: str, member: Member,
-                 demo: dict | None) -> str:
+                 demo: dict | None, site_url: str | None = None) -> str:
     if demo:
         units = [dict(u) for u in demo.get("units") or []]
         for unit in units:
@@ -172,6 +176,8 @@ def _ledger_yaml(template: str, name: str, office_id: str, office_name: str, mem
     people = [{"email": member.email, "name": member.name, "unit": office_id}, *people]
     values = {
         "FORMAT": str(FORMAT), "MIN_DUCHA": FORMAT_SINCE[FORMAT], "NAME": _q(name),
+        "SITE_URL": f"# 公开网站发布后的网址：网站地图、每页的规范链接和 404 页面的链接用它。\nsite_url: {site_url}"
+        if site_url else SITE_URL_UNSET,
         "UNITS": "".join(f"  - {_flow(u)}\n" for u in units).rstrip("\n"),
         "LEADERS": leaders_text.rstrip("\n") + "\n",
         "PEOPLE": "".join(f"  - {_flow(p)}\n" for p in people).rstrip("\n"),
@@ -197,8 +203,10 @@ def _write(root: Path, rel: str, text: str | bytes, written: list[str], mode: in
 
 
 def init_ledger(root: Path, *, name: str, office_unit: str, office_id: str = "duchashi", host: str = "gitlab",
-                demo: bool = False) -> InitResult:
-    """Write a new ledger repository at `root` and make its first commit."""
+                demo: bool = False, site_url: str | None = None) -> InitResult:
+    """Write a new ledger repository at `root` and make its first commit.
+
+    `site_url`: the public site's address, if known (else a commented example)."""
     root = Path(root).absolute()
     if host not in HOSTS:
         raise InitRefused(f"--host 只能是 {'、'.join(HOSTS)}，这里是 {host}。")
@@ -207,6 +215,9 @@ def init_ledger(root: Path, *, name: str, office_unit: str, office_id: str = "du
     for what, value in (("台账名称", name), ("督查室名称", office_unit)):
         if not value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
             raise InitRefused(f"{what}不能为空，也不能含换行等控制字符：{value!r}。")
+    url = fields.site_url(site_url) if site_url and site_url.strip() else None
+    if site_url and site_url.strip() and url is None:
+        raise InitRefused(f"公开网站地址 {site_url!r} 不是可用的网址：{fields.SITE_URL_HELP}")
     refuse_unless_empty(root)
     parent = root if root.exists() else next(p for p in root.parents if p.exists())
     member = office_member(parent)
@@ -227,7 +238,7 @@ def init_ledger(root: Path, *, name: str, office_unit: str, office_id: str = "du
     for template, target in {**COMMON_FILES, **ci_files}.items():
         text = (templates / template).read_text(encoding="utf-8")
         if template == "ledger.yaml":
-            text = _ledger_yaml(text, name, office_id, office_unit, member, demo_config)
+            text = _ledger_yaml(text, name, office_id, office_unit, member, demo_config, url)
         else:
             text = _fill(text, values)
         _write(root, target, text, written)
@@ -235,7 +246,7 @@ def init_ledger(root: Path, *, name: str, office_unit: str, office_id: str = "du
     for hook in HOOKS:
         _write(root, f"hooks/{hook}", (hooks / hook).read_bytes(), written, mode=0o755)
     if demo_dir is not None:
-        for folder in ("items", "inspections"):
+        for folder in ("items", "inspections", "sources"):
             for path in sorted((demo_dir / folder).rglob("*.yaml")):
                 _write(root, path.relative_to(demo_dir).as_posix(), path.read_bytes(), written)
     for folder in ("items", "inspections"):

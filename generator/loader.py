@@ -178,6 +178,20 @@ class YSeq(YNode):
 
 _RESOLVED: dict[str, str] = {}
 
+# What the YAML 1.2 core schema (editors: the YAML language server) reads as a
+# number, a boolean or null in a plain scalar. Some of these are text in YAML
+# 1.1 (`05585551234`, `0o17`, `1e3`): such a plain scalar means different
+# things to different tools, so ducha quotes it when writing and asks for
+# quotes when reading a text field.
+_YAML12_NOT_TEXT = re.compile(
+    r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|true|True|TRUE|false|False|FALSE|~|null|Null|NULL|")
+
+
+def yaml12_not_text(text: str) -> bool:
+    """Whether YAML 1.2 reads the plain scalar `text` as something other than text."""
+    return _YAML12_NOT_TEXT.fullmatch(text) is not None
+
 
 def resolve_tag(text: str, implicit_plain: bool) -> str:
     # The same implicit resolution PyYAML's SafeLoader applies (YAML 1.1).

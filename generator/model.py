@@ -48,7 +48,7 @@ NETIZEN_REVIEW_RATE = 0.30
 class FieldSpec:
     """One key of an item, event or ledger mapping.
 
-    kind: str | text | date | bool | int | unit | units | category | enum |
+    kind: str | text | date | bool | int | unit | units | category | enum | url |
     events | number. `title`/`help` are the Chinese texts shown in editors
     and error messages.
     """
@@ -71,6 +71,11 @@ class FieldSpec:
 # matches before a final newline, and its `\d` matches any Unicode digit.
 ID_CHARS = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
 UNIT_ID_CHARS = r"[a-z0-9_-]{1,64}"
+# A public site's address: http(s), a host name or address, an optional port and path;
+# no user, query or fragment; printable ASCII only (a Chinese domain is written in punycode).
+SITE_URL_CHARS = r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%/-]{0,200})?"
+SITE_URL_PATTERN = f"^{SITE_URL_CHARS}$"
+SITE_URL_MAX = 300
 ID_PATTERN = f"^{ID_CHARS}$"
 UNIT_ID_PATTERN = f"^{UNIT_ID_CHARS}$"
 
@@ -86,6 +91,8 @@ ITEM_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("title", "str", "事项标题", "一句话写清要落实什么，例如：完成城区老旧小区改造120个。", required=True),
     FieldSpec("category", "category", "事项类别", "决定默认办理期限，见 docs/rules.md 第 1 节，例如 work_report。", required=True),
     FieldSpec("source", "str", "事项来源", "例如：2025年《政府工作报告》、市政府第12次常务会议。"),
+    FieldSpec("source_id", "str", "决策部署", "sources/ 中决策部署（会议、文件、政府工作报告等）的编号，即 sources/<编号>.yaml 的文件名，"
+              "例如 2025-gzbg；同一会议或文件分解出的事项写同一个编号。"),
     FieldSpec("description", "text", "具体内容", "任务的具体要求，可多行。"),
     FieldSpec("assigned", "date", "交办日期", "写成 YYYY-MM-DD，例如 2025-02-20。所有期限从次日起算。", required=True),
     FieldSpec("lead_unit", "unit", "主办单位", "ledger.yaml 中的单位编号，例如 zjj。", required=True),
@@ -252,6 +259,56 @@ INSPECTION_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("note", "text", "内部备注", "仅内部可见。", internal=True),
 ]}
 
+# --- Decisions and their tasks (sources/<id>.yaml, issue 17) ---------------------
+
+# Kind of a source → (Chinese name, the category its tasks take).
+SOURCE_KINDS: dict[str, tuple[str, str]] = {
+    "meeting": ("会议", "meeting_decision"),
+    "document": ("文件", "policy_document"),
+    "work_report": ("政府工作报告", "work_report"),
+    "instruction": ("领导批示", "leader_instruction"),
+    "research": ("领导调研", "leader_research"),
+    "higher": ("上级交办", "higher_assignment"),
+    "other": ("其他", "central_work"),
+}
+
+SOURCE_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("id", "str", "编号", "与文件名相同（不含 .yaml），只能用字母、数字、- 和 _，例如 2025-cwh-12。", required=True),
+    FieldSpec("title", "str", "名称", "会议、文件或报告的名称，例如：市政府第12次常务会议。", required=True),
+    FieldSpec("kind", "enum", "类型", "meeting 会议、document 文件、work_report 政府工作报告、instruction 领导批示、"
+              "research 领导调研、higher 上级交办、other 其他；决定分解出的事项的类别。", required=True,
+              choices=tuple(SOURCE_KINDS)),
+    FieldSpec("date", "date", "日期", "会议召开、文件印发或报告通过的日期，写成 YYYY-MM-DD；分解出的事项以此为交办日期。",
+              required=True),
+    FieldSpec("number", "str", "文号", "可选，例如：亳政〔2025〕12号。"),
+    FieldSpec("public", "bool", "向社会公开", "true：公开网站上有这项决策部署的落实进展页（只列公开的事项）；默认 false。"),
+    FieldSpec("description", "text", "说明", "可选：会议议定事项、文件要点等，可多行。"),
+]}
+
+
+@dataclass
+class Source:
+    """A decision whose tasks are items (`sources/<id>.yaml`): a meeting, a document, the work report."""
+
+    id: str
+    title: str
+    kind: str
+    date: dt.date
+    file: str
+    number: str | None = None
+    public: bool = False
+    description: str | None = None
+
+    @property
+    def kind_name(self) -> str:
+        return SOURCE_KINDS[self.kind][0]
+
+    @property
+    def category(self) -> str:
+        """The category of the items decomposed from it."""
+        return SOURCE_KINDS[self.kind][1]
+
+
 PRIVACY_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("allow", "strs", "可公开的号码", "对外公布的办公电话、热线、公务邮箱等，个人信息检查不报，公开网站也不遮盖，"
               "例如 [\"12345\", \"0558-5123456\"]。"),
@@ -261,6 +318,8 @@ LEDGER_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("format", "int", "台账格式版本", "由 ducha init 写入，请勿修改；比本机 ducha 新的格式会提示升级 ducha。"),
     FieldSpec("min_ducha", "str", "所需最低 ducha 版本", "读取本台账至少需要的 ducha 版本，与 format 一同由 ducha 写入。"),
     FieldSpec("name", "str", "台账名称", "显示在网站和报告上，例如：亳州市政府督查台账。"),
+    FieldSpec("site_url", "url", "公开网站地址", "公开网站发布后的完整网址，以 / 结尾，例如 https://ducha.example.gov.cn/ "
+              "或 https://example.gitlab.io/ledger/；用于网站地图、规范链接和 404 页面的链接。"),
     FieldSpec("leaders", "list", "政府领导", "带队督查的领导（每月至少 2 次）。"),
     FieldSpec("assessment", "map", "考核计分", "单位考核得分的权重，见 README。"),
     FieldSpec("follow_up_months", "int", "回头看期限（月）", "标为 follow_up 的事项办结后多少个月内须“回头看”，默认 3；1–120。",
@@ -354,6 +413,7 @@ class Item:
     follow_up: bool = False
     public: bool = False
     source: str | None = None
+    source_id: str | None = None  # sources/<id>.yaml: the decision this item is a task of
     description: str | None = None
     contact: str | None = None
     note: str | None = None
@@ -407,6 +467,7 @@ class LedgerConfig:
     """What `ledger.yaml` says: units, people, calendar corrections, settings."""
 
     name: str = "督查台账"
+    site_url: str | None = None  # the public site's address (ledger.yaml site_url), ending in "/"
     units: dict[str, Unit] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)
     extra_holidays: frozenset[dt.date] = frozenset()

@@ -28,6 +28,7 @@ from .model import (
     PRIVACY_FIELDS,
     SIGNAL_FIELDS,
     SIGNAL_LIMITS,
+    SOURCE_FIELDS,
     UNIT_FIELDS,
     UNIT_ID_PATTERN,
     FieldSpec,
@@ -65,6 +66,15 @@ def _event_schema(unit_ids: list[str]) -> dict:
     }
 
 
+def _or_empty(schema: dict) -> dict:
+    """`schema`, or null: `ducha validate` takes an optional key left empty (`deadline:`, as in a template) as absent."""
+    out = dict(schema)
+    out["type"] = [schema["type"], "null"]
+    if "enum" in schema:
+        out["enum"] = [*schema["enum"], None]
+    return out
+
+
 def item_schema(unit_ids: list[str]) -> dict:
     """The schema of `items/**/<id>.yaml`, with `unit_ids` as the unit enum."""
     props = {}
@@ -72,9 +82,12 @@ def item_schema(unit_ids: list[str]) -> dict:
         if spec.kind == "events":
             props[name] = {"title": spec.title, "description": spec.help, "type": "array",
                            "items": {"$ref": "#/definitions/event"}}
-        else:
+        elif spec.required:
             props[name] = _field(spec, unit_ids)
+        else:
+            props[name] = _or_empty(_field(spec, unit_ids))
     props["id"]["pattern"] = ID_PATTERN
+    props["source_id"]["pattern"] = ID_PATTERN
     return {
         "$schema": DRAFT,
         "$id": "https://ducha.example/schema/item.schema.json",
@@ -106,6 +119,7 @@ def ledger_schema(unit_ids: list[str]) -> dict:
         "format": {**_field(LEDGER_FIELDS["format"], unit_ids), "minimum": 1},
         "min_ducha": {**_field(LEDGER_FIELDS["min_ducha"], unit_ids), "pattern": r"^[0-9]+(\.[0-9]+){0,3}$"},
         "name": _field(LEDGER_FIELDS["name"], unit_ids),
+        "site_url": _field(LEDGER_FIELDS["site_url"], unit_ids),
         "units": {"type": "array", "title": LEDGER_FIELDS["units"].title,
                   "description": LEDGER_FIELDS["units"].help, "items": unit},
         "people": {"type": "array", "title": LEDGER_FIELDS["people"].title,
@@ -157,13 +171,26 @@ def inspection_schema() -> dict:
     }
 
 
+def source_schema() -> dict:
+    """The schema of `sources/<id>.yaml` (issue 17)."""
+    record = _record(SOURCE_FIELDS, "决策部署", [])
+    record["properties"]["id"]["pattern"] = ID_PATTERN
+    return {
+        "$schema": DRAFT,
+        "$id": "https://ducha.example/schema/source.schema.json",
+        **record,
+        "description": "一项决策部署（会议、文件、政府工作报告等），一个文件（sources/<编号>.yaml）；"
+                       "分解出的事项用 source_id 写它的编号。",
+    }
+
+
 def write_schemas(config: LedgerConfig, out_dir: Path) -> list[Path]:
     """Write both schemas into `out_dir`; return the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     unit_ids = sorted(config.units)
     written = []
     for name, schema in (("item.schema.json", item_schema(unit_ids)), ("ledger.schema.json", ledger_schema(unit_ids)),
-                         ("inspection.schema.json", inspection_schema())):
+                         ("inspection.schema.json", inspection_schema()), ("source.schema.json", source_schema())):
         path = out_dir / name
         path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(path)

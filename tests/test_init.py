@@ -72,12 +72,14 @@ def test_prompts_ask_in_chinese_and_each_answer_is_used(tmp_path, cli):
     from ducha.cli import main
 
     root = tmp_path / "ledger"
-    result = CliRunner().invoke(main, ["init", str(root)], input="县政府督查室\n某县督查台账\ngithub\nn\n")
+    result = CliRunner().invoke(main, ["init", str(root)],
+                                input="县政府督查室\n某县督查台账\ngithub\nhttps://example.github.io/ledger\nn\n")
     assert result.exit_code == 0, result.output
-    for prompt in ("督查室的单位名称", "台账名称", "台账仓库放在哪里", "复制演示事项"):
+    for prompt in ("督查室的单位名称", "台账名称", "台账仓库放在哪里", "公开网站发布后的网址", "复制演示事项"):
         assert prompt in result.output
     ledger = yaml.safe_load((root / "ledger.yaml").read_text(encoding="utf-8"))
     assert ledger["name"] == "某县督查台账" and ledger["units"][0]["name"] == "县政府督查室"
+    assert ledger["site_url"] == "https://example.github.io/ledger/"
     assert (root / ".github" / "workflows" / "ducha.yml").is_file() and not (root / ".gitlab-ci.yml").exists()
     assert not list((root / "items").glob("**/*.yaml"))
 
@@ -149,3 +151,21 @@ def test_pre_commit_hook_is_duchas_own(tmp_path, cli):
     [ours] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     for key in ("id", "name", "entry", "files", "pass_filenames"):
         assert hook[key] == ours[key], key
+
+
+def test_site_url_is_asked_and_checked(tmp_path, cli):
+    """Issue 18: the public site's address goes into ledger.yaml; a bad one is refused before anything is written."""
+    root = tmp_path / "bad"
+    code, out, err = cli("init", str(root), "-y", "--site-url", "ftp://example.org/ledger")
+    assert code != 0 and "不是可用的网址" in err and "https://" in err and not root.exists()
+    root = tmp_path / "later"
+    code, out, err = cli("init", str(root), "-y")
+    assert code == 0, err
+    text = (root / "ledger.yaml").read_text(encoding="utf-8")
+    assert "site_url" not in yaml.safe_load(text) and "# site_url: https://" in text  # filled in later
+    root = tmp_path / "given"
+    code, out, err = cli("init", str(root), "-y", "--site-url", "https://ducha.example.gov.cn")
+    assert code == 0, err
+    assert yaml.safe_load((root / "ledger.yaml").read_text(encoding="utf-8"))["site_url"] == "https://ducha.example.gov.cn/"
+    code, out, err = cli("validate", "--ledger", str(root))
+    assert code == 0, out + err

@@ -259,3 +259,20 @@ def test_each_event_command_shows_only_its_own_options_and_a_chinese_example(cli
         assert option in out, option
     for option in foreign:
         assert option not in out, option
+
+
+@pytest.mark.parametrize("args", [
+    ["progress", "2025-0042", "--text", "从上级目录提交的进展"],
+    ["new", "--category", "meeting_decision", "--title", "从上级目录新建", "--lead", "zjj",
+     "--assigned", "2025-03-01", "--deadline", "2025-06-30"],
+])
+def test_commit_with_a_relative_ledger_path(ledger_repo, cli, monkeypatch, args):
+    """`--ledger led --commit` run from the folder above: the commit takes the file, not a path Git cannot find."""
+    as_person(ledger_repo, OFFICE)
+    monkeypatch.chdir(ledger_repo.root.parent)
+    head = ledger_repo.git("rev-parse", "HEAD")
+    code, out, err = cli(*args, "--ledger", ledger_repo.root.name, "--commit")
+    assert code == 0, err
+    assert "未能提交" not in err
+    assert ledger_repo.git("rev-parse", "HEAD^") == head
+    assert ledger_repo.git("status", "--porcelain") == ""

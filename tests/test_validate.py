@@ -80,7 +80,10 @@ def test_quoted_iso_date_is_accepted():
     ("source: 12:30", "六十进制数读成 750"),
     ("source: 010", "八进制"),
     ("contact: 0551", "八进制"),
-    ("contact: 0558", None),  # not valid octal: stays text
+    # Not valid octal, so text in YAML 1.1, but the number 558 in YAML 1.2 (the editor): quotes asked (issue 18).
+    ("contact: 0558", "YAML 1.2"),
+    ("contact: 05585551234", "开头的 0 会丢失"),
+    ("source: 1e3", "请加引号：'1e3'"),
 ])
 def test_yaml_11_traps(line, expect):
     _, findings = parse(item_yaml(extra=line + "\n"))

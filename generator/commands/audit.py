@@ -10,7 +10,7 @@ from ..errors import DuchaError
 from ..findings import fails
 from ..landing import parse_time, push_window, trusted_backdate_days
 from ..ledger import load_config
-from ..printers import Report
+from ..printers import Report, repo_prefix
 
 
 @dataclass
@@ -38,5 +38,5 @@ def audit(ledger_dir: Path, *, rev_range: str | None, published: Path | None, la
         days = trusted_backdate_days(ledger_dir, rev_range, config.backdate_days)
         result.findings.extend(push_window(ledger_dir, rev_range, landed_at, days))
     report = Report("audit", result.findings, files=sorted({f.file for f in result.findings if f.file}),
-                    checked=result.commits)
+                    checked=result.commits, prefix=repo_prefix(ledger_dir))
     return Audited(report, 1 if fails(result.findings, fail_on) else 0)

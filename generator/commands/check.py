@@ -8,7 +8,7 @@ from pathlib import Path
 from ..check import check_scanned
 from ..findings import fails
 from ..ledger import scan_ledger
-from ..printers import Report
+from ..printers import Report, repo_prefix
 
 
 @dataclass
@@ -22,7 +22,8 @@ def check(ledger_dir: Path, as_of: dt.date, *, fail_on: str = "error", use_cache
     scan = scan_ledger(ledger_dir)
     outcome = check_scanned(scan, as_of, use_cache=use_cache)
     report = Report("check", outcome.findings, payload={"as_of": as_of.isoformat(), "items": outcome.items},
-                    titles=outcome.titles, files=["ledger.yaml", *scan.files], checked=len(scan.files))
+                    titles=outcome.titles, files=["ledger.yaml", *scan.files], checked=len(scan.files),
+                    prefix=repo_prefix(ledger_dir))
     return Checked(report, 1 if fails(outcome.findings, fail_on) else 0)
 
 
@@ -52,5 +53,5 @@ def validate(ledger_dir: Path, only: list[str] | None, as_of: dt.date, *, fail_o
     outcome = check_scanned(scan, as_of, with_dates=False, only=only, use_cache=use_cache)
     report = Report("validate", outcome.findings, titles=outcome.titles,
                     files=["ledger.yaml", *(only if only is not None else scan.files)],
-                    checked=len(only) if only is not None else len(scan.files))
+                    checked=len(only) if only is not None else len(scan.files), prefix=repo_prefix(ledger_dir))
     return Checked(report, 1 if fails(outcome.findings, fail_on) else 0)

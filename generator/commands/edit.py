@@ -7,6 +7,7 @@ would refuse is refused before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,7 +107,8 @@ def _check_commit(root: Path, files: list[tuple[str, bytes | None]], now: dt.dat
 def _commit(root: Path, path: Path, message: str, saved: Saved) -> None:
     """Commit a file already saved; a Git failure says the file is saved but not committed."""
     try:
-        saved.commit = git_commit(root, [path], message)
+        # Git runs inside the ledger: a path given from elsewhere (`--ledger led`) is made relative to it.
+        saved.commit = git_commit(root, [Path(os.path.relpath(path, root))], message)
     except EditRefused as err:
         saved.commit_error = DuchaError(f"{err}\n请处理上述 Git 问题后手动提交：git add {path} && git commit", 1,
                                         prefix="文件已保存，但未能提交：")
@@ -136,3 +138,7 @@ def _check_event(root: Path, path: Path, rel: str, event: dict, now: dt.datetime
     except (UnicodeDecodeError, EditRefused):
         return  # append_event refuses it, with the reason
     _check_commit(root, [(rel, new)], now)
+
+
+# Public name for the other editing commands (`ducha decompose`): refuse, before writing, a commit the audit would refuse.
+check_before_commit = _check_commit

@@ -19,6 +19,8 @@ def check_target(directory: Path) -> None:
     refuse_unless_empty(directory.absolute())
 
 
-def init(directory: Path, *, name: str, office_unit: str, office_id: str, host: str, demo: bool) -> Initialised:
-    result = init_ledger(directory, name=name, office_unit=office_unit, office_id=office_id, host=host, demo=demo)
+def init(directory: Path, *, name: str, office_unit: str, office_id: str, host: str, demo: bool,
+         site_url: str | None = None) -> Initialised:
+    result = init_ledger(directory, name=name, office_unit=office_unit, office_id=office_id, host=host, demo=demo,
+                         site_url=site_url)
     return Initialised(result, directory, name)

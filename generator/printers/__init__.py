@@ -5,7 +5,9 @@ printers never decide what is wrong, only how it reads.
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from ..findings import Finding
 from ..loader import BAD_CHAR as _BAD
@@ -23,6 +25,31 @@ class Report:
     titles: dict[str, str] = field(default_factory=dict)  # item id -> title
     files: list[str] = field(default_factory=list)  # every file looked at
     checked: int = 0  # how many items were checked
+    # The ledger folder inside its Git repository ("" at the top, else "sub/dir/"):
+    # CI annotations (github, gitlab, junit) name files from the repository root.
+    prefix: str = ""
+
+    def repo_path(self, file: str | None) -> str:
+        """`file` (relative to the ledger; None: the ledger as a whole) relative to the repository root."""
+        path = file or "ledger.yaml"
+        return posixpath.normpath(self.prefix + path) if self.prefix else path
+
+
+def repo_prefix(ledger_dir: Path) -> str:
+    """The ledger folder's path inside the Git repository holding it ("" at its top or outside Git).
+
+    Found by walking up to the folder with `.git` (a folder, or a file in a
+    worktree or submodule), so printing never needs to run Git.
+    """
+    try:
+        here = Path(ledger_dir).resolve()
+    except OSError:
+        return ""
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            rel = here.relative_to(folder).as_posix()
+            return "" if rel == "." else rel + "/"
+    return ""
 
 
 FORMATS = {

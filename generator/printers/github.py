@@ -15,7 +15,7 @@ def _prop(s: str) -> str:
 def render(report, color: bool = False) -> str:
     lines = []
     for f in report.findings:
-        props = [f"file={_prop(f.file or 'ledger.yaml')}"]
+        props = [f"file={_prop(report.repo_path(f.file))}"]
         if f.line:
             props.append(f"line={f.line}")
         if f.column:

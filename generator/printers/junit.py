@@ -1,4 +1,9 @@
-"""JUnit XML: a test case per file looked at, failing where it has errors or warnings."""
+"""JUnit XML: a test case per file looked at, failing where it has errors or warnings.
+
+Valid against Jenkins' junit-10.xsd, which has no `file` attribute on a test
+case: the file, relative to the repository root, is the case's `classname`
+(GitLab shows it as the suite of the case) and its `name`.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -15,10 +20,11 @@ def render(report, color: bool = False) -> str:
     suite = ET.Element("testsuite", name=f"ducha {report.command}")
     failures = 0
     for name in names:
-        case = ET.SubElement(suite, "testcase", classname=f"ducha.{report.command}", name=name, file=name)
+        path = report.repo_path(None if name == LEDGER_CASE else name)
+        case = ET.SubElement(suite, "testcase", classname=path, name=LEDGER_CASE if name == LEDGER_CASE else path)
         found = by_file.get(name, [])
         bad = [f for f in found if f.severity in ("error", "warning")]
-        body = "\n".join(f"{f.file or ''}:{f.line or ''} [{f.severity}] {f.code} {f.message}" for f in found)
+        body = "\n".join(f"{report.repo_path(f.file)}:{f.line or ''} [{f.severity}] {f.code} {f.message}" for f in found)
         if bad:
             failures += 1
             fail = ET.SubElement(case, "failure", type=bad[0].code, message=bad[0].message)

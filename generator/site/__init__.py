@@ -88,7 +88,7 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
         built = build_audiences(SiteInputs(evaluated, history, base, previous, parallel), work, parallel)  # views → … → pages
         sites = swap_in(work, out)
         record_build(out, root, base)
-    return build_result(out, sites, built, evaluated, errors)
+    return build_result(out, sites, built, evaluated, errors, base)
 
 
 @dataclass

@@ -24,6 +24,7 @@ HOOKS = resources.package_file("site", "mkdocs_hooks.py")
 NAV = {
     "public": [
         {"首页": "index.md"},
+        {"重点任务落实进展": "sources/index.md"},
         {"全部清单": "lists/index.md"},
         {"通报": "circulars.md"},
         {"开放数据": "data.md"},
@@ -40,12 +41,13 @@ NAV = {
         {"14 天内到期": "upcoming.md"},
         {"日常考核工作台账": "assessment.md"},
         {"真实性提示": "signals.md"},
+        {"决策部署": "sources/index.md"},
         {"全部清单": "lists/index.md"},
         {"通报": "circulars.md"},
         {"开放数据": "data.md"},
     ],
 }
-NOT_IN_NAV = "items/\nlists/\nunits/\nreports/*-*.md\n"
+NOT_IN_NAV = "items/\nlists/\nunits/\nreports/*-*.md\nsources/\n"
 
 # Settings that would make a built page call another host; refused whatever
 # the ledger's mkdocs.yml says, since the sites must work offline.
@@ -269,16 +271,25 @@ def with_defaults(default: dict, ledger: dict) -> dict:
 
 
 def site_config(base_file: Path | None, audience: str, docs_dir: Path, site_dir: Path, site_name: str,
-                fragments: Path | None = None) -> dict:
+                fragments: Path | None = None, site_url: str | None = None) -> dict:
     """The MkDocs configuration for one site, as a plain dict.
 
     `fragments`: the folder of HTML fragments that `mkdocs_hooks` puts into
-    the rendered pages. Raises `ConfigRefused` (see `load_base`).
+    the rendered pages. `site_url`: where the public site is published
+    (ledger.yaml `site_url`; the internal site never gets it), which makes the sitemap, the canonical
+    links and the 404 page's links (absolute, so they work at any depth, under
+    a project path such as /ledger/ too). Without it a `site_url` of the
+    ledger's mkdocs.yml serves the public site only. Raises `ConfigRefused`
+    (see `load_base`).
     """
     base = load_base(base_file)
     if base_file is not None:
         base = with_defaults(load_base(None), base)
     config = {k: v for k, v in base.items() if k not in _OUTBOUND_KEYS}
+    if site_url or audience != "public":  # the public address never names the internal site's pages
+        config.pop("site_url", None)
+    if site_url and audience == "public":
+        config["site_url"] = site_url
     theme = dict(config.get("theme") or {})
     theme.setdefault("name", "material")
     theme["language"] = "zh"
@@ -312,6 +323,25 @@ def site_config(base_file: Path | None, audience: str, docs_dir: Path, site_dir:
         present = list(config.get(key) or [])
         config[key] = present if asset in present else [*present, asset]
     return config
+
+
+NO_SITE_URL_NOTICE = (
+    "警告：ledger.yaml 没有填写 site_url（公开网站发布后的网址，如 https://ducha.example.gov.cn/），"
+    "因此公开网站缺少：网站地图 sitemap.xml 中的网页（搜索引擎无从收录）、每页的规范链接（canonical），"
+    "以及在子路径（如 GitLab/GitHub Pages 的 /ledger/）下仍然有效的 404 页面链接"
+    "（404 页面的链接按网站根目录 / 生成）。请在 ledger.yaml 中写 site_url: 网址，再运行 ducha build。"
+)
+
+
+def site_url_notices(site_url: str | None, base_file: Path | None) -> list[str]:
+    """What the build should tell about the public site's address: a warning when it has none."""
+    if site_url:
+        return []
+    try:
+        own = load_base(base_file).get("site_url") if base_file else None
+    except ConfigRefused:
+        own = None
+    return [] if own else [NO_SITE_URL_NOTICE]
 
 
 def edit_settings(base_file: Path | None) -> tuple[object, object]:

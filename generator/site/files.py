@@ -7,6 +7,7 @@ items are already limited to what the audience may see.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from xml.etree import ElementTree as ET
@@ -128,12 +129,38 @@ def atom_feed(data: SiteData, feed_id: str) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
+def _china_time_zone() -> icalendar.Timezone:
+    """Asia/Shanghai (UTC+8, no daylight saving) as a VTIMEZONE."""
+    zone = icalendar.Timezone()
+    zone.add("tzid", "Asia/Shanghai")
+    standard = icalendar.TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", dt.timedelta(hours=8))
+    standard.add("tzoffsetto", dt.timedelta(hours=8))
+    standard.add("tzname", "CST")
+    zone.add_component(standard)
+    return zone
+
+
 def unit_calendar(data: SiteData, unit: str, uid_domain: str) -> bytes:
-    """The deadlines of a unit's open items, as all-day events (RFC 5545)."""
+    """The deadlines of a unit's open items, as all-day events (RFC 5545).
+
+    Named after the unit (X-WR-CALNAME, and NAME of RFC 7986), so a person
+    subscribed to several units' calendars tells them apart. RFC 5545 wants
+    at least one component: a unit with no open item today still gets a
+    valid calendar (its time zone, no event), so a subscription keeps its
+    address and fills again when the unit has work.
+    """
+    names = data.unit_names.get(unit)
+    label = f"{names.name if names else unit}：办结期限（{data.ledger_name}）"
     cal = icalendar.Calendar()
     cal.add("prodid", "-//ducha//督查台账//ZH")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{data.ledger_name}：办结期限")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("name", label)
+    cal.add("x-wr-calname", label)
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    cal.add_component(_china_time_zone())
     for view in data.items:
         if view.lead_unit != unit or not view.deadline or view.state in ("completed", "closed"):
             continue

@@ -4,8 +4,7 @@ Builds into one output folder lock it (flock on the folder itself) to swap
 sites in and to clean up after killed builds; each build also holds a lock
 on its own work folder for as long as it lives.
 
-What a build no longer needs (the sites it replaced, its work folder) is
-renamed to a `.ducha-trash-*` folder and deleted by a detached process, so
+The sites a build replaced are renamed to a `.ducha-trash-*` folder and deleted by a detached process, so
 the build ends once the new sites are in place: deleting ten thousand item
 folders can take longer than building them. A later build removes any trash
 left behind (a deleting process that was killed).
@@ -62,7 +61,7 @@ def work_folder(out: Path) -> Iterator[Path]:
     try:
         yield work
     finally:
-        discard(work)
+        shutil.rmtree(work, ignore_errors=True)  # small: the sites were renamed out of it
         os.close(fd)
 
 

@@ -65,6 +65,7 @@ class Evaluated:
     result: CheckResult
     head: dict  # commit, as_of, ledger name: written into each site as ledger-head.json
     inspections: list
+    sources: dict = field(default_factory=dict)  # source id -> model.Source (issue 17)
 
 
 @dataclass
@@ -88,6 +89,7 @@ class BuildResult:
     left_out: list[str] = field(default_factory=list)  # ids of public items kept off the public site
     checked: int = 0  # items read
     titles: dict = field(default_factory=dict)  # item id -> title
+    notices: list[str] = field(default_factory=list)  # warnings about the build itself (no site_url), in Chinese
 
 
 def site_settings(root: Path, config_file: Path | None = None) -> Path | None:
@@ -113,7 +115,7 @@ def evaluate(loaded: Loaded, as_of: dt.date) -> Evaluated:
     result = run_rules(loaded.ledger, as_of)
     config = loaded.scan.config
     head = {"commit": gitrepo.head_commit(loaded.root), "as_of": as_of.isoformat(), "ledger": config.name}
-    return Evaluated(config, result, head, loaded.ledger.inspections)
+    return Evaluated(config, result, head, loaded.ledger.inspections, loaded.ledger.sources)
 
 
 def error_findings(result: CheckResult) -> list[Finding]:
@@ -149,7 +151,8 @@ def read_history(loaded: Loaded, evaluated: Evaluated, use_cache: bool) -> dict:
 def audience_view(evaluated: Evaluated, history: dict, audience: str, base: Path | None) -> SiteData:
     """What one site shows: computed in Python, masked for the public (items with error findings left out)."""
     hidden = {(i.file, i.id) for i in left_out(evaluated.result)}
-    data = site_data(evaluated.result, evaluated.config, audience, history, evaluated.inspections, hidden=hidden)
+    data = site_data(evaluated.result, evaluated.config, audience, history, evaluated.inspections, hidden=hidden,
+                     sources=evaluated.sources)
     if audience == INTERNAL:  # issue 13: the office's daily desk
         from . import desk
 
@@ -170,10 +173,11 @@ def write_markdown(view: SiteData, head: dict, audience: str, docs: Path, prune:
     return written
 
 
-def mkdocs_config(view: SiteData, audience: str, docs: Path, site_dir: Path, base: Path | None) -> dict:
-    """The MkDocs configuration of one site."""
+def mkdocs_config(view: SiteData, audience: str, docs: Path, site_dir: Path, base: Path | None,
+                  site_url: str | None = None) -> dict:
+    """The MkDocs configuration of one site (`site_url`: where the public site is published)."""
     name = SITE_NAMES[audience].format(name=view.ledger_name)
-    return builder.site_config(base, audience, docs, site_dir, name, fragments=fragments_of(docs))
+    return builder.site_config(base, audience, docs, site_dir, name, fragments=fragments_of(docs), site_url=site_url)
 
 
 def run_mkdocs(config: dict, config_file: Path) -> Path:
@@ -203,7 +207,8 @@ def build_audience(inputs: SiteInputs, audience: str, work: Path) -> tuple[int, 
     view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base)
     rendering = render_item_pages(view, inputs.parallel)
     write_markdown(view, inputs.evaluated.head, audience, docs)
-    config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base)
+    config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base,
+                           inputs.evaluated.config.site_url)
     site = run_mkdocs(config, work / f"mkdocs-{audience}.yml")
     counts = write_item_pages(view, site, inputs.previous.get(audience), rendering)
     return len(view.items), counts["reused"]
@@ -223,11 +228,12 @@ def swap_in(work: Path, out: Path) -> dict[str, Path]:
 
 
 def build_result(out: Path, sites: dict[str, Path], built: dict[str, tuple[int, int]], evaluated: Evaluated,
-                 errors: list[Finding]) -> BuildResult:
+                 errors: list[Finding], base: Path | None = None) -> BuildResult:
     result = evaluated.result
     hidden = sorted({i.id for i in left_out(result) if i.public})
     return BuildResult(out, sites, {a: n for a, (n, _) in built.items()}, {a: r for a, (_, r) in built.items()},
-                       errors, hidden, len(result.items), {i.id: i.title for i, _ in result.items})
+                       errors, hidden, len(result.items), {i.id: i.title for i, _ in result.items},
+                       builder.site_url_notices(evaluated.config.site_url, base))
 
 
 STATE_FILE = ".ducha-build.json"

@@ -66,3 +66,28 @@ def test_unit_calendar_lists_open_deadlines(tmp_path):
     assert sorted(str(e["uid"]) for e in events) == ["2025-0001-deadline@ducha.invalid", "2025-0002-deadline@ducha.invalid"]
     starts = sorted(e.decoded("dtstart") for e in events)
     assert starts == [dt.date(2025, 6, 30), dt.date(2025, 12, 31)]
+
+
+def test_unit_calendars_are_named_after_their_unit_and_never_empty(tmp_path):
+    """RFC 5545 wants a component in every calendar; subscribers tell calendars apart by name (issue 18)."""
+    import vobject
+
+    root = write_ledger(tmp_path, {
+        "items/2025/2025-0001.yaml": item_yaml("2025-0001", extra="public: true\n"),
+        "items/2025/2025-0002.yaml": item_yaml("2025-0002", lead="fgw", extra="public: true\n",
+                                               events=["date: 2025-03-15, type: completed, text: 已完成"]),
+    })
+    result = run_rules(load_ledger(root, use_cache=False), dt.date(2025, 7, 1))
+    site = site_data(result, result_config(root), PUBLIC)
+    names = {}
+    for unit in ("zjj", "fgw"):
+        text = unit_calendar(site, unit, "ducha.invalid").decode("utf-8")
+        cal = vobject.readOne(text)  # a second parser, besides icalendar
+        assert cal.name == "VCALENDAR"
+        components = list(cal.components())
+        assert components, f"{unit}: a calendar without any component"
+        names[unit] = (cal.contents["x-wr-calname"][0].value, cal.contents["name"][0].value)
+        events = [c for c in components if c.name == "VEVENT"]
+        assert len(events) == (1 if unit == "zjj" else 0)
+    assert "市住房和城乡建设局" in names["zjj"][0] and "市发展和改革委员会" in names["fgw"][0]
+    assert names["zjj"][0] == names["zjj"][1] and names["zjj"][0] != names["fgw"][0]
