@@ -17,6 +17,8 @@ from ..conftest import LEDGER_YAML, D, item_yaml, write_ledger
 
 AS_OF = D("2025-06-01")
 SECRET_TITLE = "CANARYxSOONxPRIVATE"
+# With a site_url, so the sitemap lists every page (item pages included) and is compared too.
+LEDGER = LEDGER_YAML.replace("name: 测试台账\n", "name: 测试台账\nsite_url: https://ducha.example.gov.cn/ledger/\n")
 
 
 def ledger(root: Path) -> Path:
@@ -24,7 +26,7 @@ def ledger(root: Path) -> Path:
         "date: 2025-03-15, type: progress, text: 已完成摸底调查"]) for n, lead in ((1, "zjj"), (2, "fgw"), (3, "zjj"))}
     items["items/2025/2025-0004.yaml"] = item_yaml("2025-0004", extra="public: true\n").replace(
         "完成城区老旧小区改造120个", SECRET_TITLE)
-    return write_ledger(root, items)
+    return write_ledger(root, items, LEDGER)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +84,7 @@ def deleted(root: Path) -> None:
 
 
 def unit_renamed(root: Path) -> None:
-    (root / "ledger.yaml").write_text(LEDGER_YAML.replace("市住房和城乡建设局", "市住房和城乡建设委员会"), encoding="utf-8")
+    (root / "ledger.yaml").write_text(LEDGER.replace("市住房和城乡建设局", "市住房和城乡建设委员会"), encoding="utf-8")
 
 
 @pytest.mark.parametrize("change", [new_event, new_item, made_non_public, deleted])
@@ -90,6 +92,13 @@ def test_incremental_build_equals_full_build(first, tmp_path, change):
     _, out, result = incremental_then_full(first, tmp_path, change)
     # The items that did not change were reused, not written again.
     assert result.reused["public"] >= 2 and result.reused["internal"] >= 2
+
+
+def test_new_item_is_in_the_sitemap(first, tmp_path):
+    _, out, _ = incremental_then_full(first, tmp_path, new_item)
+    sitemap = (out / "public/sitemap.xml").read_text(encoding="utf-8")
+    assert "https://ducha.example.gov.cn/ledger/items/2025-0005/" in sitemap
+    assert "https://ducha.example.gov.cn/ledger/items/2025-0001/" in sitemap and "ducha.shell" not in sitemap
 
 
 def test_new_event_is_on_the_rebuilt_page(first, tmp_path):
