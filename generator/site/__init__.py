@@ -85,7 +85,7 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
     history = read_history(loaded, evaluated, use_cache)
     previous = previous_build(out, root, base, full)
     with work_folder(out) as work:
-        built = build_audiences(SiteInputs(evaluated, history, base, previous, parallel), work, parallel)  # views → … → pages
+        built = build_audiences(SiteInputs(evaluated, history, base, previous), work, parallel)  # views → … → pages
         sites = swap_in(work, out)
         record_build(out, root, base)
     return build_result(out, sites, built, evaluated, errors, base)

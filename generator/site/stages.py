@@ -1,8 +1,7 @@
 """The stages of `ducha build` and `ducha serve`, one plain function each.
 
     site_settings → load_ledger → evaluate → stop_on_errors → read_history → previous_build
-    → (per site) audience_view → render_item_pages (in its own process)
-      ∥ write_markdown → run_mkdocs; then write_item_pages
+    → (per site) audience_view → write_markdown → run_mkdocs → write_item_pages
     → swap_in → record_build
 
 Each takes its inputs as arguments and returns its output (a dataclass or a
@@ -27,7 +26,7 @@ from . import builder, outfolder, pages
 from .histories import item_histories
 from .model import INTERNAL, PUBLIC, SiteData, site_data
 from .render import TEMPLATES, write_docs
-from .workers import Pending, side_by_side, start
+from .workers import side_by_side
 
 AUDIENCES = (PUBLIC, INTERNAL)
 SITE_NAMES = {PUBLIC: "{name}", INTERNAL: "{name}（内部）"}
@@ -76,7 +75,6 @@ class SiteInputs:
     history: dict  # (file, item id) -> [HistoryEntry]
     base: Path | None  # the ledger's mkdocs.yml (checked), or None for ducha's own
     previous: dict[str, Path] = field(default_factory=dict)  # audience -> last build's site to reuse pages of
-    parallel: bool = True  # item pages rendered in a process of their own while MkDocs runs
 
 
 @dataclass
@@ -186,16 +184,13 @@ def run_mkdocs(config: dict, config_file: Path) -> Path:
     return Path(config["site_dir"])
 
 
-def render_item_pages(view: SiteData, parallel: bool = True) -> Pending:
-    """Start rendering the item pages' contents in a process of their own, while MkDocs builds the rest."""
-    return start(pages.render_contents, view, TEMPLATES, parallel=parallel)
+def write_item_pages(view: SiteData, site: Path, previous: Path | None) -> dict[str, int]:
+    """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`.
 
-
-def write_item_pages(view: SiteData, site: Path, previous: Path | None, rendering: Pending | None = None
-                     ) -> dict[str, int]:
-    """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`."""
+    (Rendering them in a process of their own while MkDocs ran was tried: no faster on two busy
+    cores, and a third more memory at 10,000 items, since the contents travel back between processes.)"""
     try:
-        return pages.write_item_pages(view, site, TEMPLATES, previous, rendering.result() if rendering else None)
+        return pages.write_item_pages(view, site, TEMPLATES, previous)
     except (OSError, pages.ShellMissing) as e:
         raise BuildFailed(f"事项页面生成失败：{e}") from None
 
@@ -205,12 +200,11 @@ def build_audience(inputs: SiteInputs, audience: str, work: Path) -> tuple[int, 
     Returns its item count and how many item pages were reused from the last build."""
     docs = work / f"docs-{audience}"
     view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base)
-    rendering = render_item_pages(view, inputs.parallel)
     write_markdown(view, inputs.evaluated.head, audience, docs)
     config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base,
                            inputs.evaluated.config.site_url)
     site = run_mkdocs(config, work / f"mkdocs-{audience}.yml")
-    counts = write_item_pages(view, site, inputs.previous.get(audience), rendering)
+    counts = write_item_pages(view, site, inputs.previous.get(audience))
     return len(view.items), counts["reused"]
 
 

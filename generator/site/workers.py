@@ -56,36 +56,3 @@ def _run(send, target: Callable[..., Any], *args: Any) -> None:
     send.send(result)
     send.close()
 
-
-class Pending:
-    """A call running in its own process while the caller goes on (`start`); `result()` waits for it."""
-
-    def __init__(self, target: Callable[..., Any], args: tuple, parallel: bool = True) -> None:
-        self._target, self._args = target, args
-        self._process = self._receive = None
-        if parallel and (os.cpu_count() or 1) >= 2:
-            context = multiprocessing.get_context()
-            self._receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=_run, args=(send, target, *args))
-            self._process.start()
-            send.close()
-
-    def result(self) -> Any:
-        if self._process is None:  # not started: run it here
-            return self._target(*self._args)
-        try:
-            ok, value = self._receive.recv()
-        except EOFError:
-            self._process.join()
-            raise WorkerFailed(f"生成进程意外退出（退出码 {self._process.exitcode}）") from None
-        finally:
-            self._process.join()
-            self._receive.close()
-        if not ok:
-            raise WorkerFailed(value)
-        return value
-
-
-def start(target: Callable[..., Any], *args: Any, parallel: bool = True) -> Pending:
-    """Run `target(*args)` in its own process (in this one, when asked for, if not `parallel`)."""
-    return Pending(target, args, parallel)
