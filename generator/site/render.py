@@ -137,9 +137,11 @@ class DocsWriter:
         path.write_bytes(data)
 
 
-def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id: str) -> list[str]:
+def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id: str,
+               previous: Path | None = None) -> list[str]:
     """Write every page and file of one site into `docs` (HTML fragments into
-    `fragments`); return the paths written under `docs`."""
+    `fragments`); return the paths written under `docs`. `previous`: the last build's
+    site of this audience, whose Word reports are reused when their content is the same."""
     env = environment()
     w = DocsWriter(docs, env, data, fragments)
     for asset in ("ducha.css", "ducha.js", "ducha-search.js"):
@@ -211,7 +213,7 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
         w.page("upcoming.md", "internal/upcoming.md.j2")
         w.page("assessment.md", "internal/assessment.md.j2")
         w.page("signals.md", "internal/signals.md.j2")
-        _write_reports(w, data)
+        _write_reports(w, data, previous)
         from .desk import write_pages
 
         write_pages(w, data)
@@ -238,14 +240,17 @@ def _write_sources(w: "DocsWriter", data: SiteData) -> None:
                                       back=f"../sources/{source.id}/"))
 
 
-def _write_reports(w: "DocsWriter", data: SiteData) -> None:
+def _write_reports(w: "DocsWriter", data: SiteData, previous: Path | None = None) -> None:
+    import hashlib
     import io
 
     from ..assessment import WEIGHT_NAMES
+    from ..cache import code_key
     from ..reports import KIND_NAMES, KINDS, METRIC_NAMES, METRICS, report_docx
 
     w.page("reports/index.md", "internal/reports.md.j2", KINDS=KINDS, KIND_NAMES=KIND_NAMES)
     latest: set[str] = set()
+    code = code_key()
     for report in data.reports:
         slug = f"{report.period.kind}-{report.period.label}"
         # Word files for the newest report of each kind only: python-docx
@@ -253,18 +258,38 @@ def _write_reports(w: "DocsWriter", data: SiteData) -> None:
         docx = report.period.kind not in latest
         if docx:
             latest.add(report.period.kind)
-            buffer = io.BytesIO()
-            report_docx(report, buffer)
-            w.file(f"reports/{slug}.docx", _stamped(buffer.getvalue(), data.as_of))
+            # Made again only when the report or the code that lays it out changed: the key
+            # is kept in the file itself (its zip comment), so it cannot disagree with it.
+            key = hashlib.sha256(f"{code}|{data.as_of}|{report!r}".encode()).hexdigest().encode()
+            made = _reusable_docx(previous / "reports" / f"{slug}.docx", key) if previous else None
+            if made is None:
+                buffer = io.BytesIO()
+                report_docx(report, buffer)
+                made = _stamped(buffer.getvalue(), data.as_of, key)
+            w.file(f"reports/{slug}.docx", made)
         w.page(f"reports/{slug}.md", "internal/report.md.j2", report=report, slug=slug, KINDS=KINDS,
                METRICS=METRICS, METRIC_NAMES=METRIC_NAMES, docx=docx)
     w.page("scores.md", "internal/scores.md.j2", WEIGHT_NAMES=WEIGHT_NAMES)
     w.page("visits.md", "internal/visits.md.j2")
 
 
-def _stamped(docx: bytes, day: dt.date) -> bytes:
+def _reusable_docx(path: Path, key: bytes) -> bytes | None:
+    """The last build's Word file at `path`, if it was made from the same report (`key`)."""
+    import io
+    import zipfile
+
+    try:
+        data = path.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return data if z.comment == key else None
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
+def _stamped(docx: bytes, day: dt.date, key: bytes = b"") -> bytes:
     """The Word file with every part dated `day` instead of the moment it was written,
-    so the same report gives the same bytes (an incremental build equals a full one)."""
+    so the same report gives the same bytes (an incremental build equals a full one);
+    `key` (what it was made from) goes into the zip comment, which Word ignores."""
     import io
     import zipfile
 
@@ -275,4 +300,5 @@ def _stamped(docx: bytes, day: dt.date) -> bytes:
             stamped.compress_type = info.compress_type
             stamped.external_attr = info.external_attr
             target.writestr(stamped, source.read(info))
+        target.comment = key
     return out.getvalue()

@@ -159,12 +159,13 @@ def audience_view(evaluated: Evaluated, history: dict, audience: str, base: Path
     return data
 
 
-def write_markdown(view: SiteData, head: dict, audience: str, docs: Path, prune: bool = False) -> list[str]:
+def write_markdown(view: SiteData, head: dict, audience: str, docs: Path, prune: bool = False,
+                   previous: Path | None = None) -> list[str]:
     """Write the site's Markdown into `docs` (its HTML fragments beside it); with `prune`
     (a docs folder kept between runs) delete the files this run did not write."""
     # The ledger name from the view, masked like all public text (issue 15).
     head = {**head, "ledger": view.ledger_name, "site": audience}
-    written = write_docs(view, docs, fragments_of(docs), head, feed_id=f"urn:ducha:{audience}")
+    written = write_docs(view, docs, fragments_of(docs), head, feed_id=f"urn:ducha:{audience}", previous=previous)
     if prune:
         _prune(docs, {*written})
         _prune(fragments_of(docs), {rel[:-3] + ".html" for rel in written if rel.endswith(".md")})
@@ -200,7 +201,7 @@ def build_audience(inputs: SiteInputs, audience: str, work: Path) -> tuple[int, 
     Returns its item count and how many item pages were reused from the last build."""
     docs = work / f"docs-{audience}"
     view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base)
-    write_markdown(view, inputs.evaluated.head, audience, docs)
+    write_markdown(view, inputs.evaluated.head, audience, docs, previous=inputs.previous.get(audience))
     config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base,
                            inputs.evaluated.config.site_url)
     site = run_mkdocs(config, work / f"mkdocs-{audience}.yml")
