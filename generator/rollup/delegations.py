@@ -29,6 +29,7 @@ class DelegationRow:
     city_state: str = ""  # Chinese; "" when unknown
     city_url: str | None = None  # the item's page on the city's site
     stale: bool = False  # the city's data is its last good data, not today's
+    known: bool = True  # the city is in sources.yaml (it has a page on the province site)
     problems: list[str] = field(default_factory=list)
 
 
@@ -53,6 +54,7 @@ def check(result, cities: dict, items_by_city: dict[str, dict[str, dict]], stale
                 findings.append(Finding(item.file, d.line, code, message, item=item.id))
 
             if city is None:
+                row.known = False
                 add("delegation_missing", f"事项 {item.id} 交办给的城市 {d.city} 不在汇总清单（sources.yaml）中："
                                           "请核对城市编号，或在 sources.yaml 中加上该市。")
                 continue
