@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..rollup import RollupResult, rollup as run
+from ..rollup import RollupResult
+from ..rollup import rollup as run
 
 __all__ = ["RollupResult", "rollup"]
 
