@@ -7,6 +7,7 @@ import functools
 import http.server
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -80,12 +81,16 @@ class City:
         return self.repo.commit(message, date="2025-06-01T10:00:00+08:00")
 
 
+_BUMPS = [0]
+
+
 def bump(folder: Path) -> None:
-    """Newer modification times for every file: the stdlib server answers If-Modified-Since by seconds."""
+    """Newer modification times for every file, later at each call: the stdlib server answers
+    If-Modified-Since by whole seconds, and a test publishes twice within one."""
+    _BUMPS[0] += 100
     for path in folder.rglob("*"):
         if path.is_file():
-            st = path.stat()
-            os.utime(path, (st.st_atime + 10, st.st_mtime + 10))
+            os.utime(path, (time.time() + _BUMPS[0], time.time() + _BUMPS[0]))
 
 
 def city_items(n: int = 3, higher: tuple[str, ...] = (), closed: tuple[str, ...] = ()) -> dict[str, str]:
