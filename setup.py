@@ -20,7 +20,7 @@ from setuptools.command.build_py import build_py
 IMPORT = "ducha"
 DATA_PACKAGES = ["site_templates", "hooks"]
 DEMO_FILES = ["ledger.yaml", "mkdocs.yml"]
-DEMO_FOLDERS = ["items", "inspections"]
+DEMO_FOLDERS = ["items", "inspections", "sources"]
 
 
 class BuildWithDemo(build_py):

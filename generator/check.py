@@ -32,7 +32,8 @@ def run_rules(ledger: Ledger, as_of: dt.date, *, with_dates: bool = True,
     (what `ducha validate` reports).
     """
     calendar = calendar or WorkingCalendar.for_ledger(ledger.config)
-    ctx = rules.Context(as_of, ledger.config, calendar, ledger.items, ledger.files, ledger.inspections)
+    ctx = rules.Context(as_of, ledger.config, calendar, ledger.items, ledger.files, ledger.inspections,
+                        ledger.sources)
     selected = [r for r in rules.RULES.values() if with_dates or not r.NEEDS_AS_OF]
     item_rules = [r for r in selected if r.SCOPE == "item"]
     ledger_rules = [r for r in selected if r.SCOPE == "ledger"]
@@ -83,6 +84,7 @@ def item_json(item: Item, status: ItemStatus) -> dict:
         "completed_on": iso(status.completed_on),
         "completed_late": status.completed_late,
         "hard_deadline_passed": status.hard_deadline_passed,
+        "source_id": item.source_id,
     }
 
 

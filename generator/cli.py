@@ -449,23 +449,65 @@ def import_xlsx(workbook: Path, ledger_dir: Path, mapping_file: Path, dry_run: b
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["monthly", "quarterly", "annual"]))
-@click.option("--period", required=True, metavar="2025-09|2025Q3|2025", help="报告期间。")
+@click.argument("source_id", metavar="SOURCE")
+@ledger_option
+@click.option("--from", "table", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="任务表：.xlsx（第一个工作表）或 .csv；第 1 行是表头：任务、牵头单位、配合单位、完成时限。")
+@click.option("--dry-run", is_flag=True, help="只检查，不写文件。")
+@click.option("--commit", "do_commit", is_flag=True,
+              help="保存后用 Git 提交；提交前先按审计规则检查（你是否在 people 名单中、是否有权新建事项）。")
+def decompose(source_id: str, ledger_dir: Path, table: Path, dry_run: bool, do_commit: bool) -> None:
+    """责任分解：把一项决策部署（sources/SOURCE.yaml：会议、文件、政府工作报告）的任务表逐行建成事项。
+
+    每行一个事项：编号顺延，交办日期取决策部署的日期，类别由其类型决定，写上 source_id。
+    单位可写编号、全称或简称。全部通过校验才写入：任何一行有错误时，不留下任何文件。
+
+    \b
+    示例：
+      ducha decompose 2025-cwh-12 --from 议定事项.xlsx --dry-run
+      ducha decompose 2025-cwh-12 --from 议定事项.csv --commit
+    """
+    from .commands.decompose import decompose as run
+    from .output import results
+
+    emit(results.decomposed(run(ledger_dir, source_id, table, dry_run=dry_run, commit=do_commit, now=_now())))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["monthly", "quarterly", "annual", "source"]))
+@click.argument("source_id", metavar="[SOURCE]", required=False)
+@click.option("--period", metavar="2025-09|2025Q3|2025", help="报告期间（monthly、quarterly、annual 必填）。")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="source：按哪一天计算（默认今天）。")
 @ledger_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "docx"]), default="text", show_default=True)
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="docx 输出文件。")
-def report(kind: str, period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> None:
-    """督查报告：月度督查专报、季度通报、年度报告，按期末计算并与上期比较。
+def report(kind: str, source_id: str | None, period: str | None, as_of: str | None, ledger_dir: Path, fmt: str,
+           out_file: Path | None) -> None:
+    """督查报告：月度督查专报、季度通报、年度报告，按期末计算并与上期比较，并列出本期在办的重大决策部署；
+    或一项决策部署（source SOURCE，sources/ 中的编号）的落实情况报告。
 
     \b
     示例：
       ducha report monthly --period 2025-09
       ducha report quarterly --period 2025Q3 --format docx --out 2025年第三季度督查通报.docx
+      ducha report source 2025-gzbg --as-of 2025-12-31 --format docx
     """
     from .commands.common import report_period
     from .commands.reports import report as run
     from .output import results
 
+    if kind == "source":
+        from .commands.reports import source_report
+
+        if not source_id:
+            raise click.UsageError("请写出决策部署的编号，例如：ducha report source 2025-gzbg")
+        emit(results.source_report(source_report(ledger_dir, source_id, _as_of(as_of), docx=out_file,
+                                                 docx_wanted=fmt == "docx"), fmt))
+        return
+    if source_id:
+        raise click.UsageError(f"{kind} 报告不带决策部署编号；一项决策部署的报告请用 ducha report source {source_id}")
+    if period is None:
+        raise click.UsageError("缺少 --period：月度写 2025-09，季度写 2025Q3，年度写 2025")
     chosen = _parsed(report_period, kind, period, param_hint="--period")
     emit(results.report(run(ledger_dir, kind, chosen, docx=out_file, docx_wanted=fmt == "docx"), fmt))
 
@@ -492,18 +534,20 @@ def assess(period: str, ledger_dir: Path, fmt: str, out_file: Path | None) -> No
 
 
 @main.command()
-@click.argument("form_kind", metavar="KIND", type=click.Choice(["assignment", "urge"]))
-@click.argument("item_id", metavar="ITEM")
+@click.argument("form_kind", metavar="KIND", type=click.Choice(["assignment", "urge", "source"]))
+@click.argument("item_id", metavar="ITEM|SOURCE")
 @ledger_option
 @click.option("--date", metavar="YYYY-MM-DD", help="落款日期（默认今天）。")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="输出的 HTML 文件。")
 def form(form_kind: str, item_id: str, ledger_dir: Path, date: str | None, out_file: Path | None) -> None:
-    """打印用表单：市政府重要事项交办单（assignment）或督查催办通知（urge），A4 版式的 HTML。
+    """打印用表单：市政府重要事项交办单（assignment）、督查催办通知（urge），
+    或一项决策部署全部任务的交办单 / 市长工作提示单（source，SOURCE 为 sources/ 中的编号），A4 版式的 HTML。
 
     \b
     示例：
       ducha form assignment 2025-0006 --out 交办单.html
       ducha form urge 2026-0002
+      ducha form source 2025-cwh-15
     """
     from .commands.form import form as run
     from .output import results

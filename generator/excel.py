@@ -35,7 +35,8 @@ from .model import CATEGORIES, EVENT_FIELDS, EVENT_TYPES, ITEM_FIELDS, LedgerCon
 
 # Columns of an item sheet: (field, header). Derived values are marked "=" and not imported.
 ITEM_COLUMNS = [
-    ("id", "编号"), ("title", "标题"), ("source", "来源"), ("description", "具体内容"), ("assigned", "交办日期"),
+    ("id", "编号"), ("title", "标题"), ("source", "来源"), ("source_id", "决策部署编号"), ("description", "具体内容"),
+    ("assigned", "交办日期"),
     ("lead_unit", "主办单位"), ("co_units", "协办单位"), ("deadline", "办结期限"), ("=effective", "有效期限"),
     ("=state", "状态"), ("=days_overdue", "超期天数"), ("verify", "需复核"), ("follow_up", "回头看"),
     ("public", "公开"), ("contact", "联系人"), ("note", "内部备注"),
@@ -135,10 +136,10 @@ def _build_workbook(result: CheckResult, config: LedgerConfig) -> Workbook:
         if not pairs:
             continue
         ws = wb.create_sheet(sheet_name(category))
-        _header(ws, [h for _, h in ITEM_COLUMNS], [12, 40, 24, 40, 12, 10, 14, 12, 12, 16, 10, 8, 8, 8, 20, 30])
+        _header(ws, [h for _, h in ITEM_COLUMNS], [12, 40, 24, 14, 40, 12, 10, 14, 12, 12, 16, 10, 8, 8, 8, 20, 30])
         for item, status in pairs:
             values = {
-                "id": item.id, "title": item.title, "source": item.source, "description": item.description,
+                "id": item.id, "title": item.title, "source": item.source, "source_id": item.source_id, "description": item.description,
                 "assigned": item.assigned, "lead_unit": item.lead_unit, "co_units": ", ".join(item.co_units) or None,
                 "deadline": item.deadline, "=effective": status.effective_deadline,
                 "=state": STATE_NAMES[status.state], "=days_overdue": status.days_overdue or None,
@@ -640,10 +641,24 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
     are written all or none. Raises WorkbookUnreadable when the file is not a
     readable workbook, ImportWriteFailed when writing failed (and was undone).
     """
+    plan = plan_import(workbook, mapping, config)
+    written, problems = plan_files(plan, config, files)
+    if problems or dry_run:
+        return ImportResult([p for p, _ in written], problems, plan.notes)
+    write_all_or_nothing(root, written)
+    return ImportResult([p for p, _ in written], [], plan.notes)
+
+
+def plan_files(plan: ImportPlan, config: LedgerConfig, files: list[str],
+               defaults: dict | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+    """The item files ((relative path, text)) `plan` makes, and every problem (Chinese, by sheet and row).
+
+    `defaults`: values each row takes unless it gives its own (`ducha decompose`: the
+    source's date, id and category). Ids are allocated after the ledger's `files`.
+    """
     from .calendar import WorkingCalendar
     from .new import check_item, item_text, next_id
 
-    plan = plan_import(workbook, mapping, config)
     problems = [str(p) for p in plan.problems]
     calendar = WorkingCalendar.for_ledger(config)
     existing = [id_from_file(f) for f in files]
@@ -652,6 +667,7 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
     planned: list[tuple[str, str]] = []
     for values in plan.items:
         sheet, row = values.pop("_where")
+        values = {**(defaults or {}), **values}
         if "assigned" not in values:
             problems.append(str(CellProblem(sheet, row, "", "缺少交办日期")))
             continue
@@ -669,8 +685,9 @@ def run_import(root: Path, workbook: Path, mapping: Mapping, config: LedgerConfi
             problems.append(str(CellProblem(sheet, row, "", f.message)))
         if item is not None and not errors:
             planned.append((rel, text))
-    written = [p for p, _ in planned]
-    if problems or dry_run:
-        return ImportResult(written, problems, plan.notes)
-    write_all_or_nothing(root, planned)
-    return ImportResult(written, [], plan.notes)
+    return planned, problems
+
+
+# Public names of the reader's parts that `ducha decompose` (generator/decompose.py) reuses.
+open_workbook = _opened
+plan_row = _plan_item

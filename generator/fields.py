@@ -598,6 +598,7 @@ def cell_unit(value: object, config: LedgerConfig | None) -> str:
     if text in units:
         return text
     by_name = {u.name: u.id for u in units.values()} | {u.short: u.id for u in units.values() if u.short}
+    by_name |= {a: u.id for u in units.values() for a in u.aliases if a not in by_name}  # 市住建局 (ledger.yaml aliases)
     if text in by_name:
         return by_name[text]
     close = difflib.get_close_matches(text[:100], list(units) + list(by_name), n=1, cutoff=0.5)

@@ -23,6 +23,7 @@ CODES: dict[str, str] = {
     "duplicate_id": ERROR,
     "id_mismatch": ERROR,
     "unknown_unit": ERROR,
+    "unknown_source": ERROR,  # an item's source_id names no sources/<id>.yaml (issue 17)
     "missing_deadline": ERROR,
     "deadline_beyond_limit": ERROR,
     "overdue": WARNING,
@@ -72,6 +73,7 @@ TITLES: dict[str, str] = {
     "duplicate_id": "事项编号重复",
     "id_mismatch": "编号与文件名不符",
     "unknown_unit": "单位不存在",
+    "unknown_source": "决策部署不存在",
     "missing_deadline": "缺少办结期限",
     "deadline_beyond_limit": "期限超过最长时限",
     "overdue": "超期未办结",

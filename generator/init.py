@@ -235,7 +235,7 @@ def init_ledger(root: Path, *, name: str, office_unit: str, office_id: str = "du
     for hook in HOOKS:
         _write(root, f"hooks/{hook}", (hooks / hook).read_bytes(), written, mode=0o755)
     if demo_dir is not None:
-        for folder in ("items", "inspections"):
+        for folder in ("items", "inspections", "sources"):
             for path in sorted((demo_dir / folder).rglob("*.yaml")):
                 _write(root, path.relative_to(demo_dir).as_posix(), path.read_bytes(), written)
     for folder in ("items", "inspections"):

@@ -22,6 +22,7 @@ from .errors import DuchaError
 from .findings import Finding
 from .ledger_format import too_new
 from .model import Event, Inspection, Item, LedgerConfig
+from .sources import SOURCES_DIR, load_sources
 
 LEDGER_FILE = "ledger.yaml"
 ITEMS_DIR = "items"
@@ -72,6 +73,7 @@ class Ledger:
     inspections: list[Inspection] = field(default_factory=list)
     # Files that do not read as items, as `partial.Probe`s: their other problems are reported too.
     partial: list = field(default_factory=list)
+    sources: dict = field(default_factory=dict)  # source id -> model.Source (sources/<id>.yaml, issue 17)
 
 
 def parse_item_bytes(data: bytes, rel: str) -> tuple[Item | None, list[Finding]]:
@@ -123,6 +125,9 @@ def scan_ledger(root: str | os.PathLike) -> LedgerScan:
     _, others, _, refused_inspections = _walk_yaml(root, INSPECTIONS_DIR)
     others.update(refused_inspections)
     others.update(refused)
+    _, source_stats, _, refused_sources = _walk_yaml(root, SOURCES_DIR)  # sources/ too (issue 17)
+    others.update(source_stats)
+    others.update(refused_sources)
     return LedgerScan(root, config, data, files, stats, findings + file_findings, others)
 
 
@@ -331,7 +336,9 @@ def load_ledger(root: str | os.PathLike | LedgerScan, *, use_cache: bool = True,
         elif any(f.code == "invalid_field" for f in item_findings):
             probes.append(rel)
     inspections, more = load_inspections(scan.root, scan.config, {i.id for i in items} if only is None else None)
-    return Ledger(scan.root, scan.config, items, scan.files, findings + more, inspections, _probes(scan.root, probes))
+    sources, source_findings, _ = load_sources(scan.root)
+    return Ledger(scan.root, scan.config, items, scan.files, findings + more + source_findings, inspections,
+                  _probes(scan.root, probes), sources)
 
 
 def _probes(root: Path, files: list[str]) -> list:
@@ -376,3 +383,7 @@ def load_inspections(root: Path, config: LedgerConfig, item_ids: set[str] | None
                                     f"涉及事项 {'、'.join(unknown)} 不存在，请核对事项编号。"))
         visits.append(visit)
     return visits, findings
+
+
+# The bounded, symlink-refusing folder walk, public for `sources/` (generator/sources.py).
+walk_yaml = _walk_yaml

@@ -86,6 +86,8 @@ ITEM_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("title", "str", "事项标题", "一句话写清要落实什么，例如：完成城区老旧小区改造120个。", required=True),
     FieldSpec("category", "category", "事项类别", "决定默认办理期限，见 docs/rules.md 第 1 节，例如 work_report。", required=True),
     FieldSpec("source", "str", "事项来源", "例如：2025年《政府工作报告》、市政府第12次常务会议。"),
+    FieldSpec("source_id", "str", "决策部署", "sources/ 中决策部署（会议、文件、政府工作报告等）的编号，即 sources/<编号>.yaml 的文件名，"
+              "例如 2025-gzbg；同一会议或文件分解出的事项写同一个编号。"),
     FieldSpec("description", "text", "具体内容", "任务的具体要求，可多行。"),
     FieldSpec("assigned", "date", "交办日期", "写成 YYYY-MM-DD，例如 2025-02-20。所有期限从次日起算。", required=True),
     FieldSpec("lead_unit", "unit", "主办单位", "ledger.yaml 中的单位编号，例如 zjj。", required=True),
@@ -255,6 +257,56 @@ INSPECTION_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("note", "text", "内部备注", "仅内部可见。", internal=True),
 ]}
 
+# --- Decisions and their tasks (sources/<id>.yaml, issue 17) ---------------------
+
+# Kind of a source → (Chinese name, the category its tasks take).
+SOURCE_KINDS: dict[str, tuple[str, str]] = {
+    "meeting": ("会议", "meeting_decision"),
+    "document": ("文件", "policy_document"),
+    "work_report": ("政府工作报告", "work_report"),
+    "instruction": ("领导批示", "leader_instruction"),
+    "research": ("领导调研", "leader_research"),
+    "higher": ("上级交办", "higher_assignment"),
+    "other": ("其他", "central_work"),
+}
+
+SOURCE_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
+    FieldSpec("id", "str", "编号", "与文件名相同（不含 .yaml），只能用字母、数字、- 和 _，例如 2025-cwh-12。", required=True),
+    FieldSpec("title", "str", "名称", "会议、文件或报告的名称，例如：市政府第12次常务会议。", required=True),
+    FieldSpec("kind", "enum", "类型", "meeting 会议、document 文件、work_report 政府工作报告、instruction 领导批示、"
+              "research 领导调研、higher 上级交办、other 其他；决定分解出的事项的类别。", required=True,
+              choices=tuple(SOURCE_KINDS)),
+    FieldSpec("date", "date", "日期", "会议召开、文件印发或报告通过的日期，写成 YYYY-MM-DD；分解出的事项以此为交办日期。",
+              required=True),
+    FieldSpec("number", "str", "文号", "可选，例如：亳政〔2025〕12号。"),
+    FieldSpec("public", "bool", "向社会公开", "true：公开网站上有这项决策部署的落实进展页（只列公开的事项）；默认 false。"),
+    FieldSpec("description", "text", "说明", "可选：会议议定事项、文件要点等，可多行。"),
+]}
+
+
+@dataclass
+class Source:
+    """A decision whose tasks are items (`sources/<id>.yaml`): a meeting, a document, the work report."""
+
+    id: str
+    title: str
+    kind: str
+    date: dt.date
+    file: str
+    number: str | None = None
+    public: bool = False
+    description: str | None = None
+
+    @property
+    def kind_name(self) -> str:
+        return SOURCE_KINDS[self.kind][0]
+
+    @property
+    def category(self) -> str:
+        """The category of the items decomposed from it."""
+        return SOURCE_KINDS[self.kind][1]
+
+
 PRIVACY_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("allow", "strs", "可公开的号码", "对外公布的办公电话、热线、公务邮箱等，个人信息检查不报，公开网站也不遮盖，"
               "例如 [\"12345\", \"0558-5123456\"]。"),
@@ -366,6 +418,7 @@ class Item:
     follow_up: bool = False
     public: bool = False
     source: str | None = None
+    source_id: str | None = None  # sources/<id>.yaml: the decision this item is a task of
     description: str | None = None
     contact: str | None = None
     note: str | None = None

@@ -136,6 +136,7 @@ class Report:
     unit_names: dict[str, str]
     overdue_items: list[tuple[Item, int, dt.date]] = field(default_factory=list)  # item, days overdue, deadline
     review: list[MonthReview] = field(default_factory=list)  # netizen messages per month of the period
+    sources: list = field(default_factory=list)  # source_report.SourceSection per source active in the period
 
     @property
     def review_completed(self) -> int:
@@ -246,6 +247,7 @@ def report_json(report: Report) -> dict:
                         "required": r.required, "rate": round(r.rate, 4), "rate_met": r.rate_met}
                        for r in report.review],
         },
+        "sources": [s.to_dict() for s in report.sources],
     }
 
 
@@ -258,58 +260,36 @@ def review_text(report: Report) -> str:
 
 
 def report_docx(report: Report, path) -> None:
-    """The report as a Word document in the usual official layout."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    """The report as a Word document in the national layout for official documents (GB/T 9704, `gongwen`)."""
+    from .gongwen import GongwenDocument
 
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "仿宋"
-    style.font.size = Pt(14)
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(f"{report.period.title}{KINDS[report.period.kind]}")
-    run.bold = True
-    run.font.size = Pt(22)
-    date = doc.add_paragraph(f"{report.ledger_name}　　数据截至 {report.period.end.isoformat()}")
-    date.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
+    doc = GongwenDocument(f"{report.period.title}{KINDS[report.period.kind]}",
+                          subtitle=f"{report.ledger_name}　　数据截至 {report.period.end.isoformat()}")
     t = report.total
-    doc.add_heading("一、总体情况", level=1)
-    doc.add_paragraph(
+    doc.heading("总体情况")
+    doc.paragraph(
         f"本期到期事项 {t.due} 项；按时办结 {t.on_time} 项，逾期办结 {t.late} 项；期末超期未办结 {t.overdue} 项。"
         f"本期催办 {t.urges} 次，通报 {t.circulars} 次，移交 {t.transfers} 次。")
     if report.review:
-        doc.add_paragraph(review_text(report))
-    doc.add_heading("二、与上期比较", level=1)
-    _table(doc, ["指标", "本期", "上期", "增减"],
-           [[METRIC_NAMES[m], getattr(t, m), getattr(report.previous, m), f"{report.change(m):+d}"] for m in METRICS])
-    doc.add_heading("三、分单位情况", level=1)
-    _table(doc, ["单位", *[METRIC_NAMES[m] for m in METRICS]],
-           [[report.unit_names.get(u, u), *[getattr(f, m) for m in METRICS]] for u, f in report.by_unit.items()])
-    doc.add_heading("四、分类别情况", level=1)
-    _table(doc, ["类别", *[METRIC_NAMES[m] for m in METRICS]],
-           [[CATEGORIES[c].name, *[getattr(f, m) for m in METRICS]] for c, f in report.by_category.items()])
-    doc.add_heading("五、超期未办结事项", level=1)
+        doc.paragraph(review_text(report))
+    doc.heading("与上期比较")
+    doc.table(["指标", "本期", "上期", "增减"],
+              [[METRIC_NAMES[m], getattr(t, m), getattr(report.previous, m), f"{report.change(m):+d}"] for m in METRICS])
+    doc.heading("分单位情况")
+    doc.table(["单位", *[METRIC_NAMES[m] for m in METRICS]],
+              [[report.unit_names.get(u, u), *[getattr(f, m) for m in METRICS]] for u, f in report.by_unit.items()])
+    doc.heading("分类别情况")
+    doc.table(["类别", *[METRIC_NAMES[m] for m in METRICS]],
+              [[CATEGORIES[c].name, *[getattr(f, m) for m in METRICS]] for c, f in report.by_category.items()])
+    doc.heading("超期未办结事项")
     if report.overdue_items:
-        _table(doc, ["编号", "事项", "主办单位", "办结期限", "超期天数"],
-               [[i.id, i.title, report.unit_names.get(i.lead_unit, i.lead_unit), dl.isoformat(), d]
-                for i, d, dl in report.overdue_items])
+        doc.table(["编号", "事项", "主办单位", "办结期限", "超期天数"],
+                  [[i.id, i.title, report.unit_names.get(i.lead_unit, i.lead_unit), dl.isoformat(), d]
+                   for i, d, dl in report.overdue_items])
     else:
-        doc.add_paragraph("无。")
+        doc.paragraph("无。")
+    if report.sources:  # issue 17: the decisions whose tasks were under way in the period
+        doc.heading("重大决策部署落实情况")
+        doc.table(["决策部署", "分解任务", "累计办结", "本期办结", "期末超期"],
+                  [[s.title, s.total, s.done, s.completed, s.overdue] for s in report.sources])
     doc.save(path)
-
-
-def _table(doc, headers, rows) -> None:
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers):
-        cell.text = str(text)
-        for p in cell.paragraphs:
-            for r in p.runs:
-                r.bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row):
-            cell.text = str(value)

@@ -28,6 +28,7 @@ from .model import (
     PRIVACY_FIELDS,
     SIGNAL_FIELDS,
     SIGNAL_LIMITS,
+    SOURCE_FIELDS,
     UNIT_FIELDS,
     UNIT_ID_PATTERN,
     FieldSpec,
@@ -75,6 +76,7 @@ def item_schema(unit_ids: list[str]) -> dict:
         else:
             props[name] = _field(spec, unit_ids)
     props["id"]["pattern"] = ID_PATTERN
+    props["source_id"]["pattern"] = ID_PATTERN
     return {
         "$schema": DRAFT,
         "$id": "https://ducha.example/schema/item.schema.json",
@@ -157,13 +159,26 @@ def inspection_schema() -> dict:
     }
 
 
+def source_schema() -> dict:
+    """The schema of `sources/<id>.yaml` (issue 17)."""
+    record = _record(SOURCE_FIELDS, "决策部署", [])
+    record["properties"]["id"]["pattern"] = ID_PATTERN
+    return {
+        "$schema": DRAFT,
+        "$id": "https://ducha.example/schema/source.schema.json",
+        **record,
+        "description": "一项决策部署（会议、文件、政府工作报告等），一个文件（sources/<编号>.yaml）；"
+                       "分解出的事项用 source_id 写它的编号。",
+    }
+
+
 def write_schemas(config: LedgerConfig, out_dir: Path) -> list[Path]:
     """Write both schemas into `out_dir`; return the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     unit_ids = sorted(config.units)
     written = []
     for name, schema in (("item.schema.json", item_schema(unit_ids)), ("ledger.schema.json", ledger_schema(unit_ids)),
-                         ("inspection.schema.json", inspection_schema())):
+                         ("inspection.schema.json", inspection_schema()), ("source.schema.json", source_schema())):
         path = out_dir / name
         path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(path)

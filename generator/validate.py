@@ -138,6 +138,11 @@ def read_item(root: YNode, rel: str) -> ItemRead | None:
                 "只能用字母、数字、- 和 _（不超过 64 个字符），例如 2025-0042。")
         del values["id"]
         failed.add("id")
+    if "source_id" in values and not ID_RE.fullmatch(values["source_id"]):
+        out.add(entries["source_id"][1], "invalid_field",
+                f"source_id（决策部署）{show(values['source_id'])} 含有不允许的字符。它是 sources/ 中文件的名称（不含 .yaml），"
+                "只能用字母、数字、- 和 _（不超过 64 个字符），例如 2025-gzbg。")
+        del values["source_id"]
     return ItemRead(values, lines, failed, raw, out.findings)
 
 

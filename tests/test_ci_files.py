@@ -32,7 +32,7 @@ def ledger(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("ci")
     root = tmp / "ledger"
     root.mkdir()
-    for name in ("items", "schema"):
+    for name in ("items", "schema", "sources"):
         shutil.copytree(REPO / name, root / name)
     for name in ("ledger.yaml", "mkdocs.yml"):
         shutil.copy(REPO / name, root / name)

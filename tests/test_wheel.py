@@ -23,7 +23,7 @@ from .conftest import REPO
 
 # What goes into the build: the project's own files, copied so the checkout gets no build/ or egg-info.
 SOURCES = ["pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "ledger.yaml", "mkdocs.yml",
-           "generator", "site_templates", "hooks", "items", "inspections"]
+           "generator", "site_templates", "hooks", "items", "inspections", "sources"]
 MEMBER = {"GIT_AUTHOR_NAME": "周敏", "GIT_AUTHOR_EMAIL": "zhou.min@dcs.example",
           "GIT_COMMITTER_NAME": "周敏", "GIT_COMMITTER_EMAIL": "zhou.min@dcs.example"}
 IMPORT = "ducha"
@@ -148,7 +148,7 @@ def test_wheel_holds_everything_the_code_loads(installed):
         expected |= {f"{IMPORT}/{folder}/{p.relative_to(REPO / folder).as_posix()}"
                      for p in (REPO / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     expected |= {f"{IMPORT}/demo/{name}" for name in ("ledger.yaml", "mkdocs.yml")}
-    for folder in ("items", "inspections"):
+    for folder in ("items", "inspections", "sources"):
         expected |= {f"{IMPORT}/demo/{p.relative_to(REPO).as_posix()}" for p in (REPO / folder).rglob("*.yaml")}
     assert expected - names == set()
     assert f"{IMPORT}/py.typed" in names

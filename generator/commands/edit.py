@@ -136,3 +136,7 @@ def _check_event(root: Path, path: Path, rel: str, event: dict, now: dt.datetime
     except (UnicodeDecodeError, EditRefused):
         return  # append_event refuses it, with the reason
     _check_commit(root, [(rel, new)], now)
+
+
+# Public name for the other editing commands (`ducha decompose`): refuse, before writing, a commit the audit would refuse.
+check_before_commit = _check_commit

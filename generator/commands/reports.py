@@ -1,6 +1,7 @@
 """`ducha report` and `ducha assess`: figures for a period."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +22,11 @@ class ReportResult:
 def report(ledger_dir: Path, kind: str, period: Period, *, docx: Path | None = None,
            docx_wanted: bool = False) -> ReportResult:
     """The report for `period`; with `docx_wanted`, also written as a Word file."""
+    from ..source_report import source_sections
+
     ledger = load_ledger(ledger_dir)
     result = ReportResult(kind, period, build_report(ledger.items, ledger.config, period))
+    result.report.sources = source_sections(ledger.sources, ledger.items, ledger.config, period.start, period.end)
     if docx_wanted:
         result.written = docx or Path(f"{period.title}{KINDS[kind]}.docx")
         report_docx(result.report, result.written)
@@ -43,4 +47,25 @@ def assess(ledger_dir: Path, period: Period, *, xlsx: Path | None = None, xlsx_w
     if xlsx_wanted:
         result.written = xlsx or Path(f"{period.title}督查考核得分.xlsx")
         scores_xlsx(result.scores, period, ledger.config, result.written)
+    return result
+
+
+@dataclass
+class SourceReportResult:
+    report: object  # source_report.SourceReport
+    written: Path | None = None  # the .docx file, when one was asked for
+
+
+def source_report(ledger_dir: Path, source_id: str, as_of: dt.date, *, docx: Path | None = None,
+                  docx_wanted: bool = False) -> SourceReportResult:
+    """The 落实情况 report of one decision as of `as_of`; with `docx_wanted`, also as a Word file."""
+    from ..source_report import build_source_report, source_report_docx
+    from .decompose import find_source
+
+    ledger = load_ledger(ledger_dir)
+    source = find_source(ledger.root, source_id)
+    result = SourceReportResult(build_source_report(source, ledger.items, ledger.config, as_of))
+    if docx_wanted:
+        result.written = docx or Path(f"{source.title}落实情况.docx")
+        source_report_docx(result.report, result.written)
     return result

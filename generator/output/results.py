@@ -11,12 +11,13 @@ from .errors import error
 if TYPE_CHECKING:  # the commands' results; imported lazily at run time, so `ducha --help` stays quick
     from ..commands.audit import Audited
     from ..commands.check import Checked
+    from ..commands.decompose import Decomposed
     from ..commands.doctor import DoctorResult
     from ..commands.edit import Saved
     from ..commands.form import FormResult
     from ..commands.history import HistoryResult
     from ..commands.init import Initialised
-    from ..commands.reports import AssessResult, ReportResult
+    from ..commands.reports import AssessResult, ReportResult, SourceReportResult
     from ..commands.sample import SampleResult
     from ..commands.signals import SignalsResult
     from ..commands.site import Preview
@@ -91,6 +92,24 @@ def event_added(saved: Saved, etype: str) -> Output:
     return Output(lines(f"已在 {saved.rel} 追加{EVENT_TYPES[etype]}记录：{saved.line}")) + _committed(saved)
 
 
+def decomposed(result: Decomposed) -> Output:
+    """`ducha decompose`: the items made from a decision's task table, or why none were."""
+    text = lines(*(f"说明：{note}" for note in result.notes))
+    if result.problems:
+        return Output(text, lines(*result.problems, f"发现 {len(result.problems)} 处问题，未写入任何文件。"
+                                  "请修改任务表后重新运行。"), status=1)
+    verb = "将写入" if result.dry_run else "已写入"
+    text += lines(*(f"{verb} {rel}" for rel in result.written))
+    text += lines(f"{verb} {len(result.written)} 个事项，均属于 {result.source.title}（{result.source.id}）。"
+                  + ("（试运行，未写文件）" if result.dry_run else ""))
+    out = Output(text)
+    if result.commit:
+        out += Output(lines(f"已提交 {result.commit[:10]}"))
+    if result.commit_error is not None:
+        out += error(result.commit_error)
+    return out
+
+
 def report(result: ReportResult, fmt: str) -> Output:
     from ..reports import KINDS, METRIC_NAMES, METRICS, report_json, review_text
 
@@ -108,7 +127,20 @@ def report(result: ReportResult, fmt: str) -> Output:
     for item, days, deadline in r.overdue_items:
         text += lines(f"  超期：{item.id} {item.title}（{r.unit_names.get(item.lead_unit, item.lead_unit)}，"
                       f"期限 {deadline}，超期 {days} 天）")
+    if r.sources:
+        text += lines("  重大决策部署落实情况：", *(f"    {s.text}" for s in r.sources))
     return Output(text)
+
+
+def source_report(result: SourceReportResult, fmt: str) -> Output:
+    """`ducha report source SOURCE`: one decision's 落实情况."""
+    from ..source_report import source_report_json, source_report_lines
+
+    if fmt == "json":
+        return Output(_json(source_report_json(result.report)))
+    if result.written is not None:
+        return Output(lines(f"已生成 {result.written}"))
+    return Output(lines(*source_report_lines(result.report)))
 
 
 def assess(result: AssessResult, fmt: str) -> Output:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from ..calendar import WorkingCalendar
-from ..model import Inspection, Item, LedgerConfig
+from ..model import Inspection, Item, LedgerConfig, Source
 from . import (
     deadline_beyond_limit,
     duplicate_id,
@@ -39,6 +39,7 @@ from . import (
     provisional_deadline,
     report_missing,
     review_rate_low,
+    unknown_source,
     unknown_unit,
     visits_low,
 )
@@ -47,6 +48,7 @@ RULES: dict[str, ModuleType] = {m.CODE: m for m in (
     id_mismatch,
     duplicate_id,
     unknown_unit,
+    unknown_source,
     missing_deadline,
     deadline_beyond_limit,
     provisional_deadline,
@@ -74,6 +76,9 @@ class Context:
     # found from file names too.
     files: list[str] = field(default_factory=list)
     inspections: list[Inspection] = field(default_factory=list)
+    # Source id -> Source (sources/, issue 17); None: not read (a single new item
+    # is checked alone), so `unknown_source` has nothing to compare with.
+    sources: dict[str, Source] | None = None
 
 
 def get(code: str) -> ModuleType:

@@ -24,6 +24,7 @@ HOOKS = resources.package_file("site", "mkdocs_hooks.py")
 NAV = {
     "public": [
         {"首页": "index.md"},
+        {"重点任务落实进展": "sources/index.md"},
         {"全部清单": "lists/index.md"},
         {"通报": "circulars.md"},
         {"开放数据": "data.md"},
@@ -40,12 +41,13 @@ NAV = {
         {"14 天内到期": "upcoming.md"},
         {"日常考核工作台账": "assessment.md"},
         {"真实性提示": "signals.md"},
+        {"决策部署": "sources/index.md"},
         {"全部清单": "lists/index.md"},
         {"通报": "circulars.md"},
         {"开放数据": "data.md"},
     ],
 }
-NOT_IN_NAV = "items/\nlists/\nunits/\nreports/*-*.md\n"
+NOT_IN_NAV = "items/\nlists/\nunits/\nreports/*-*.md\nsources/\n"
 
 # Settings that would make a built page call another host; refused whatever
 # the ledger's mkdocs.yml says, since the sites must work offline.

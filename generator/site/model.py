@@ -107,6 +107,7 @@ class ItemView:
     findings: list[Finding] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
     signals: list = field(default_factory=list)  # internal only: integrity signals naming it (generator.signals)
+    source_id: str | None = None  # the decision it is a task of (sources/, issue 17)
 
 
 @dataclass
@@ -181,6 +182,7 @@ class SiteData:
     desk: object = None  # desk.Desk: 今日待办 and what staff need to act (internal only)
     unit_names: dict = field(default_factory=dict)  # unit id -> UnitName, every unit of ledger.yaml
     signals: object = None  # internal only: signals.PageView (the 真实性提示 page)
+    sources: list = field(default_factory=list)  # source_views.SourceView, newest first (public sources only publicly)
 
     @property
     def public(self) -> bool:
@@ -238,6 +240,7 @@ def _item_view(item: Item, status: ItemStatus, config: LedgerConfig, audience: s
         escalation_level=status.escalation_level if internal else 0,
         pending=[(p.level, ESCALATION_ACTION_NAMES[p.level]) for p in status.escalation_pending] if internal else [],
         findings=findings if internal else [],
+        source_id=item.source_id,
     )
 
 
@@ -280,7 +283,7 @@ def revisions(entries, audience: str, as_of: dt.date, units: dict | None = None)
 
 
 def site_data(result: CheckResult, config: LedgerConfig, audience: str, history: dict | None = None,
-              inspections: list | None = None, hidden: set | None = None) -> SiteData:
+              inspections: list | None = None, hidden: set | None = None, sources: dict | None = None) -> SiteData:
     """The view of one site as of `result.as_of`.
 
     `history`: (file, item id) → [HistoryEntry]; `hidden`: (file, item id)
@@ -333,6 +336,9 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
         circulars=circulars,
     )
     data.unit_names = unit_names(config)
+    from .source_views import source_views
+
+    data.sources = source_views(sources or {}, items, public=not internal)
     if internal:
         _internal_boards(data, pairs, result)
         _reports_and_scores(data, result, config)

@@ -183,6 +183,7 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
                assists=assisting.get(unit, []), names=data.unit_names.get(unit),
                overdue=len(overdue_by_unit.get(unit, [])), assessment=data.assessment.get(unit, []))
 
+    _write_sources(w, data)
     w.page("circulars.md", "circulars.md.j2")
     w.page("data.md", "data.md.j2", columns=files.COLUMNS, units=[units[u] for u in sorted(by_unit)])
     w.file("data/items.csv", files.items_csv(data))
@@ -203,6 +204,26 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
 
         write_pages(w, data)
     return w.written
+
+
+def _write_sources(w: "DocsWriter", data: SiteData) -> None:
+    """Decisions and their tasks (issue 17): the list (public: 重点任务落实进展), one page per source,
+    and internally each source's printable assignment sheet."""
+    from .source_views import GROUPS
+
+    w.page("sources/index.md", "sources.md.j2", sources=data.sources)
+    for source in data.sources:
+        w.page(f"sources/{source.id}.md", "source.md.j2", source=source, GROUPS=GROUPS)
+    if data.audience == INTERNAL:
+        from ..forms import office_name, render_source_form
+
+        office = office_name(getattr(data.desk, "config", None))
+        for source in data.sources:
+            tasks = [dict(title=v.title, lead=v.lead_unit_name, co=[n for _, n in v.co_units], deadline=v.deadline,
+                          contact=v.contact) for v in source.items]
+            w.file(f"forms/source-{source.id}.html",
+                   render_source_form(source, tasks, office, data.ledger_name, data.as_of,
+                                      back=f"../sources/{source.id}/"))
 
 
 def _write_reports(w: "DocsWriter", data: SiteData) -> None:

@@ -62,6 +62,7 @@ class Evaluated:
     result: CheckResult
     head: dict  # commit, as_of, ledger name: written into each site as ledger-head.json
     inspections: list
+    sources: dict = field(default_factory=dict)  # source id -> model.Source (issue 17)
 
 
 @dataclass
@@ -107,7 +108,7 @@ def evaluate(loaded: Loaded, as_of: dt.date) -> Evaluated:
     result = run_rules(loaded.ledger, as_of)
     config = loaded.scan.config
     head = {"commit": gitrepo.head_commit(loaded.root), "as_of": as_of.isoformat(), "ledger": config.name}
-    return Evaluated(config, result, head, loaded.ledger.inspections)
+    return Evaluated(config, result, head, loaded.ledger.inspections, loaded.ledger.sources)
 
 
 def error_findings(result: CheckResult) -> list[Finding]:
@@ -143,7 +144,8 @@ def read_history(loaded: Loaded, evaluated: Evaluated, use_cache: bool) -> dict:
 def audience_view(evaluated: Evaluated, history: dict, audience: str, base: Path | None) -> SiteData:
     """What one site shows: computed in Python, masked for the public (items with error findings left out)."""
     hidden = {(i.file, i.id) for i in left_out(evaluated.result)}
-    data = site_data(evaluated.result, evaluated.config, audience, history, evaluated.inspections, hidden=hidden)
+    data = site_data(evaluated.result, evaluated.config, audience, history, evaluated.inspections, hidden=hidden,
+                     sources=evaluated.sources)
     if audience == INTERNAL:  # issue 13: the office's daily desk
         from . import desk
 

@@ -155,7 +155,7 @@ def test_a_bad_allow_list_is_a_finding_not_a_crash(check_ledger):
 
 def test_the_demo_ledger_has_no_personal_data(tmp_path, cli):
     root = tmp_path / "demo"
-    for part in ("items", "inspections"):
+    for part in ("items", "inspections", "sources"):
         shutil.copytree(REPO / part, root / part)
     shutil.copy(REPO / "ledger.yaml", root / "ledger.yaml")
     _, out, _ = cli("check", "--ledger", str(root), "--format", "json", "--no-cache")

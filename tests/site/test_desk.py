@@ -290,7 +290,7 @@ def _ledger_copy(root: Path) -> Path:
     root.mkdir()
     for name in ("ledger.yaml", "mkdocs.yml"):
         shutil.copy(REPO / name, root / name)
-    for name in ("items", "inspections"):
+    for name in ("items", "inspections", "sources"):
         shutil.copytree(REPO / name, root / name)
     env = _git_env()
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True, env=env)
