@@ -11,6 +11,7 @@ Each check returns (code, Chinese message) problems; none raises.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -60,13 +61,10 @@ def check_schema(payload, schema: dict) -> list[str]:
     return check_with_jsonschema(payload, schema)
 
 
-_OWN: list[dict] = []
-
-
+@functools.cache
 def own_schema() -> dict:
-    if not _OWN:
-        _OWN.append(json.loads(files.items_schema()))
-    return _OWN[0]
+    """ducha's own items.json schema, parsed (read only: shared by every caller)."""
+    return json.loads(files.items_schema())
 
 
 def check_own_schema(payload) -> list[str]:
