@@ -565,9 +565,9 @@ class DocumentWriteFailed(DuchaError):
     """A document (.docx, a form's .html) could not be written where the user asked (status 2)."""
 
     def __init__(self, path: str | os.PathLike[str], err: OSError) -> None:
-        from .excel import _WRITE_REASONS
+        from .excel import WRITE_REASONS
 
-        reason = _WRITE_REASONS.get(err.errno or 0, err.strerror or str(err))
+        reason = WRITE_REASONS.get(err.errno or 0, err.strerror or str(err))
         super().__init__(f"无法写入 {path}：{reason}。请检查文件夹是否存在、是否可以写入，或用 --out 指定其他位置。")
 
 
