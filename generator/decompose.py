@@ -68,7 +68,10 @@ def plan_xlsx(path: Path, source: Source, config: LedgerConfig) -> ImportPlan:
     with open_workbook(path) as wb:
         name = wb.sheetnames[0]
         ws = wb[name]
-        header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ()) if hasattr(ws, "iter_rows") else ()
+        try:
+            header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ()) if hasattr(ws, "iter_rows") else ()
+        except Exception:  # noqa: BLE001 — a malformed sheet part (openpyxl and the XML parser raise many kinds)
+            return ImportPlan(problems=[CellProblem(name, 1, "", "表头行无法读取，工作表可能已损坏，请在 Excel 中另存后再分解")])
         headers = [t for t in (cell_str(v) for v in header_row) if t]
     columns = _columns(headers)
     problem = _missing(columns, name)
@@ -125,6 +128,7 @@ def plan_csv(path: Path, source: Source, config: LedgerConfig) -> ImportPlan:
                 continue
             if len(plan.items) >= MAX_ROWS:
                 plan.problems.append(CellProblem(name, number, "", f"任务超过 {MAX_ROWS} 行，请拆成几个文件分批分解"))
+                plan.items = []  # as the import does: say so, and spend no time checking any of them
                 break
             plan.items.append(plan_row(name, number, cells, mapping, config, plan))
     except csv.Error as err:

@@ -774,3 +774,5 @@ def plan_files(plan: ImportPlan, config: LedgerConfig, files: list[str],
 # Public names of the reader's parts that `ducha decompose` (generator/decompose.py) reuses.
 open_workbook = _opened
 plan_row = _plan_item
+# …and the Chinese reasons a write fails, for the other files ducha writes (generator/gongwen.py).
+WRITE_REASONS = _WRITE_REASONS
