@@ -53,6 +53,14 @@ CODES: dict[str, str] = {
     "backfilled_events": WARNING,
     "batch_filing": INFO,
     "verification_failures": WARNING,
+    # ducha rollup: the cities' published data (generator.rollup) and the province's delegations.
+    "city_unreachable": WARNING,  # the city's site could not be fetched: its last good data is kept, marked stale
+    "city_data_invalid": ERROR,  # the open data does not match its published schema, or cannot be read
+    "city_head_unknown": ERROR,  # the published head commit is not on any branch of the city's mirror
+    "city_data_mismatch": ERROR,  # the open data differs from what the ledger at the published commit gives
+    "delegation_missing": ERROR,  # a delegated city item is not in the city's data
+    "delegation_not_higher": WARNING,  # the city item is not a higher_assignment (上级政府交办事项)
+    "delegation_closed_unverified": WARNING,  # closed in the city while the province's verification failed
 }
 
 # The Chinese title of each code: what a person reads on the sites and in
@@ -93,6 +101,13 @@ TITLES: dict[str, str] = {
     "backfilled_events": "一次补录跨度很长的记录",
     "batch_filing": "集中补报月度进展",
     "verification_failures": "复核未通过与退回重办",
+    "city_unreachable": "无法获取城市数据",
+    "city_data_invalid": "城市开放数据不符合格式",
+    "city_head_unknown": "发布的提交不在城市台账中",
+    "city_data_mismatch": "开放数据与台账不一致",
+    "delegation_missing": "交办的城市事项不存在",
+    "delegation_not_higher": "城市事项不是上级交办事项",
+    "delegation_closed_unverified": "城市已办结但省级复核未通过",
 }
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
