@@ -31,10 +31,10 @@ from .excel import (
     ImportPlan,
     Mapping,
     WorkbookUnreadable,
-    _read_sheet,
     open_workbook,
     plan_files,
     plan_row,
+    read_sheet,
 )
 from .fields import cell_shown, cell_str
 from .model import CATEGORIES, LedgerConfig, Source
@@ -169,7 +169,7 @@ def plan_xlsx(path: Path, source: Source, config: LedgerConfig) -> tuple[ImportP
         if problem:
             return ImportPlan(problems=[problem]), set()
         plan = ImportPlan(notes=_ignored(headers, columns))
-        sheet = _read_sheet(ws, name, columns, MAX_ROWS, plan)
+        sheet = read_sheet(ws, name, columns, MAX_ROWS, plan)
         if sheet.full:
             return plan, set()
     return plan, _plan_rows(name, sheet.rows, source, config, plan)

@@ -775,3 +775,4 @@ def plan_files(plan: ImportPlan, config: LedgerConfig, files: list[str],
 # Public names of the reader's parts that `ducha decompose` (generator/decompose.py) reuses.
 open_workbook = _opened
 plan_row = _plan_item
+read_sheet = _read_sheet
