@@ -36,6 +36,7 @@ CODES: dict[str, str] = {
     "visits_low": WARNING,
     "follow_up_missed": WARNING,
     "personal_data": ERROR,  # personal information in a text the public site shows (issue 15)
+    "source_personal_data": ERROR,  # …in a public decision's page (issue 17)
     # ducha audit: the Git history of the ledger.
     "append_only_violation": ERROR,
     "backdated_event": ERROR,
@@ -86,6 +87,7 @@ TITLES: dict[str, str] = {
     "visits_low": "带队督查次数不足",
     "follow_up_missed": "未按期回头看",
     "personal_data": "公开内容含个人信息",
+    "source_personal_data": "公开的决策部署含个人信息",
     "append_only_violation": "改动了已有记录",
     "backdated_event": "补录（倒签）记录",
     "future_event": "记录日期在将来",

@@ -39,6 +39,7 @@ from . import (
     provisional_deadline,
     report_missing,
     review_rate_low,
+    source_personal_data,
     unknown_source,
     unknown_unit,
     visits_low,
@@ -61,6 +62,7 @@ RULES: dict[str, ModuleType] = {m.CODE: m for m in (
     visits_low,
     follow_up_missed,
     personal_data,
+    source_personal_data,
 )}
 
 
