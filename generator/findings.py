@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "unknown_unit": ERROR,
     "unknown_source": ERROR,  # an item's source_id names no sources/<id>.yaml (issue 17)
     "missing_deadline": ERROR,
+    "deadline_before_assigned": ERROR,  # a deadline earlier than the assignment: a slip of the year
     "deadline_beyond_limit": ERROR,
     "overdue": WARNING,
     "hard_deadline_passed": WARNING,
@@ -76,6 +77,7 @@ TITLES: dict[str, str] = {
     "unknown_unit": "单位不存在",
     "unknown_source": "决策部署不存在",
     "missing_deadline": "缺少办结期限",
+    "deadline_before_assigned": "办结期限早于交办日期",
     "deadline_beyond_limit": "期限超过最长时限",
     "overdue": "超期未办结",
     "hard_deadline_passed": "超过最长办理时限",

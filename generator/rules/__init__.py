@@ -26,6 +26,7 @@ from types import ModuleType
 from ..calendar import WorkingCalendar
 from ..model import Inspection, Item, LedgerConfig, Source
 from . import (
+    deadline_before_assigned,
     deadline_beyond_limit,
     duplicate_id,
     escalation_pending,
@@ -51,6 +52,7 @@ RULES: dict[str, ModuleType] = {m.CODE: m for m in (
     unknown_unit,
     unknown_source,
     missing_deadline,
+    deadline_before_assigned,
     deadline_beyond_limit,
     provisional_deadline,
     overdue,
