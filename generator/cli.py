@@ -705,5 +705,38 @@ def serve(ledger_dir: Path, audience: str, host: str, port: int) -> None:
     site.serve(preview)
 
 
+@main.command()
+@click.option("--sources", "sources", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="城市清单 sources.yaml：每个城市的 id、name、公开网站 url，可选只读台账镜像 git。")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="输出目录：省级汇总网站生成在其中的 site/。")
+@click.option("--ledger", "province", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="省级自己的台账目录：其中事项的 delegated 与各市数据核对。")
+@click.option("--fail-on", type=click.Choice(["stale", "invalid"]), default=None,
+              help="何时以状态 1 退出：stale 有城市数据过期（未能获取或未通过核验）；invalid 有数据未通过核验。默认总是 0。")
+@click.option("--full", is_flag=True, help="不发条件请求，重新获取并核验每个城市（例如怀疑文件在发布后被改动）。")
+@click.option("--reset", multiple=True, metavar="城市", help="核实该市历史确实改写过之后，以其当前提交为新的起点（可多次给出）。")
+@no_cache_option
+def rollup(sources: Path, out_dir: Path, province: Path | None, fail_on: str | None, full: bool, reset: tuple[str, ...],
+           no_cache: bool) -> None:
+    """省级汇总：获取各市公开的督查数据，逐一核验后合并，生成省级汇总网站。
+
+    各市并行获取（有限并发、超时、重试；未变化的城市只需一次条件请求）。数据先按该市发布的
+    JSON Schema 核对；给出只读台账镜像的城市，还核对发布的提交在其台账中、其历史未被改写，
+    并从该提交的台账重新算出开放数据逐项比对。未能获取或未通过核验的城市保留上次通过核验的数据，
+    标明过期及原因。网站先在临时目录生成，成功后才替换原有网站。
+
+    \b
+    示例：
+      ducha rollup --sources sources.yaml --out public
+      ducha rollup --sources sources.yaml --out public --ledger . --fail-on invalid
+    """
+    from .commands.rollup import rollup as run
+    from .output.rollup import rolled_up
+
+    emit(rolled_up(run(sources, out_dir, province=province, fail_on=fail_on, now=_now(), full=full, reset=reset,
+                       use_cache=not no_cache)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -28,6 +28,7 @@ from .loader import YMap, YNode, YScalar, YSeq
 from .model import (
     CATEGORIES,
     ID_CHARS,
+    ID_PATTERN,
     MAX_INT_DIGITS,
     MAX_YEAR,
     MIN_YEAR,
@@ -36,6 +37,7 @@ from .model import (
     SITE_URL_PATTERN,
     UNIT_ID_CHARS,
     UNIT_ID_PATTERN,
+    Delegation,
     FieldSpec,
     LedgerConfig,
 )
@@ -383,6 +385,47 @@ def read_url(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -> 
     return url
 
 
+def read_delegations(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -> list[Delegation] | None:
+    """`delegated:` of a province's item: a list of {city: <id>, item: <city item id>}, each pair once."""
+    seq = read_seq(node, spec, out)
+    if seq is None:
+        return None
+    example = "{city: bozhou, item: 2025-0042}"
+    found: list[Delegation] = []
+    seen: dict[tuple[str, str], int] = {}
+    for n, entry in enumerate(seq, start=1):
+        what = f"{where(spec)} 的第 {n} 项"
+        if refused(entry):
+            continue
+        if not isinstance(entry, YMap):
+            out.add(entry, "invalid_field", f"{what}应当是映射，写城市编号和该市的事项编号，例如 {example}。")
+            continue
+        extra = [k for k in entry.entries if k not in ("city", "item")]
+        if extra:
+            out.add(entry.entries[extra[0]][0], "invalid_field",
+                    f"{what}有不认识的键 {show(extra[0])}：只能写 city 和 item，例如 {example}。")
+        city_node = entry.entries.get("city", (None, None))[1]
+        item_node = entry.entries.get("item", (None, None))[1]
+        if city_node is None or item_node is None:
+            out.add(entry, "invalid_field", f"{what}缺少 {'city' if city_node is None else 'item'}：例如 {example}。")
+            continue
+        city = city_node.text if isinstance(city_node, YScalar) and city_node.tag == loader.STR else None
+        if city is None or not UNIT_ID_RE.fullmatch(city):
+            out.add(city_node, "invalid_field", f"{what}的 city 应当是汇总清单（sources.yaml）中的城市编号："
+                    "小写字母、数字、- 和 _，例如 bozhou。")
+            continue
+        item = item_node.text if isinstance(item_node, YScalar) and item_node.tag in (loader.STR, loader.INT) else None
+        if item is None or not ID_RE.fullmatch(item):
+            out.add(item_node, "invalid_field", f"{what}的 item 应当是该市台账中的事项编号（字母、数字、- 和 _），例如 2025-0042。")
+            continue
+        if (city, item) in seen:
+            out.add(entry, "invalid_field", f"{what}与第 {seen[(city, item)]} 项重复（{city} 的 {item}）：请删去一项。")
+            continue
+        seen[(city, item)] = n
+        found.append(Delegation(city, item, entry.line))
+    return found
+
+
 def read_category(node: YNode, spec: FieldSpec, out: Out, key: str | None = None) -> str | None:
     """A category code; one written as its Chinese name (领导批示) is told which code to write."""
     value = read_choice(node, FieldSpec(spec.name, "enum", spec.title, spec.help, choices=tuple(CATEGORIES)), out)
@@ -479,6 +522,10 @@ _SCHEMAS: dict[str, Callable[[FieldSpec, list[str]], Schema]] = {
     "strs": lambda spec, units: {"type": "array", "items": {"type": "string"}},
     "url": lambda spec, units: {"type": "string", "pattern": SITE_URL_PATTERN, "maxLength": SITE_URL_MAX},
     "years": lambda spec, units: {"type": "array", "items": {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}},
+    "delegations": lambda spec, units: {"type": "array", "items": {
+        "type": "object", "required": ["city", "item"], "additionalProperties": False,
+        "properties": {"city": {"type": "string", "pattern": UNIT_ID_PATTERN, "title": "城市编号"},
+                       "item": {"type": ["string", "integer"], "pattern": ID_PATTERN, "title": "该市的事项编号"}}}},
 }
 
 
@@ -546,7 +593,8 @@ def cell_date(value: object) -> dt.date:
         except ValueError:
             suggestion = suggest_date(text) if len(text) <= 30 else None
             if not suggestion:
-                raise ValueError(f"“{cell_shown(value)}”不是日期，请写成 2025-03-05 或使用 Excel 日期格式") from None
+                raise ValueError(f"“{cell_shown(value)}”不是日期，请写成 2025-03-05（也可写 2025/3/5 或 2025年3月5日）"
+                                 "或使用 Excel 日期格式；“6月底”“长期坚持”等请写出具体日期（如阶段目标的完成日期）") from None
             day = dt.date.fromisoformat(suggestion)
     if not YEARS[0] <= day.year <= YEARS[1]:
         raise ValueError(f"日期 {day.isoformat()} 超出范围：台账中的日期应在 {YEARS[0]}–{YEARS[1]} 年之间，请检查年份")
@@ -615,6 +663,20 @@ def cell_category(value: object) -> str:
     raise ValueError(f"不认识的类别“{cell_shown(text)}”，可写英文代码（如 work_report）或中文名称")
 
 
+def _cell_delegations(value: object) -> list[Delegation]:
+    """"bozhou:2025-0042；fuyang:2025-0007" → delegations."""
+    text = cell_text(value) or ""
+    found = []
+    for part in re.split(r"[,，;；、\s]+", text):
+        if not part:
+            continue
+        city, sep, item = part.replace("：", ":").partition(":")
+        if not sep or not UNIT_ID_RE.fullmatch(city) or not ID_RE.fullmatch(item):
+            raise ValueError(f"“{cell_shown(part)}”应写成 城市编号:事项编号，例如 bozhou:2025-0042，多个用“；”分隔")
+        found.append(Delegation(city, item))
+    return found
+
+
 def _cell_units(value: object, config: LedgerConfig | None) -> list[str]:
     if not cell_text(value):
         return []
@@ -635,6 +697,7 @@ _CELLS: dict[str, Cell] = {
     "category": lambda v, spec, config: cell_category(v),
     "unit": lambda v, spec, config: cell_unit(v, config),
     "units": lambda v, spec, config: _cell_units(v, config),
+    "delegations": lambda v, spec, config: _cell_delegations(v),
 }
 
 
@@ -716,6 +779,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     _kind("dates", read_dates, _TEXT),
     _kind("years", read_years, _TEXT),
     _kind("url", read_url, _TEXT),
+    _kind("delegations", read_delegations, _TEXT),
 ]}
 
 

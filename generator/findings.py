@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "unknown_unit": ERROR,
     "unknown_source": ERROR,  # an item's source_id names no sources/<id>.yaml (issue 17)
     "missing_deadline": ERROR,
+    "deadline_before_assigned": ERROR,  # a deadline earlier than the assignment: a slip of the year
     "deadline_beyond_limit": ERROR,
     "overdue": WARNING,
     "hard_deadline_passed": WARNING,
@@ -36,6 +37,7 @@ CODES: dict[str, str] = {
     "visits_low": WARNING,
     "follow_up_missed": WARNING,
     "personal_data": ERROR,  # personal information in a text the public site shows (issue 15)
+    "source_personal_data": ERROR,  # …in a public decision's page (issue 17)
     # ducha audit: the Git history of the ledger.
     "append_only_violation": ERROR,
     "backdated_event": ERROR,
@@ -53,6 +55,14 @@ CODES: dict[str, str] = {
     "backfilled_events": WARNING,
     "batch_filing": INFO,
     "verification_failures": WARNING,
+    # ducha rollup: the cities' published data (generator.rollup) and the province's delegations.
+    "city_unreachable": WARNING,  # the city's site could not be fetched: its last good data is kept, marked stale
+    "city_data_invalid": ERROR,  # the open data does not match its published schema, or cannot be read
+    "city_head_unknown": ERROR,  # the published head commit is not on any branch of the city's mirror
+    "city_data_mismatch": ERROR,  # the open data differs from what the ledger at the published commit gives
+    "delegation_missing": ERROR,  # a delegated city item is not in the city's data
+    "delegation_not_higher": WARNING,  # the city item is not a higher_assignment (上级政府交办事项)
+    "delegation_closed_unverified": WARNING,  # closed in the city while the province's verification failed
 }
 
 # The Chinese title of each code: what a person reads on the sites and in
@@ -67,6 +77,7 @@ TITLES: dict[str, str] = {
     "unknown_unit": "单位不存在",
     "unknown_source": "决策部署不存在",
     "missing_deadline": "缺少办结期限",
+    "deadline_before_assigned": "办结期限早于交办日期",
     "deadline_beyond_limit": "期限超过最长时限",
     "overdue": "超期未办结",
     "hard_deadline_passed": "超过最长办理时限",
@@ -78,6 +89,7 @@ TITLES: dict[str, str] = {
     "visits_low": "带队督查次数不足",
     "follow_up_missed": "未按期回头看",
     "personal_data": "公开内容含个人信息",
+    "source_personal_data": "公开的决策部署含个人信息",
     "append_only_violation": "改动了已有记录",
     "backdated_event": "补录（倒签）记录",
     "future_event": "记录日期在将来",
@@ -93,6 +105,13 @@ TITLES: dict[str, str] = {
     "backfilled_events": "一次补录跨度很长的记录",
     "batch_filing": "集中补报月度进展",
     "verification_failures": "复核未通过与退回重办",
+    "city_unreachable": "无法获取城市数据",
+    "city_data_invalid": "城市开放数据不符合格式",
+    "city_head_unknown": "发布的提交不在城市台账中",
+    "city_data_mismatch": "开放数据与台账不一致",
+    "delegation_missing": "交办的城市事项不存在",
+    "delegation_not_higher": "城市事项不是上级交办事项",
+    "delegation_closed_unverified": "城市已办结但省级复核未通过",
 }
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 

@@ -409,3 +409,71 @@ def commit_paths(root: Path, paths: list[Path], message: str) -> str:
     run(root, "add", "--", *names)
     run(root, "commit", "-q", "-m", message, "--", *names)
     return run(root, "rev-parse", "HEAD").decode().strip()
+
+
+# --- read-only mirrors of other ledgers (`ducha rollup`) ------------------------------------
+
+# Transports a mirror URL may use: never `ext::` (runs a command) or `fd::`.
+MIRROR_PROTOCOLS = "file:git:http:https:ssh"
+_MIRROR_ENV = {"GIT_ALLOW_PROTOCOL": MIRROR_PROTOCOLS, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "/bin/true",
+               "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def mirror_update(url: str, dest: Path, timeout: float = 300) -> None:
+    """Make or refresh `dest`, a bare mirror of `url` (read only: nothing is ever pushed).
+
+    Refs are copied as the remote has them (`+refs/*:refs/*`), so a force-push
+    there moves them here too; the commits they pointed at stay in the mirror's
+    objects for a while, so the roll-up can still tell that history was rewritten.
+    GitError with Git's message when the remote cannot be read.
+    """
+    if url.startswith("-"):
+        raise GitError(f"镜像地址 {url} 不能以 - 开头")
+    env = dict(_MIRROR_ENV)
+    try:
+        if not (dest / "HEAD").is_file():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            proc = subprocess.run(["git", "clone", "--quiet", "--mirror", "--no-hardlinks", "--", url, str(dest)],
+                                  capture_output=True, env={**os.environ, **env}, timeout=timeout)
+        else:
+            proc = subprocess.run(["git", "-C", str(dest), "fetch", "--quiet", "--prune", "--force", "--no-tags",
+                                   url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"],
+                                  capture_output=True, env={**os.environ, **env}, timeout=timeout)
+    except OSError as err:
+        raise _start_failed(err) from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"读取镜像 {url} 超时（{timeout:.0f} 秒）") from None
+    if proc.returncode != 0:
+        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or "git fetch failed")
+
+
+def reachable(where: Path, commit: str) -> bool:
+    """`commit` exists in the repository and some branch or tag contains it (not a leftover object)."""
+    if resolve(where, commit) is None:
+        return False
+    return bool(_text(where, "for-each-ref", "--count=1", f"--contains={commit}", "refs/heads", "refs/tags"))
+
+
+def tree_blobs(where: Path, commit: str, prefix: str = "") -> dict[str, str]:
+    """path → blob id of every regular file under `prefix` (a folder, '' for the top) in `commit`.
+
+    Paths are relative to `prefix`; links and submodules are left out (a
+    ledger's files are regular files). Read with `read_objects`.
+    """
+    if commit.startswith("-"):
+        return {}
+    spec = [prefix.rstrip("/")] if prefix else []
+    out = run(where, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *spec)
+    files: dict[str, str] = {}
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition(b"\t")
+        mode, kind, sha = meta.split()
+        if kind != b"blob" or mode not in (b"100644", b"100755"):
+            continue
+        name = path.decode("utf-8", "surrogateescape")
+        if prefix:
+            name = name[len(prefix.rstrip("/")) + 1:]
+        files[name] = sha.decode()
+    return files

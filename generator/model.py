@@ -104,6 +104,9 @@ ITEM_FIELDS: dict[str, FieldSpec] = {f.name: f for f in [
     FieldSpec("contact", "str", "联系人", "承办联系人及电话，仅内部可见。", internal=True),
     FieldSpec("note", "text", "内部备注", "仅内部网站可见。", internal=True),
     FieldSpec("requester", "text", "留言人", "网友留言等的留言人姓名、网名和联系方式，仅内部可见，公开网站从不显示。", internal=True),
+    FieldSpec("delegated", "delegations", "交办给下级",
+              "省级台账用：本事项交办给各市后，各市台账中对应的事项，每项写城市编号和该市的事项编号，"
+              "例如 [{city: bozhou, item: 2025-0042}]。ducha rollup 据此显示双方的办理情况。"),
     FieldSpec("events", "events", "办理记录", "按日期先后追加，只增不改。"),
 ]}
 
@@ -298,6 +301,11 @@ class Source:
     number: str | None = None
     public: bool = False
     description: str | None = None
+    # Line of each key in the file, for findings about its values.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
 
     @property
     def kind_name(self) -> str:
@@ -397,6 +405,15 @@ class Event:
     report: str | None = None
 
 
+@dataclass(frozen=True)
+class Delegation:
+    """One city item a province item was assigned as (`delegated:`)."""
+
+    city: str  # the city's id in the roll-up's sources.yaml
+    item: str  # the item's id in the city's ledger
+    line: int = 1
+
+
 @dataclass
 class Item:
     """One supervision item, as read from `items/**/<id>.yaml`."""
@@ -418,6 +435,7 @@ class Item:
     contact: str | None = None
     note: str | None = None
     requester: str | None = None  # internal only: who wrote a netizen message
+    delegated: list[Delegation] = field(default_factory=list)  # a province's item: the city items it became
     events: list[Event] = field(default_factory=list)
     # 1-based line of each top-level key, for findings that point at a field.
     lines: dict[str, int] = field(default_factory=dict)

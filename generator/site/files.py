@@ -101,6 +101,47 @@ def items_json(data: SiteData) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
 
 
+SCHEMA_PATH = "data/items.schema.json"  # published beside items.json: what a reader (a province's roll-up) checks it against
+_DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_NULLABLE_DATE = {"anyOf": [_DATE, {"type": "null"}]}
+_COLUMN_TYPES: dict[str, dict] = {
+    "id": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},
+    "title": {"type": "string", "minLength": 1},
+    "category": {"type": "string"}, "category_name": {"type": "string"},
+    "lead_unit": {"type": "string"}, "lead_unit_name": {"type": "string"},
+    "co_units": {"type": "array", "items": {"type": "string"}},
+    "assigned": _DATE, "last_updated": _DATE,
+    "deadline": _NULLABLE_DATE, "hard_deadline": _NULLABLE_DATE, "completed_on": _NULLABLE_DATE,
+    "state": {"enum": ["not_started", "in_progress", "completed", "closed"]}, "state_name": {"type": "string"},
+    "overdue": {"type": "boolean"}, "completed_late": {"type": "boolean"},
+    "days_overdue": {"type": "integer", "minimum": 0},
+}
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+
+
+def items_schema() -> str:
+    """The JSON Schema (draft 7) of `data/items.json`, from `COLUMNS`: the contract its readers check."""
+    item = {key: {"title": title, "description": definition, **_COLUMN_TYPES.get(key, _TEXT_OR_NULL)}
+            for key, title, definition in COLUMNS}
+    event = {"type": "object", "required": ["date", "type", "type_name"], "additionalProperties": False,
+             "properties": {"date": _DATE, "type": {"type": "string"}, "type_name": {"type": "string"},
+                            "text": _TEXT_OR_NULL, "detail": _TEXT_OR_NULL}}
+    item["events"] = {"title": "办理记录", "type": "array", "items": event}
+    schema = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "督查事项开放数据（data/items.json）",
+        "type": "object",
+        "required": ["ledger", "as_of", "columns", "items"],
+        "properties": {
+            "ledger": {"type": "string"}, "as_of": _DATE,
+            "columns": {"type": "array", "items": {"type": "object", "required": ["key", "title", "definition"]}},
+            "items": {"type": "array", "items": {"type": "object", "properties": item, "required": list(item),
+                                                 "additionalProperties": False}},
+        },
+    }
+    return json.dumps(schema, ensure_ascii=False, indent=1) + "\n"
+
+
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 200
 

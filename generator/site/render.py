@@ -203,6 +203,7 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
     w.page("data.md", "data.md.j2", columns=files.COLUMNS, units=[units[u] for u in sorted(by_unit)])
     w.file("data/items.csv", files.items_csv(data))
     w.file("data/items.json", files.items_json(data))
+    w.file(files.SCHEMA_PATH, files.items_schema())
     w.file("feed.xml", files.atom_feed(data, feed_id))
     for unit in sorted(by_unit):
         w.file(f"calendar/{unit}.ics", files.unit_calendar(data, unit, "ducha.invalid"))

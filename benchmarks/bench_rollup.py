@@ -1,0 +1,123 @@
+"""Time `ducha rollup` over 16 synthetic cities of 10,000 items each, served from 127.0.0.1.
+
+    python benchmarks/bench_rollup.py [--cities 16] [--items 10000] [--out benchmarks/out/rollup] [--no-git]
+
+What each city publishes: a full `ducha build` of 16 × 10,000 items would
+take far longer than the roll-up itself, so each city publishes only what
+the roll-up reads, made by ducha's own build code path
+(`ducha.rollup.opendata.publish`: the build's load → evaluate → public view
+stages and its `site.files` writers): `ledger-head.json`,
+`data/items.json`, `data/items.csv` and `data/items.schema.json`. Every
+item is public (synth.py --all-public), so every item is verified. Each
+city's ledger is a Git repository (one commit) pushed to a bare repository
+that serves as the read-only mirror (`git:` in sources.yaml), unless --no-git.
+
+Measured, wall time and peak memory of the whole process tree:
+- cold:    first roll-up, empty cache (every city fetched, every mirror
+           cloned, every ledger recomputed from its commit, site built);
+- one city changed: one city commits one event and publishes again; the
+           others answer 304.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth  # noqa: E402
+from common import run  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import datetime as dt  # noqa: E402
+
+from ducha.rollup.opendata import publish  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 26)
+GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@ducha.example", "GIT_COMMITTER_NAME": "bench",
+           "GIT_COMMITTER_EMAIL": "bench@ducha.example", "GIT_AUTHOR_DATE": "2026-11-25T10:00:00+08:00",
+           "GIT_COMMITTER_DATE": "2026-11-25T10:00:00+08:00"}
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def make_city(base: Path, n: int, items: int, with_git: bool) -> tuple[str, Path, Path]:
+    cid = f"city{n:02d}"
+    ledger = synth.write(base / "ledgers" / cid, items, seed=1000 + n, all_public=True)
+    mirror = base / "mirrors" / f"{cid}.git"
+    if with_git:
+        git(ledger, "init", "-q", "-b", "main")
+        git(ledger, "add", "-A")
+        git(ledger, "commit", "-q", "-m", "台账")
+        mirror.parent.mkdir(parents=True, exist_ok=True)
+        git(base, "init", "-q", "--bare", str(mirror))
+        git(ledger, "push", "-q", str(mirror), "main")
+    publish(ledger, base / "www" / cid, AS_OF)
+    return cid, ledger, mirror
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cities", type=int, default=16)
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "rollup")
+    parser.add_argument("--no-git", action="store_true", help="no mirrors: schema checks only")
+    args = parser.parse_args()
+    base = args.out.resolve()
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    start = time.perf_counter()
+    cities = [make_city(base, n, args.items, not args.no_git) for n in range(1, args.cities + 1)]
+    size = sum((base / "www" / c / "data" / "items.json").stat().st_size for c, _, _ in cities) / len(cities)
+    print(f"setup: {args.cities} cities × {args.items} items, items.json {size / 1e6:.1f} MB each "
+          f"({time.perf_counter() - start:.0f} s)")
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(base / "www")))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+    lines = ["name: 基准测试省督查汇总", "cities:"]
+    for cid, _, mirror in cities:
+        lines.append(f"  - id: {cid}\n    name: 第{cid[4:]}市\n    url: http://127.0.0.1:{port}/{cid}/")
+        if not args.no_git:
+            lines.append(f"    git: file://{mirror}")
+    (base / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    os.environ["DUCHA_CACHE_DIR"] = str(base / "cache")  # a cold cache: state, mirrors, item caches
+    command = [sys.executable, "-m", "ducha", "rollup", "--sources", str(base / "sources.yaml"),
+               "--out", str(base / "province"), "--fail-on", "stale"]
+    seconds, peak, code = run(command, base)
+    print(f"cold roll-up                 {seconds:6.1f} s  peak {peak:5d} MB  exit {code}  (target < 60 s)")
+
+    cid, ledger, mirror = cities[0]
+    item = sorted((ledger / "items").rglob("*.yaml"))[0]
+    item.write_text(item.read_text(encoding="utf-8") + "  - date: 2026-11-20\n    type: progress\n    text: 新进展\n",
+                    encoding="utf-8")
+    if not args.no_git:
+        git(ledger, "commit", "-q", "-am", "新进展")
+        git(ledger, "push", "-q", str(mirror), "main")
+    publish(ledger, base / "www" / cid, AS_OF)
+    for path in (base / "www" / cid).rglob("*"):  # If-Modified-Since has one-second resolution
+        st = path.stat()
+        os.utime(path, (st.st_atime + 5, st.st_mtime + 5))
+    seconds, peak, code = run(command, base)
+    print(f"one city changed             {seconds:6.1f} s  peak {peak:5d} MB  exit {code}  (target < 10 s)")
+    httpd.shutdown()
+
+
+if __name__ == "__main__":
+    main()

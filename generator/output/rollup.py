@@ -1,0 +1,34 @@
+"""The summary `ducha rollup` prints: one line per city, the findings, where the site is."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..findings import SEVERITY_NAMES, title_of
+from . import Output, lines
+
+if TYPE_CHECKING:
+    from ..rollup import RollupResult
+
+_STATUS = {"ok": "已核验", "unchanged": "无变化（304）", "stale": "数据过期，保留上次的数据", "missing": "暂无数据"}
+
+
+def rolled_up(result: RollupResult) -> Output:
+    text = []
+    for c in result.cities:
+        s = c.summary or {}
+        rate = "—" if s.get("rate") is None else f"{s['rate']:.0%}"
+        line = f"  {c.city.name}（{c.city.id}）：{_STATUS[c.status]}；数据日期 {c.data_date or '—'}，" \
+               f"事项 {s.get('total', '—')}，超期 {s.get('overdue', '—')}，按时办结率 {rate}"
+        if c.status in ("stale", "missing"):
+            line += f"；自 {c.stale_since} 起：{c.reason}"
+        text.append(line)
+    err = [f"{f.file}:{f.line}: {SEVERITY_NAMES[f.severity]}：{title_of(f.code)}（{f.code}）：{f.message}"
+           for f in result.findings]
+    text.append(f"省级汇总网站：{result.site}（{len(result.cities)} 个城市，{result.items} 个事项，"
+                f"{len(result.delegations)} 项交办）")
+    status = 0
+    if result.failed:
+        status = 1
+        which = "有城市的数据过期" if result.fail_on == "stale" else "有数据未通过核验"
+        err.append(f"因 --fail-on {result.fail_on}：{which}，以状态 1 退出（网站已照常更新）。")
+    return Output(lines("各市情况：", *text), lines(*err) if err else "", status, err_first=True)

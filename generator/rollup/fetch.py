@@ -1,0 +1,117 @@
+"""HTTP(S) requests of the roll-up: stdlib urllib, bounded in time, size, redirects and retries.
+
+Only http and https URLs are requested (redirects included); every body is
+read up to a limit and refused beyond it; conditional headers
+(`If-None-Match`, `If-Modified-Since`) make an unchanged file a 304 with no
+body. Many cities are fetched side by side by `in_pool`.
+"""
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urljoin, urlsplit
+
+USER_AGENT = "ducha-rollup"
+TIMEOUT = 20.0  # seconds per attempt (connect and each read)
+RETRIES = 3  # attempts for a connection error, a time-out or a 5xx answer
+BACKOFF = 0.5  # seconds before the second attempt, doubled after
+MAX_REDIRECTS = 5
+POOL = 8  # cities fetched at once
+
+
+class FetchFailed(Exception):
+    """The file could not be fetched; the message is Chinese and names the URL."""
+
+
+@dataclass
+class Response:
+    url: str
+    status: int  # 200 or 304
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urlsplit(urljoin(req.full_url, newurl)).scheme not in ("http", "https"):
+            raise urllib.error.HTTPError(newurl, code, "redirect to a non-http(s) URL refused", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_Redirects())
+# No file:, ftp: or data: handler is reachable: `get` refuses any URL that is not http(s) before opening it.
+
+
+def get(url: str, max_bytes: int, etag: str | None = None, last_modified: str | None = None,
+        timeout: float = TIMEOUT, retries: int = RETRIES) -> Response:
+    """GET `url` (http/https only), at most `max_bytes`; a 304 when the conditional headers match."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise FetchFailed(f"{url}：只能读取 http:// 或 https:// 地址")
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    delay = BACKOFF
+    for attempt in range(1, retries + 1):
+        try:
+            return _once(urllib.request.Request(url, headers=headers), max_bytes, timeout)
+        except urllib.error.HTTPError as e:
+            if e.code == 304:
+                return Response(url, 304, b"", e.headers.get("ETag") or etag,
+                                e.headers.get("Last-Modified") or last_modified)
+            reason = f"服务器回答 {e.code}"
+            if e.code < 500 or attempt == retries:
+                raise FetchFailed(f"{url}：{reason}") from None
+        except FetchFailed:
+            raise
+        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as e:
+            reason = _reason(e)
+            if attempt == retries:
+                raise FetchFailed(f"{url}：{reason}（已尝试 {retries} 次）") from None
+        time.sleep(delay)
+        delay *= 2
+    raise FetchFailed(f"{url}：无法读取")  # pragma: no cover - the loop returns or raises
+
+
+def _once(request: urllib.request.Request, max_bytes: int, timeout: float) -> Response:
+    with _OPENER.open(request, timeout=timeout) as answer:
+        length = answer.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise FetchFailed(f"{request.full_url}：文件有 {int(length)} 字节，超过上限 {max_bytes} 字节")
+        body = answer.read(max_bytes + 1)
+        if len(body) > max_bytes:
+            raise FetchFailed(f"{request.full_url}：文件超过上限 {max_bytes} 字节")
+        return Response(answer.geturl(), answer.status, body, answer.headers.get("ETag"),
+                        answer.headers.get("Last-Modified"))
+
+
+def _reason(e: BaseException) -> str:
+    if isinstance(e, urllib.error.URLError):
+        e = e.reason if isinstance(e.reason, BaseException) else e
+    if isinstance(e, TimeoutError) or "timed out" in str(e):
+        return "连接超时"
+    if isinstance(e, ConnectionRefusedError):
+        return "连接被拒绝（网站没有运行或地址有误）"
+    return f"无法连接（{e}）"
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def in_pool(work: Callable[[T], R], jobs: Iterable[T], size: int = POOL) -> list[R]:
+    """`work(job)` for every job, `size` at a time, results in job order."""
+    jobs = list(jobs)
+    if not jobs:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, min(size, len(jobs))), thread_name_prefix="ducha-rollup") as pool:
+        return list(pool.map(work, jobs))

@@ -1,0 +1,154 @@
+"""The province site: MkDocs and Material as the cities' sites, offline, built whole and swapped in.
+
+Pages: a table of cities (on-time rate, overdue, pending escalations, the
+data's date, stale or not), a page per city linking to the city's own item
+pages, the province's delegated items with both sides' status, and the
+combined open data (CSV/JSON with a `city` column). Every text that came
+from a city is escaped (`site.escape`) like ledger text on a city's site.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .. import resources
+from ..findings import title_of
+from ..site import builder, escape, files, outfolder
+
+TEMPLATES = resources.site_templates() / "province"
+ASSETS = resources.site_templates() / "assets"
+SITE = "site"  # DIR/site is the published province site
+MAX_LISTED = 200  # rows per list on a city page; the rest is on the city's own site
+NAV = [{"各市情况": "index.md"}, {"交办事项": "delegated.md"}, {"核验记录": "checks.md"}, {"开放数据": "data.md"}]
+STATUS_NAMES = {"ok": "已核验", "unchanged": "无变化（已核验）", "stale": "数据过期", "missing": "暂无数据"}
+COLUMNS = [("city", "城市编号", "sources.yaml 中城市的编号。"), ("city_name", "城市", "城市名称。"),
+           ("item_url", "事项网页", "该事项在城市公开网站上的网页地址。"), *files.COLUMNS]
+
+
+def _finalize(value):
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return escape.inline(value)
+
+
+def _url(value) -> Markup:
+    """A URL (or a part of one) as a Markdown link target: anything that could end or break it percent-encoded."""
+    from urllib.parse import quote
+
+    return Markup(quote(str(value), safe=":/?#@!$&*+,;=%-._~"))
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), finalize=_finalize, autoescape=False,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
+    env.filters["page_title"] = lambda v: Markup(escape.page_title(v))
+    env.globals["url"] = _url
+    env.globals["title_of"] = title_of
+    env.globals["STATUS_NAMES"] = STATUS_NAMES
+    return env
+
+
+def publish(out: Path, name: str, cities: list, payloads: dict[str, dict], delegations: list, findings: list,
+            stamp: str) -> Path:
+    """Build the province site in a work folder of `out`, then swap it in as out/site; return its folder."""
+    outfolder.clean_output(out, (SITE,))
+    with outfolder.work_folder(out) as work:
+        docs, site_dir = work / "docs", work / SITE
+        write_docs(docs, name, cities, payloads, delegations, findings, stamp)
+        config = builder.site_config(None, "public", docs, site_dir, name)
+        config.update(nav=NAV, not_in_nav="cities/\n", hooks=[])  # no ducha search index here: the theme's own search
+        config["markdown_extensions"] = [*(config.get("markdown_extensions") or []), "admonition"]
+        try:
+            builder.build(builder.write_config(config, work / "mkdocs.yml"))
+        except Exception as e:  # MkDocs' own errors: the old site stays
+            from . import RollupFailed
+
+            raise RollupFailed(f"省级汇总网站生成失败（{e}），原有网站未被改动。") from e
+        return outfolder.swap_all({SITE: site_dir}, out, (SITE,))[SITE]
+
+
+def write_docs(docs: Path, name: str, cities: list, payloads: dict[str, dict], delegations: list, findings: list,
+               stamp: str) -> None:
+    env = _env()
+
+    def page(rel: str, template: str, **context) -> None:
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        root = Markup("../" * rel.count("/"))
+        path.write_text(env.get_template(template).render(name=name, stamp=stamp, root=root, **context),
+                        encoding="utf-8")
+
+    for asset in ("ducha.css", "ducha.js"):
+        (docs / "assets").mkdir(parents=True, exist_ok=True)
+        (docs / "assets" / asset).write_bytes((ASSETS / asset).read_bytes())
+    by_city = {f.item: [] for f in findings if f.item}
+    for f in findings:
+        if f.item and f.file and f.file.startswith("sources.yaml:"):
+            by_city[f.item].append(f)
+    page("index.md", "index.md.j2", cities=cities, delegations=delegations)
+    for result in cities:
+        items = (payloads.get(result.city.id) or {}).get("items", [])
+        overdue = sorted((i for i in items if i.get("overdue")), key=lambda i: (-(i.get("days_overdue") or 0), i["id"]))
+        higher = [i for i in items if i.get("category") == "higher_assignment"]
+        page(f"cities/{result.city.id}.md", "city.md.j2", result=result, overdue=overdue[:MAX_LISTED],
+             overdue_total=len(overdue), higher=higher[:MAX_LISTED], higher_total=len(higher),
+             findings=by_city.get(result.city.id, []), max_listed=MAX_LISTED)
+    page("delegated.md", "delegated.md.j2", delegations=delegations)
+    page("checks.md", "checks.md.j2", findings=findings, cities=cities)
+    page("data.md", "data.md.j2", columns=COLUMNS, cities=cities)
+    (docs / "data").mkdir(parents=True, exist_ok=True)
+    write_combined(docs / "data", name, stamp, cities, payloads)
+
+
+def _rows(cities: list, payloads: dict[str, dict]):
+    for result in cities:
+        payload = payloads.get(result.city.id)
+        if not payload:
+            continue
+        for item in payload.get("items", []):
+            row = {k: item.get(k) for k, _, _ in files.COLUMNS}
+            row["co_units"] = "；".join(str(u) for u in item.get("co_units") or [])
+            yield {"city": result.city.id, "city_name": result.city.name,
+                   "item_url": f"{result.city.url}items/{item.get('id')}/", **row}
+
+
+def write_combined(folder: Path, name: str, stamp: str, cities: list, payloads: dict[str, dict]) -> None:
+    """data/items.csv and data/items.json: every city's items, one row each, with the city; written as streamed."""
+    with open(folder / "items.csv", "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow([title for _, title, _ in COLUMNS])
+        for row in _rows(cities, payloads):
+            writer.writerow([_cell(row.get(key)) for key, _, _ in COLUMNS])
+    with open(folder / "items.json", "w", encoding="utf-8") as fh:
+        head = {"province": name, "generated": stamp,
+                "cities": [{"id": r.city.id, "name": r.city.name, "url": r.city.url, "as_of": r.data_date,
+                            "status": r.status, "stale_reason": r.reason, "commit": r.commit} for r in cities],
+                "columns": [{"key": k, "title": t, "definition": d} for k, t, d in COLUMNS]}
+        text = json.dumps(head, ensure_ascii=False, indent=1)
+        fh.write(text[:-2] + ',\n "items": [')  # the same object, items streamed into it
+        first = True
+        for row in _rows(cities, payloads):
+            row["co_units"] = [u for u in (row["co_units"] or "").split("；") if u]
+            fh.write(("\n  " if first else ",\n  ") + json.dumps(row, ensure_ascii=False))
+            first = False
+        fh.write("\n ]\n}\n")
+
+
+def _cell(value):
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return files.csv_safe("" if value is None else value)
