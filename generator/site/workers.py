@@ -55,4 +55,3 @@ def _run(send, target: Callable[..., Any], *args: Any) -> None:
         result = (False, str(e))
     send.send(result)
     send.close()
-
