@@ -656,12 +656,15 @@ def signals(ledger_dir: Path, period: str | None, as_of: str | None, fmt: str, f
               help="MkDocs 设置文件（默认台账目录下的 mkdocs.yml）。")
 @click.option("--allow-errors", is_flag=True,
               help="台账有错误时仍生成网站；有错误的事项不在公开网站上显示。")
+@click.option("--full", is_flag=True, help="全部重新生成，不沿用上次生成的事项页面。")
 @no_cache_option
 def build(ledger_dir: Path, as_of: str | None, out_dir: Path | None, config_file: Path | None, allow_errors: bool,
-          no_cache: bool) -> None:
+          full: bool, no_cache: bool) -> None:
     """生成公开网站（site/public）和内部网站（site/internal）。
 
     两个网站先在临时目录中生成，全部成功后才替换原有网站；失败时原有网站保持不变。
+    输出目录中已有同一版本 ducha、同样设置生成的网站时，内容未变的事项页面直接沿用；
+    加 --full 则全部重新生成（结果相同，只是更慢）。
     台账有错误（ducha check 报告的“错误”）时不生成网站，以状态 1 退出；
     加 --allow-errors 则照常生成，但有错误的事项不在公开网站上显示。
 
@@ -677,7 +680,7 @@ def build(ledger_dir: Path, as_of: str | None, out_dir: Path | None, config_file
     day = _as_of(as_of)
     click.echo(site.END_OF_LIFE_NOTICE, err=True)
     emit(results.built(site.build(ledger_dir, out_dir, day, config_file=config_file, use_cache=not no_cache,
-                                  allow_errors=allow_errors)))
+                                  allow_errors=allow_errors, full=full)))
 
 
 @main.command()

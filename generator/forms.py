@@ -6,6 +6,7 @@ Jinja, so the office can open the file in a browser and print it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import jinja2
 
@@ -20,6 +21,7 @@ TITLES = {"assignment": "市政府重要事项交办单", "urge": "督查催办�
 SOURCE_SHEETS = {"instruction": "市长工作提示单", "research": "市长工作提示单"}
 
 
+@functools.cache  # one per process: the site writes a form for each item
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / "forms")), autoescape=True,
                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)

@@ -161,7 +161,7 @@ from {IMPORT} import forms
 env = render.environment()
 for name in env.list_templates(extensions=["j2"]):
     env.get_template(name)
-assert "item.md.j2" in env.list_templates() and "forms/urge.html.j2" in env.list_templates()
+assert "item.html.j2" in env.list_templates() and "forms/urge.html.j2" in env.list_templates()
 for path in (builder.DEFAULT_CONFIG, builder.HOOKS, builder.SERVE_HOOK, render.TEMPLATES / "assets" / "ducha.css",
              render.TEMPLATES / "assets" / "ducha.js"):
     assert path.is_file(), path

@@ -13,11 +13,12 @@ __all__ = ["END_OF_LIFE_NOTICE", "build", "prepare", "serve"]
 
 
 def build(ledger_dir: Path, out_dir: Path | None, as_of: dt.date, *, config_file: Path | None = None,
-          use_cache: bool = True, allow_errors: bool = False) -> BuildResult:
-    """Build both sites into `out_dir` (the ledger's site/ by default); the old sites stay on failure."""
+          use_cache: bool = True, allow_errors: bool = False, full: bool = False) -> BuildResult:
+    """Build both sites into `out_dir` (the ledger's site/ by default); the old sites stay on failure.
+    Item pages unchanged since the last build there are reused unless `full`."""
     try:
         return build_sites(ledger_dir, out_dir or ledger_dir / "site", as_of, config_file=config_file,
-                           use_cache=use_cache, allow_errors=allow_errors)
+                           use_cache=use_cache, allow_errors=allow_errors, full=full)
     except BuildStopped as err:
         raise DuchaError(f"{err}，原有网站未被改动。请按上面的提示修改后再运行 ducha build；"
                          "如确需先发布，可加 --allow-errors，有错误的事项将不在公开网站上显示。", 1,

@@ -14,7 +14,8 @@ processes get their inputs as arguments (`workers.py`), never through
 module state or the environment.
 
 `ducha serve` runs the same stages for one audience (`preview_markdown`)
-before each MkDocs rebuild: its job is a JSON file beside the generated
+before each MkDocs rebuild, and writes the item pages after it
+(`preview_item_pages`): its job is a JSON file beside the generated
 mkdocs.yml, whose path is the config's `extra.ducha_serve`, read by
 `serve_hook.py` from the config MkDocs hands it.
 """
@@ -48,27 +49,32 @@ from .stages import (
     left_out,
     load_ledger,
     mkdocs_config,
+    previous_build,
     read_history,
+    record_build,
     site_settings,
     stop_on_errors,
     swap_in,
+    write_item_pages,
     write_markdown,
 )
 
 __all__ = ["AUDIENCES", "SITE_NAMES", "BuildFailed", "BuildResult", "BuildStopped", "HistoryEntry", "ServeJob",
            "build_sites", "error_findings", "fragments_of", "item_histories", "left_out", "prepare_serve",
-           "preview_markdown"]
+           "preview_item_pages", "preview_markdown"]
 
 
 def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | None = None,
-                use_cache: bool = True, parallel: bool = True, allow_errors: bool = False) -> BuildResult:
+                use_cache: bool = True, parallel: bool = True, allow_errors: bool = False,
+                full: bool = False) -> BuildResult:
     """Build `out/public` and `out/internal` for the ledger at `root`.
 
     The ledger is read and evaluated once; then each site (its view, its
     Markdown and its MkDocs build) is made in its own process, side by side.
     A ledger with error findings raises `BuildStopped` before anything is
     built, unless `allow_errors`: then the items those findings concern are
-    left off the public site.
+    left off the public site. Unless `full`, the item pages of the last build
+    in `out` that did not change are reused (`stages.previous_build`).
     """
     root, out = Path(root).resolve(), Path(out).resolve()  # MkDocs resolves paths from its config file
     clean_output(out, AUDIENCES)
@@ -77,10 +83,12 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
     evaluated = evaluate(loaded, as_of)
     errors = stop_on_errors(evaluated, allow_errors)
     history = read_history(loaded, evaluated, use_cache)
+    previous = previous_build(out, root, base, full)
     with work_folder(out) as work:
-        pages = build_audiences(SiteInputs(evaluated, history, base), work, parallel)  # views → Markdown → MkDocs
+        built = build_audiences(SiteInputs(evaluated, history, base, previous), work, parallel)  # views → … → pages
         sites = swap_in(work, out)
-    return build_result(out, sites, pages, evaluated, errors, base)
+        record_build(out, root, base)
+    return build_result(out, sites, built, evaluated, errors, base)
 
 
 @dataclass
@@ -118,6 +126,11 @@ def preview_markdown(job: ServeJob) -> SiteData:
     view = audience_view(evaluated, history, job.audience, job.base)
     write_markdown(view, evaluated.head, job.audience, job.docs, prune=True)
     return view
+
+
+def preview_item_pages(view: SiteData, site: Path) -> None:
+    """The item pages of one site for `ducha serve`, after MkDocs built the rest (the build's stage)."""
+    write_item_pages(view, site, None)
 
 
 def prepare_serve(root: Path, audience: str, as_of: dt.date) -> Path:

@@ -46,5 +46,9 @@ def page_title(value) -> str:
     places (<title>, navigation, social meta), some after `striptags`, which
     undoes entities. Full-width forms of the HTML-significant characters look
     the same to a reader and are inert everywhere. Returned YAML-quoted."""
-    text = " ".join(str(value or "").split()).translate(_TITLE)
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(page_title_text(value), ensure_ascii=False)
+
+
+def page_title_text(value) -> str:
+    """`page_title` unquoted: the title as the theme prints it."""
+    return " ".join(str(value or "").split()).translate(_TITLE)

@@ -10,7 +10,8 @@ that search indexes and a marker comment; the HTML waits in a fragments
 folder outside `docs/`. Replacing the marker in the finished page spares
 Python-Markdown and the search indexer from parsing thousands of tables,
 which is most of the build time on a large ledger. The page a reader gets
-is the same.
+is the same. Long tables amid a page's headings are cut out the same way,
+each leaving a numbered marker (`piece_mark`) where it goes back.
 """
 import json
 import re
@@ -20,6 +21,12 @@ from jinja2.sandbox import SandboxedEnvironment, safe_range
 from markupsafe import Markup
 
 MARK = "<!-- ducha:fragment -->"
+HTML_START, HTML_END = "<!-- ducha:html -->", "<!-- /ducha:html -->"
+PIECE = "\n<!-- ducha:piece -->\n"  # between the tail and the numbered blocks of a page's fragment file
+
+
+def piece_mark(n: int) -> str:
+    return f"<!-- ducha:fragment:{n} -->"
 
 
 def on_config(config, **kwargs):
@@ -98,14 +105,16 @@ def on_post_template(output_content, template_name, config, **kwargs):
 def on_post_page(output, page, config, **kwargs):
     output = use_ducha_search(output)
     folder = (config.extra or {}).get("ducha_fragments")
-    if not folder or MARK not in output:
+    if not folder or "<!-- ducha:fragment" not in output:
         return output
     fragment = Path(folder) / (page.file.src_uri[:-3] + ".html")
     try:
-        html = fragment.read_text(encoding="utf-8")
+        tail, *pieces = fragment.read_text(encoding="utf-8").split(PIECE)
     except OSError:
         return output
-    return output.replace(MARK, html, 1)
+    for n, piece in enumerate(pieces, 1):
+        output = output.replace(piece_mark(n), piece, 1)
+    return output.replace(MARK, tail, 1)
 
 
 def on_post_build(config, **kwargs):

@@ -3,11 +3,18 @@
 Builds into one output folder lock it (flock on the folder itself) to swap
 sites in and to clean up after killed builds; each build also holds a lock
 on its own work folder for as long as it lives.
+
+The sites a build replaced are renamed to a `.ducha-trash-*` folder and deleted by a detached process, so
+the build ends once the new sites are in place: deleting ten thousand item
+folders can take longer than building them. A later build removes any trash
+left behind (a deleting process that was killed).
 """
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -20,6 +27,7 @@ except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
 WORK_PREFIX = ".ducha-build-"
+TRASH_PREFIX = ".ducha-trash-"
 STALE_SECONDS = 24 * 3600  # without flock (not POSIX): a work folder this old is stale
 
 
@@ -53,7 +61,7 @@ def work_folder(out: Path) -> Iterator[Path]:
     try:
         yield work
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)  # small: the sites were renamed out of it
         os.close(fd)
 
 
@@ -89,6 +97,9 @@ def clean_stale(out: Path, audiences: Iterable[str]) -> None:
         elif time.time() - work.stat().st_mtime < STALE_SECONDS:
             continue
         shutil.rmtree(work, ignore_errors=True)
+    for trash in out.glob(TRASH_PREFIX + "*"):
+        if trash.is_dir() and not trash.is_symlink() and _abandoned(trash):
+            shutil.rmtree(trash, ignore_errors=True)
     for audience in audiences:
         old, target = out / f".{audience}.old", out / audience
         if old.is_dir() and not old.is_symlink():
@@ -105,5 +116,47 @@ def swap(new: Path, target: Path) -> Path:
     if target.exists():
         target.rename(old)
     new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old)
     return target
+
+
+def discard(folder: Path) -> None:
+    """Remove `folder` in the background: renamed out of the way now, deleted by a detached process."""
+    if not folder.exists():
+        return
+    trash = Path(tempfile.mkdtemp(prefix=TRASH_PREFIX, dir=folder.parent))
+    fd = os.open(trash, os.O_RDONLY)
+    try:
+        if fcntl:  # locked before the deleter starts; it inherits the lock with the descriptor
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        folder.rename(trash / "x")
+        subprocess.Popen([sys.executable, "-c", _DELETE, str(trash), str(fd)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(fd,),
+                         start_new_session=True)
+    except OSError:  # no process to spare: delete it here
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(trash, ignore_errors=True)
+    finally:
+        os.close(fd)
+
+
+# The detached deleter: holds the lock on the trash folder (its descriptor is the
+# second argument) while it deletes it, so a build starting meanwhile leaves it
+# alone (`clean_stale` removes only abandoned trash).
+_DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+def _abandoned(trash: Path) -> bool:
+    if not fcntl:
+        return time.time() - trash.stat().st_mtime > STALE_SECONDS
+    try:
+        fd = os.open(trash, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False  # its deleter is at work
+    finally:
+        os.close(fd)

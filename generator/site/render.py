@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import jinja2
@@ -17,8 +18,8 @@ from markupsafe import Markup
 from .. import resources
 from ..evaluate import STATE_NAMES
 from ..model import CATEGORIES
-from . import charts, escape, files, search
-from .mkdocs_hooks import MARK
+from . import charts, escape, files, pages, search
+from .mkdocs_hooks import HTML_END, HTML_START, MARK, PIECE, piece_mark
 from .model import (
     INTERNAL,
     LIGHTS,
@@ -77,8 +78,11 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["page_title"] = lambda v: Markup(escape.page_title(v))
     env.filters["pct"] = pct
     env.globals.update(light=light, state=state, STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES,
-                       FRAGMENT=Markup(MARK))
+                       FRAGMENT=Markup(MARK), HTML=Markup(HTML_START), END_HTML=Markup(HTML_END))
     return env
+
+
+_HTML_BLOCK = re.compile(re.escape(HTML_START) + r"(.*?)" + re.escape(HTML_END), re.S)
 
 
 class DocsWriter:
@@ -86,7 +90,9 @@ class DocsWriter:
 
     A template may end its Markdown with the fragment marker; what follows
     is plain HTML, written to `fragments/` and put in place by the builder
-    after MkDocs rendered the page (see `mkdocs_hooks`).
+    after MkDocs rendered the page (see `mkdocs_hooks`). Blocks of plain HTML
+    between `{{ HTML }}` and `{{ END_HTML }}` (long tables amid headings) go
+    there too, each leaving a numbered marker in the Markdown.
     """
 
     def __init__(self, docs: Path, env: jinja2.Environment, data: SiteData, fragments: Path) -> None:
@@ -106,9 +112,16 @@ class DocsWriter:
             data=self.data, internal=self.data.audience == INTERNAL, root=Markup("../" * depth),
             url_root=Markup("../" * url_depth), **context)
         markdown, mark, fragment = text.partition(MARK)
+        pieces: list[str] = []
+
+        def cut(block: re.Match) -> str:
+            pieces.append(block.group(1))
+            return f"\n\n{piece_mark(len(pieces))}\n\n"
+
+        markdown = _HTML_BLOCK.sub(cut, markdown)
         self.file(rel, markdown + mark + "\n" if mark else markdown)
-        if mark:
-            self._write(self.fragments / (rel[:-3] + ".html"), fragment.encode("utf-8"))
+        if mark or pieces:
+            self._write(self.fragments / (rel[:-3] + ".html"), PIECE.join([fragment, *pieces]).encode("utf-8"))
 
     def file(self, rel: str, content: str | bytes) -> None:
         self.written.append(rel)
@@ -124,9 +137,11 @@ class DocsWriter:
         path.write_bytes(data)
 
 
-def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id: str) -> list[str]:
+def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id: str,
+               previous: Path | None = None) -> list[str]:
     """Write every page and file of one site into `docs` (HTML fragments into
-    `fragments`); return the paths written under `docs`."""
+    `fragments`); return the paths written under `docs`. `previous`: the last build's
+    site of this audience, whose Word reports are reused when their content is the same."""
     env = environment()
     w = DocsWriter(docs, env, data, fragments)
     for asset in ("ducha.css", "ducha.js", "ducha-search.js"):
@@ -145,8 +160,8 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
     due, on_time = on_time_items(data.items, data.as_of)
     ranked = units_by_on_time_rate(data.units)
     w.page("index.md", "home.md.j2", ranked_units=ranked)
-    for view in data.items:
-        w.page(f"items/{view.id}.md", "item.md.j2", item=view)
+    # Item pages: one shell page here; ducha fills it for each item after MkDocs ran (`pages.py`).
+    w.file(pages.SHELL, pages.shell_markdown(data.audience == INTERNAL))
 
     by_category = counts_by(data.items, lambda v: v.category)
     by_unit = counts_by(data.items, lambda v: v.lead_unit)
@@ -199,7 +214,7 @@ def write_docs(data: SiteData, docs: Path, fragments: Path, head: dict, feed_id:
         w.page("upcoming.md", "internal/upcoming.md.j2")
         w.page("assessment.md", "internal/assessment.md.j2")
         w.page("signals.md", "internal/signals.md.j2")
-        _write_reports(w, data)
+        _write_reports(w, data, previous)
         from .desk import write_pages
 
         write_pages(w, data)
@@ -226,14 +241,17 @@ def _write_sources(w: "DocsWriter", data: SiteData) -> None:
                                       back=f"../sources/{source.id}/"))
 
 
-def _write_reports(w: "DocsWriter", data: SiteData) -> None:
+def _write_reports(w: "DocsWriter", data: SiteData, previous: Path | None = None) -> None:
+    import hashlib
     import io
 
     from ..assessment import WEIGHT_NAMES
+    from ..cache import code_key
     from ..reports import KIND_NAMES, KINDS, METRIC_NAMES, METRICS, report_docx
 
     w.page("reports/index.md", "internal/reports.md.j2", KINDS=KINDS, KIND_NAMES=KIND_NAMES)
     latest: set[str] = set()
+    code = code_key()
     for report in data.reports:
         slug = f"{report.period.kind}-{report.period.label}"
         # Word files for the newest report of each kind only: python-docx
@@ -241,10 +259,47 @@ def _write_reports(w: "DocsWriter", data: SiteData) -> None:
         docx = report.period.kind not in latest
         if docx:
             latest.add(report.period.kind)
-            buffer = io.BytesIO()
-            report_docx(report, buffer)
-            w.file(f"reports/{slug}.docx", buffer.getvalue())
+            # Made again only when the report or the code that lays it out changed: the key
+            # is kept in the file itself (its zip comment), so it cannot disagree with it.
+            key = hashlib.sha256(f"{code}|{data.as_of}|{report!r}".encode()).hexdigest().encode()
+            made = _reusable_docx(previous / "reports" / f"{slug}.docx", key) if previous else None
+            if made is None:
+                buffer = io.BytesIO()
+                report_docx(report, buffer)
+                made = _stamped(buffer.getvalue(), data.as_of, key)
+            w.file(f"reports/{slug}.docx", made)
         w.page(f"reports/{slug}.md", "internal/report.md.j2", report=report, slug=slug, KINDS=KINDS,
                METRICS=METRICS, METRIC_NAMES=METRIC_NAMES, docx=docx)
     w.page("scores.md", "internal/scores.md.j2", WEIGHT_NAMES=WEIGHT_NAMES)
     w.page("visits.md", "internal/visits.md.j2")
+
+
+def _reusable_docx(path: Path, key: bytes) -> bytes | None:
+    """The last build's Word file at `path`, if it was made from the same report (`key`)."""
+    import io
+    import zipfile
+
+    try:
+        data = path.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return data if z.comment == key else None
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
+def _stamped(docx: bytes, day: dt.date, key: bytes = b"") -> bytes:
+    """The Word file with every part dated `day` instead of the moment it was written,
+    so the same report gives the same bytes (an incremental build equals a full one);
+    `key` (what it was made from) goes into the zip comment, which Word ignores."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            stamped = zipfile.ZipInfo(info.filename, date_time=(day.year, day.month, day.day, 0, 0, 0))
+            stamped.compress_type = info.compress_type
+            stamped.external_attr = info.external_attr
+            target.writestr(stamped, source.read(info))
+        target.comment = key
+    return out.getvalue()

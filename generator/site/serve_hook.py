@@ -1,17 +1,30 @@
-"""MkDocs hook used by `ducha serve`: regenerate the Markdown before each rebuild.
+"""MkDocs hook used by `ducha serve`: regenerate the pages before and after each rebuild.
 
 `ducha serve` watches the ledger (items/, ledger.yaml) as well as the
 generated docs; when a YAML file changes, MkDocs rebuilds and this hook
-first writes the pages again from the ledger, by the build's own stages.
-Its job (ledger, audience, docs folder, as-of day) is the JSON file named
-by the config's `extra.ducha_serve`, written beside the generated
-mkdocs.yml by `prepare_serve`. Files whose content did not change are left
-alone, so the rebuild does not trigger itself.
+first writes the Markdown again from the ledger, by the build's own stages,
+then, once MkDocs built the other pages and the item pages' shell, writes
+the item pages (`pages.py`), as `ducha build` does. Its job (ledger,
+audience, docs folder, as-of day) is the JSON file named by the config's
+`extra.ducha_serve`, written beside the generated mkdocs.yml by
+`prepare_serve`. Files whose content did not change are left alone, so the
+rebuild does not trigger itself. The site's view goes from the first event
+to the second on this build's own config object.
 """
 from pathlib import Path
+
+VIEW_KEY = "ducha_serve_view"
 
 
 def on_pre_build(config, **kwargs):
     from ducha.site import ServeJob, preview_markdown
 
-    preview_markdown(ServeJob.load(Path(config["extra"]["ducha_serve"])))
+    config["extra"][VIEW_KEY] = preview_markdown(ServeJob.load(Path(config["extra"]["ducha_serve"])))
+
+
+def on_post_build(config, **kwargs):
+    from ducha.site import preview_item_pages
+
+    view = config["extra"].pop(VIEW_KEY, None)
+    if view is not None:
+        preview_item_pages(view, Path(config["site_dir"]))

@@ -35,7 +35,7 @@ def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
-            if list(out.glob(".ducha-build-*/docs-internal/items/2025-0001.md")):
+            if list(out.glob(".ducha-build-*/docs-internal/index.md")):
                 break
             time.sleep(0.01)
         assert proc.poll() is None, "the build ended before it could be killed"

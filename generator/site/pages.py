@@ -1,0 +1,190 @@
+"""Item pages, written by ducha into the theme's page shell instead of by MkDocs.
+
+A site has one page per item (thousands) and a few dozen other pages. MkDocs
+spends most of a build on per-page work that is the same for every item
+page: Python-Markdown, the theme's navigation and its templates. So the
+Markdown folder holds one *shell* page (`SHELL`) in the items folder, with a
+sentinel title and a content marker; MkDocs renders it like any page, with
+the theme's header, navigation, search settings and footer. Then, for every
+item, ducha renders the page content from `item.html.j2` (autoescaped HTML)
+and writes the shell with the sentinel replaced by the item's title and id
+and the marker by the content. Item pages sit at the same depth as the
+shell (`items/<id>/`), so every relative link of the shell holds for them.
+The page a reader gets is what MkDocs would have made of the same content.
+
+Incremental builds: when the last build of the same ducha, templates and
+settings is given as `previous`, a page whose bytes equal the previous
+site's is hard-linked from there instead of written again; a full build and
+an incremental one therefore give the same files.
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..evaluate import STATE_NAMES
+from ..model import CATEGORIES
+from . import escape
+from .model import INTERNAL, STATES, SiteData
+
+# A dot is never in an item id (model.ID_CHARS), so the shell cannot shadow an item.
+SHELL_ID = "ducha.shell"
+SHELL = f"items/{SHELL_ID}.md"
+SHELL_TITLE = "DUCHAxSHELLxTITLE"
+CONTENT = "<!-- ducha:page -->"
+ANCHOR = SHELL_TITLE.lower()  # the <h1> id the toc extension gives the shell's title
+ITEM_URL_ROOT = Markup("../../")  # from items/<id>/ to the site root
+
+
+class ShellMissing(Exception):
+    """MkDocs did not render the page shell as expected (a theme override removed the content area?)."""
+
+
+def shell_markdown(internal: bool) -> str:
+    """The Markdown of the shell page: what every item page has in common."""
+    hide = "hide:\n  - toc\n" if internal else ""
+    return f"---\ntitle: {SHELL_TITLE}\n{hide}search:\n  exclude: true\n---\n\n# {SHELL_TITLE}\n\n{CONTENT}\n"
+
+
+def title_text(title: str) -> str:
+    """The title as the theme prints it from the page's front matter (`escape.page_title`, unquoted)."""
+    return escape.page_title_text(title)
+
+
+@dataclass
+class Shell:
+    """The rendered shell page, cut at its title, id and content slots."""
+
+    parts: list[str]  # literal text, and the slots ("\0title", "\0id", …) between them
+
+    @classmethod
+    def parse(cls, html: str) -> Shell:
+        heading = re.search(r"(<h1\b[^>]*>)" + SHELL_TITLE + r"(.*?</h1>)\s*" + re.escape(CONTENT), html, re.S)
+        if not heading:
+            raise ShellMissing("主题模板没有输出页面内容，无法生成事项页面：请检查 theme.custom_dir 中的 main.html")
+        slots = {SHELL_TITLE: "\0title", SHELL_ID: "\0id", ANCHOR: "\0anchor"}
+        slot = re.compile("(" + "|".join(re.escape(s) for s in slots) + ")")
+
+        def cut(text: str) -> list[str]:
+            return [slots[bit] if k % 2 else bit for k, bit in enumerate(slot.split(text))]
+
+        # The <h1> stays MkDocs' (its id, and a permalink if the toc settings add one); its text is the item's.
+        return cls([*cut(html[:heading.start()]), *cut(heading.group(1)), "\0heading", *cut(heading.group(2)), "\n",
+                    "\0content", *cut(html[heading.end():])])
+
+    def fill(self, ident: str, title: str, content: str) -> str:
+        """The page of one item: the theme's page with `title`, and `content` (HTML) below the <h1>."""
+        values = {"\0title": title_text(title), "\0heading": str(Markup.escape(title)), "\0id": ident,
+                  "\0anchor": anchor(title), "\0content": content}
+        return "".join(values.get(p, p) for p in self.parts)
+
+
+def anchor(title: str) -> str:
+    """The id of a page's <h1>, as MkDocs' `toc` makes it (the theme's "skip to content" link goes there)."""
+    from markdown.extensions.toc import slugify
+
+    return slugify(str(title or ""), "-") or "_"
+
+
+def _finalize(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    """Jinja for HTML pages: autoescaped, so ledger text is inert by default."""
+    from .render import light, pct, state
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True, finalize=_finalize,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["block"] = lambda v: Markup(escape.block(v))
+    env.filters["pct"] = pct
+    env.globals.update(light=light, state=state, STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES)
+    return env
+
+
+def read_shell(site: Path) -> Shell:
+    """The shell MkDocs rendered into `site`; its folder is removed (it is no page of the site)."""
+    folder = site / "items" / SHELL_ID
+    shell = Shell.parse((folder / "index.html").read_text(encoding="utf-8"))
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    return shell
+
+
+def render_contents(view: SiteData, templates: Path) -> list[str]:
+    """The content (HTML below the title) of every item's page, in the order of `view.items`."""
+    template = environment(templates).get_template("item.html.j2")
+    internal = view.audience == INTERNAL
+    return [template.render(data=view, internal=internal, url_root=ITEM_URL_ROOT, item=item) for item in view.items]
+
+
+def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path | None = None,
+                     contents: list[str] | None = None) -> dict[str, int]:
+    """Every item's page into `site` (after MkDocs built the rest of it); the sitemap gets them too.
+
+    `contents`: the pages' contents if already rendered (`render_contents`, in a process of
+    its own while MkDocs ran). With `previous` (the last build's site of the same audience),
+    an unchanged page is hard-linked from there. Returns {"written": n, "reused": m}."""
+    shell = read_shell(site)
+    if contents is None:
+        contents = render_contents(view, templates)
+    counts = {"written": 0, "reused": 0}
+    for item, content in zip(view.items, contents, strict=True):
+        page = shell.fill(item.id, item.title, content).encode("utf-8")
+        rel = Path("items") / item.id / "index.html"
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if previous is not None and _same(previous / rel, page):
+            try:
+                os.link(previous / rel, target)
+                counts["reused"] += 1
+                continue
+            except OSError:
+                pass  # another file system, or the old site just went: write it
+        target.write_bytes(page)
+        counts["written"] += 1
+    add_to_sitemap(site, [item.id for item in view.items])
+    return counts
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+_SHELL_ENTRY = re.compile(r"[ \t]*<url>(?:(?!</url>).)*?" + re.escape(SHELL_ID) + r".*?</url>\n?", re.S)
+
+
+def add_to_sitemap(site: Path, ids: list[str]) -> None:
+    """Put the item pages into the sitemap MkDocs wrote, in place of the shell's entry.
+
+    MkDocs lists pages only when the site has a `site_url`; without one the
+    sitemap has no entries, and gets none for the items either."""
+    path = site / "sitemap.xml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return
+    found = _SHELL_ENTRY.search(text)
+    if not found:
+        return
+    entry = found.group(0)
+    entries = "".join(entry.replace(SHELL_ID, ident) for ident in ids)
+    text = text[:found.start()] + entries + text[found.end():]
+    path.write_text(text, encoding="utf-8")
+    with gzip.GzipFile(site / "sitemap.xml.gz", "wb", mtime=0) as f:
+        f.write(text.encode("utf-8"))
