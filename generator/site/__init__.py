@@ -80,7 +80,7 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
     clean_output(out, AUDIENCES)
     base = site_settings(root, config_file)
     loaded = load_ledger(root, use_cache)
-    evaluated = evaluate(loaded, as_of)
+    evaluated = evaluate(loaded, as_of, use_cache)
     errors = stop_on_errors(evaluated, allow_errors)
     history = read_history(loaded, evaluated, use_cache)
     previous = previous_build(out, root, base, full)
@@ -121,7 +121,7 @@ def preview_markdown(job: ServeJob) -> SiteData:
     """The Markdown of one site for `ducha serve`, by the build's stages. The docs folder
     is kept between runs, so files no longer written are deleted."""
     loaded = load_ledger(job.ledger, use_cache=True)
-    evaluated = evaluate(loaded, job.as_of)
+    evaluated = evaluate(loaded, job.as_of, use_cache=True)
     history = read_history(loaded, evaluated, use_cache=True)
     view = audience_view(evaluated, history, job.audience, job.base)
     write_markdown(view, evaluated.head, job.audience, job.docs, prune=True)
