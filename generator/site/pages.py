@@ -176,19 +176,20 @@ class PageKeys:
     KIND = b"ducha-page-keys"
 
     @staticmethod
-    def _stamp(site: Path) -> str:
-        st = (site / "index.html").stat()
+    def _stamp(anchor: Path) -> str:
+        st = anchor.stat()
         return f"{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
 
     @classmethod
-    def save(cls, path: Path, site: Path, keys: dict[str, str]) -> None:
+    def save(cls, path: Path, anchor: Path, keys: dict[str, str]) -> None:
+        """Keep `keys` in `path`, tied to `anchor` (a site's index.html, or `ducha serve`'s items folder)."""
         from ..cache import secret, sign
 
         key = secret()
         if key is None:
             return
         try:
-            payload = json.dumps({"site": cls._stamp(site), "keys": keys}, separators=(",", ":")).encode()
+            payload = json.dumps({"site": cls._stamp(anchor), "keys": keys}, separators=(",", ":")).encode()
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             tmp.write_bytes(sign(key, cls.KIND, payload).hex().encode() + b"\n" + payload)
             os.replace(tmp, path)
@@ -196,7 +197,7 @@ class PageKeys:
             pass
 
     @classmethod
-    def load(cls, path: Path, site: Path) -> dict[str, str]:
+    def load(cls, path: Path, anchor: Path) -> dict[str, str]:
         from ..cache import secret, verify
 
         key = secret()
@@ -205,7 +206,7 @@ class PageKeys:
             if key is None or not verify(key, bytes.fromhex(mac.decode("ascii")), cls.KIND, payload):
                 return {}
             data = json.loads(payload)
-            if data.get("site") != cls._stamp(site) or not isinstance(data.get("keys"), dict):
+            if data.get("site") != cls._stamp(anchor) or not isinstance(data.get("keys"), dict):
                 return {}
             return data["keys"]
         except (OSError, ValueError, UnicodeDecodeError, AttributeError):
@@ -213,7 +214,8 @@ class PageKeys:
 
 
 def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path | None = None,
-                     contents: list[str] | None = None, known: dict[str, str] | None = None) -> dict:
+                     contents: list[str] | None = None, known: dict[str, str] | None = None,
+                     shell: Shell | None = None) -> dict:
     """Every item's page into `site` (after MkDocs built the rest of it); the sitemap gets them too.
 
     `contents`: the pages' contents if already rendered (`render_contents`, in a process of
@@ -221,7 +223,7 @@ def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path
     an unchanged page is hard-linked from there: without rendering it when its key is in
     `known` (the previous site's page keys, `PageKeys.load`). Returns {"written": n,
     "reused": m, "rendered": r, "keys": {item id: key}}."""
-    shell = read_shell(site)
+    shell = shell or read_shell(site)
     keys = page_keys(view, templates, shell)
     skip: set[str] = set()
     if previous is not None and known and contents is None:
@@ -285,3 +287,55 @@ def add_to_sitemap(site: Path, ids: list[str]) -> None:
     path.write_text(text, encoding="utf-8")
     with gzip.GzipFile(site / "sitemap.xml.gz", "wb", mtime=0) as f:
         f.write(text.encode("utf-8"))
+
+
+# --- `ducha serve`: the item pages kept between rebuilds ----------------------------------------------
+
+KEPT = ".ducha-items"  # MkDocs' clean leaves names starting with a dot alone
+KEPT_KEYS = ".ducha-items-keys.json"
+
+
+def keep_item_pages(site: Path) -> None:
+    """Before MkDocs cleans `site` for a rebuild of `ducha serve`: move its item pages aside (one rename)."""
+    import shutil
+
+    items, kept = site / "items", site / KEPT
+    shutil.rmtree(kept, ignore_errors=True)
+    try:
+        items.rename(kept)
+    except OSError:
+        (site / KEPT_KEYS).unlink(missing_ok=True)
+
+
+def update_item_pages(view: SiteData, site: Path, templates: Path) -> dict:
+    """`write_item_pages` for a rebuild of `ducha serve`: the pages kept by `keep_item_pages` are put
+    back (one rename) and only those whose key changed are rendered and written again; pages of items
+    no longer on the site are removed. Without a usable record, every page is written."""
+    import shutil
+
+    items, kept, record = site / "items", site / KEPT, site / KEPT_KEYS
+    known = PageKeys.load(record, kept) if kept.is_dir() else {}
+    record.unlink(missing_ok=True)
+    shell = read_shell(site)
+    if not known or any(items.iterdir()):
+        shutil.rmtree(kept, ignore_errors=True)
+        counts = write_item_pages(view, site, templates, shell=shell)
+        PageKeys.save(record, items, counts["keys"])
+        return counts
+    items.rmdir()
+    kept.rename(items)
+    keys = page_keys(view, templates, shell)
+    ids = set(keys)
+    for entry in items.iterdir():
+        if entry.name not in ids:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink()
+    fresh = [i for i in view.items if known.get(i.id) != keys[i.id] or not (items / i.id / "index.html").is_file()]
+    for item, content in zip(fresh, render_contents(view, templates, fresh), strict=True):
+        (items / item.id).mkdir(exist_ok=True)
+        (items / item.id / "index.html").write_bytes(shell.fill(item.id, item.title, content).encode("utf-8"))
+    add_to_sitemap(site, [item.id for item in view.items])
+    PageKeys.save(record, items, keys)
+    return {"written": len(fresh), "reused": len(view.items) - len(fresh), "rendered": len(fresh), "keys": keys}

@@ -193,17 +193,20 @@ def run_mkdocs(config: dict, config_file: Path) -> Path:
     return Path(config["site_dir"])
 
 
-def write_item_pages(view: SiteData, site: Path, previous: Path | None) -> dict[str, int]:
+def write_item_pages(view: SiteData, site: Path, previous: Path | None, keys: Path | None = None) -> dict[str, int]:
     """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`.
 
     (Rendering them in a process of their own while MkDocs ran was tried: no faster on two busy
     cores, and a third more memory at 10,000 items, since the contents travel back between processes.)"""
     try:
-        known = pages.PageKeys.load(page_keys_file(previous.parent, view.audience), previous) if previous else None
+        known = pages.PageKeys.load(page_keys_file(previous.parent, view.audience), previous / "index.html") \
+            if previous else None
         counts = pages.write_item_pages(view, site, TEMPLATES, previous, known=known)
     except (OSError, pages.ShellMissing) as e:
         raise BuildFailed(f"事项页面生成失败：{e}") from None
-    pages.PageKeys.save(page_keys_file(site.parent, view.audience, work=True), site, counts.pop("keys"))
+    made = counts.pop("keys")
+    if keys is not None:  # where the build keeps them (`swap_in` moves them beside the site)
+        pages.PageKeys.save(keys, site / "index.html", made)
     return counts
 
 
@@ -222,7 +225,7 @@ def build_audience(inputs: SiteInputs, audience: str, work: Path) -> tuple[int, 
     config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base,
                            inputs.evaluated.config.site_url)
     site = run_mkdocs(config, work / f"mkdocs-{audience}.yml")
-    counts = write_item_pages(view, site, inputs.previous.get(audience))
+    counts = write_item_pages(view, site, inputs.previous.get(audience), page_keys_file(work, audience, work=True))
     return len(view.items), counts["reused"], counts["rendered"]
 
 
