@@ -308,15 +308,16 @@ class ItemCache:
 
     NAME = "items.json"
 
-    def __init__(self, root: Path, key: str, enabled: bool = True) -> None:
+    def __init__(self, root: Path, key: str, enabled: bool = True, name: str = NAME) -> None:
         self.store = Store(root, enabled)
         self.key = key
+        self.name = name  # the roll-up keeps one per city in the province's folder
         self.enabled = self.store.enabled
         self.entries: dict[str, tuple[int, int, str, bytes]] = self._load() if self.enabled else {}
         self.dirty = False
 
     def _load(self) -> dict[str, tuple[int, int, str, bytes]]:
-        payload = self.store.load(self.NAME, "items", self.key)
+        payload = self.store.load(self.name, "items", self.key)
         entries: dict[str, tuple[int, int, str, bytes]] = {}
         if not payload:
             return entries
@@ -347,7 +348,7 @@ class ItemCache:
             dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
             lines = [dumps([rel, m, s, d]).encode("utf-8") + b"\t" + blob
                      for rel, (m, s, d, blob) in self.entries.items()]
-            self.store.store(self.NAME, "items", self.key, b"\n".join(lines))
+            self.store.store(self.name, "items", self.key, b"\n".join(lines))
             self.dirty = False
 
 
