@@ -180,6 +180,7 @@ def ledger_at(mirror: Path, commit: str, prefix: str, scratch: Path, cache):
     del contents
     if cache is not None:
         cache.save(set(wanted))
+        cache.entries = {}  # saved: its encoded items would only add to the worker's peak memory
     items, findings, probes = [], list(scan.findings), []
     for rel in wanted:
         item, item_findings = parsed[rel]
@@ -244,9 +245,9 @@ def fragments(city: City, payload: dict) -> dict[str, bytes]:
       each, with their totals);
     - lookup: JSON {item id: LOOKUP_FIELDS} for the province's delegations.
     """
-    from .site import COLUMNS, csv_cell
-
     import csv
+
+    from .site import COLUMNS, csv_cell
 
     items = [{k: v for k, v in i.items() if k != "events"} for i in payload.get("items", []) if isinstance(i, dict)]
     text = io.StringIO()
