@@ -1,6 +1,6 @@
 """Time `ducha rollup` over 16 synthetic cities of 10,000 items each, served from 127.0.0.1.
 
-    python benchmarks/bench_rollup.py [--cities 16] [--items 10000] [--out benchmarks/out/rollup] [--no-git]
+    python benchmarks/bench_rollup.py [--cities 16] [--items 10000] [--out /tmp/ducha-bench-rollup] [--no-git]
 
 What each city publishes: a full `ducha build` of 16 × 10,000 items would
 take far longer than the roll-up itself, so each city publishes only what
@@ -10,7 +10,14 @@ stages and its `site.files` writers): `ledger-head.json`,
 `data/items.json`, `data/items.csv` and `data/items.schema.json`. Every
 item is public (synth.py --all-public), so every item is verified. Each
 city's ledger is a Git repository (one commit) pushed to a bare repository
-that serves as the read-only mirror (`git:` in sources.yaml), unless --no-git.
+that serves as the read-only mirror (`git:` in sources.yaml), unless --no-git;
+both are written by one `git fast-import` stream (no index, no `git add`
+of 10,000 files), and the cities are made side by side, one per core.
+
+Printed for each run: wall time, peak memory of the process tree, exit
+status and CPU time (user + system of the whole tree: on a shared machine
+the figure that depends least on the other load).
+BENCH_PROFILE=FILE records the one-changed run with py-spy (raw stacks).
 
 Measured, wall time and peak memory of the whole process tree:
 - cold:    first roll-up, empty cache (every city fetched, every mirror
@@ -28,8 +35,10 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -100,7 +109,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cities", type=int, default=16)
     parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "rollup")
+    # Outside any Git work tree: ducha keeps no cache inside one (a commit could supply it), and the
+    # roll-up needs its cache folder for the cities' mirrors.
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "ducha-bench-rollup")
     parser.add_argument("--no-git", action="store_true", help="no mirrors: schema checks only")
     args = parser.parse_args()
     base = args.out.resolve()
@@ -108,7 +119,10 @@ def main() -> None:
     base.mkdir(parents=True)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     start = time.perf_counter()
-    cities = [make_city(base, n, args.items, not args.no_git) for n in range(1, args.cities + 1)]
+    os.environ["DUCHA_CACHE_DIR"] = str(base / "setup-cache")  # the cities' own build caches, apart from the roll-up's
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the cities are independent: one per core
+        cities = list(pool.map(make_city, [base] * args.cities, range(1, args.cities + 1),
+                                [args.items] * args.cities, [not args.no_git] * args.cities))
     size = sum((base / "www" / c / "data" / "items.json").stat().st_size for c, _, _ in cities) / len(cities)
     print(f"setup: {args.cities} cities × {args.items} items, items.json {size / 1e6:.1f} MB each "
           f"({time.perf_counter() - start:.0f} s)")

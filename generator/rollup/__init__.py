@@ -1,10 +1,19 @@
 """`ducha rollup`: a province's verified view above its cities' ledgers.
 
-    read sources.yaml → fetch every city side by side (conditional, bounded)
-    → verify each changed city (schema; with a mirror: history and a recompute
-    of the open data from the ledger at the published commit) → keep the last
-    good data of a city that fails → check the province's delegations
-    → build the province site in a work folder → swap it in.
+    read sources.yaml → fetch every city side by side (threads; conditional,
+    bounded; items.json streamed to a file) → verify each changed city as soon
+    as it is fetched, one process per core (`work`: schema; with a mirror:
+    history and a recompute of the open data from the ledger at the published
+    commit, read from Git in memory) → keep the last good data of a city that
+    fails → check the province's delegations → build the province site in a
+    work folder, each city's rows copied from the cache → swap it in.
+
+The parent process holds no city's data: a worker writes a verified city's
+rows, page lists and delegation lookup to the cache (`state.StateStore`,
+signed), and the site is written from there, one city at a time. An
+unchanged city (304) is copied in from the cache, never parsed; a cache
+entry that is missing or fails its signature makes the city fetched and
+verified in full instead.
 
 Nothing a city publishes is trusted: it is data, checked against a schema,
 escaped on every page, and bounded in size.
@@ -114,12 +123,13 @@ def rollup(sources_file: Path, out: Path, *, province: Path | None = None, fail_
     stamp = now.isoformat(timespec="seconds")
     findings = list(sources.findings)
     results: list[CityResult] = []
+    in_memory: dict[str, dict[str, bytes]] = {}
     size = min(workers or os.cpu_count() or 1, len(sources.cities))
     with tempfile.TemporaryDirectory(prefix="ducha-rollup-") as downloads, work.Pool(size) as pool:
         def one(city: City) -> Fetched:
             return _fetch_city(city, store, full or city.id in reset, work_root, Path(downloads))
 
-        warming = threading.Thread(target=site.warm_up, daemon=True)  # after the pool forked: see work.Pool
+        warming = threading.Thread(target=site.warm_up, daemon=True)
         warming.start()
         verifying = {}
         # Fetched side by side (threads: the wait is the network); each city that needs it is verified
@@ -135,11 +145,15 @@ def rollup(sources_file: Path, out: Path, *, province: Path | None = None, fail_
             got = future.result()
             outcome = _outcome(verifying[got.city.id]) if got.city.id in verifying else None
             result, found = _settle(got, outcome, store, stamp)
+            if outcome is not None and outcome.parts is not None and result.status == "ok":
+                in_memory[got.city.id] = outcome.parts  # no cache folder: kept for this run's site only
             results.append(result)
             findings += found
         warming.join()
 
     def data(result: CityResult, part: str) -> bytes | None:
+        if result.city.id in in_memory:
+            return in_memory[result.city.id][part]
         return store.load_data(result.city, result.items_sha, part) if result.items_sha else None
 
     rows, found = _delegations(province, sources.cities, results, data, as_of or now.date(), use_cache)
@@ -198,8 +212,12 @@ def _fetch_city(city: City, store: StateStore, full: bool, work_root: Path | Non
 def _job(got: Fetched, store: StateStore, work_root: Path | None, out: Path, reset: tuple[str, ...],
          use_cache: bool) -> work.Job:
     previous = None if got.city.id in reset else got.state.recorded_commit
+    from ..cache import cache_home
+
+    home = cache_home()
     return work.Job(got.city, got.head or {}, str(got.items_file), got.schema_body, str(out),
-                    str(work_root) if work_root else None, previous, got.mirror_error, use_cache)
+                    str(work_root) if work_root else None, previous, got.mirror_error, use_cache,
+                    str(home) if home else None, saved=store.store.enabled)
 
 
 def _outcome(future) -> work.Outcome:

@@ -3,7 +3,7 @@
 Only http and https URLs are requested (redirects included); every body is
 read up to a limit and refused beyond it; conditional headers
 (`If-None-Match`, `If-Modified-Since`) make an unchanged file a 304 with no
-body. Many cities are fetched side by side by `in_pool`.
+body. Many cities are fetched side by side (see `rollup`, or `in_pool`).
 """
 from __future__ import annotations
 

@@ -113,3 +113,15 @@ def test_one_worker_or_several_give_the_same_site(tmp_path, server):
     assert [c.status for c in alone.cities] == [c.status for c in side_by_side.cities] == ["ok"] * 3
     assert alone.items == side_by_side.items == 6
     assert _combined(tmp_path / "one") == _combined(tmp_path / "two")
+
+
+def test_without_a_cache_folder_the_site_still_has_the_rows(tmp_path, server, monkeypatch):
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    monkeypatch.setenv("DUCHA_CACHE_DIR", str(tmp_path / "not-a-folder"))  # no cache can be kept
+    cities = [City(tmp_path, f"c{n}", server, city_items(2)) for n in range(2)]
+    for city in cities:
+        city.publish()
+    result = rollup(sources_yaml(tmp_path / "sources.yaml", cities, git=False), tmp_path / "out", now=NOW, workers=2)
+    assert [c.status for c in result.cities] == ["ok", "ok"]
+    table, items = _combined(tmp_path / "out")
+    assert len(items) == 4 and table.count("\nc0,") == 2 and table.count("\nc1,") == 2
