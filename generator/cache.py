@@ -273,8 +273,13 @@ class Store:
             return None
         if not data.startswith(_MAGIC):
             return None
-        mac_hex, _, rest = data[len(_MAGIC):].partition(b"\n")
-        stored_key, _, payload = rest.partition(b"\n")
+        # Two line breaks found in place: a large payload (the roll-up's rows) is copied once, not three times.
+        first = data.find(b"\n", len(_MAGIC))
+        second = data.find(b"\n", first + 1) if first >= 0 else -1
+        if second < 0:
+            return None
+        mac_hex, stored_key, payload = data[len(_MAGIC):first], data[first + 1:second], data[second + 1:]
+        del data
         if stored_key != key.encode():
             return None
         try:
