@@ -33,9 +33,10 @@ class CityState:
 
 
 class StateStore:
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, home: Path | None = None) -> None:
         self.out = out
-        self.store = Store(out)
+        self.home = home  # the user's cache home; None: the one the environment names
+        self.store = Store(out, home=home)
 
     @property
     def folder(self) -> Path | None:
@@ -79,4 +80,4 @@ class StateStore:
         """The parsed items of the city's ledger, by path and Git blob id (see `work.ledger_at`)."""
         from ..cache import ItemCache, code_key
 
-        return ItemCache(self.out, code_key(), enabled=self.store.enabled, name=f"rollup-{city.id}-parsed")
+        return ItemCache(self.out, code_key(), enabled=self.store.enabled, name=f"rollup-{city.id}-parsed", home=self.home)

@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,11 +63,8 @@ class Outcome:
 
 def verify_city(job: Job) -> Outcome:
     """Verify one city; its data goes to the cache only when every check passed."""
-    from .state import StateStore
 
     city = job.city
-    if job.cache_home:
-        os.environ["DUCHA_CACHE_DIR"] = job.cache_home  # this process verifies this city only
     try:
         body = Path(job.items_file).read_bytes()
     except OSError as e:
@@ -109,19 +105,24 @@ def verify_city(job: Job) -> Outcome:
     summary["escalations"] = escalations
     if not job.saved:
         return Outcome([], summary, sha, parts)
-    StateStore(Path(job.out)).save_data(city, sha, parts)
+    _store(job).save_data(city, sha, parts)
     return Outcome([], summary, sha)
 
 
-def _recompute(job: Job, mirror: Path, body: bytes) -> tuple[list[tuple[str, str]], int | None]:
+def _store(job: Job):
     from .state import StateStore
+
+    return StateStore(Path(job.out), Path(job.cache_home) if job.cache_home else None)
+
+
+def _recompute(job: Job, mirror: Path, body: bytes) -> tuple[list[tuple[str, str]], int | None]:
 
     city, head = job.city, job.head
     commit = head["commit"]
     try:
         items_json, escalations = recompute(mirror, commit, city.ledger_path, dt.date.fromisoformat(head["as_of"]),
                                             Path(job.work_root or ".") / "ledgers" / city.id,
-                                            StateStore(Path(job.out)).item_cache(city) if job.use_cache else None)
+                                            _store(job).item_cache(city) if job.use_cache else None)
     except (DuchaError, gitrepo.GitError, OSError) as e:
         return [("city_data_mismatch", f"无法从提交 {commit[:12]} 的台账重新计算开放数据（{str(e)[:300]}）")], None
     if items_json.encode("utf-8") == body:  # what the city's build wrote, byte for byte
