@@ -148,4 +148,9 @@ def scores_xlsx(scores: list[UnitScore], period: Period, config: LedgerConfig, p
     print_setup(weights, title_rows="1:1")
 
     texts_as_strings(wb)  # a unit name like "=HYPERLINK(...)" stays text
-    wb.save(path)
+    try:
+        wb.save(path)
+    except OSError as err:  # a missing folder, no permission: a Chinese error, never a traceback
+        from .gongwen import DocumentWriteFailed
+
+        raise DocumentWriteFailed(path, err) from None

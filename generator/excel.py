@@ -529,7 +529,8 @@ def _read_sheet(ws, name: str, columns: dict[str, str], budget: int, plan: Impor
                     values[col] = top_values.get((col, first))
                     if values[col] is not None and ref not in noted:
                         noted.add(ref)
-                        plan.notes.append(f"工作表“{name}”的合并单元格 {ref}（{header_of[col]}）：第 {first + 1}–{last} 行"
+                        span = f"{first + 1}–{last}" if last > first + 1 else f"{last}"
+                        plan.notes.append(f"工作表“{name}”的合并单元格 {ref}（{header_of[col]}）：第 {span} 行"
                                           f"按第 {first} 行的值“{cell_shown(values[col])}”导入（合并单元格的值向下填充）。")
             if len(out.rows) >= budget:
                 plan.problems.append(CellProblem(
@@ -774,3 +775,6 @@ def plan_files(plan: ImportPlan, config: LedgerConfig, files: list[str],
 # Public names of the reader's parts that `ducha decompose` (generator/decompose.py) reuses.
 open_workbook = _opened
 plan_row = _plan_item
+read_sheet = _read_sheet
+# …and the Chinese reasons a write fails, for the other files ducha writes (generator/gongwen.py).
+WRITE_REASONS = _WRITE_REASONS

@@ -593,7 +593,8 @@ def cell_date(value: object) -> dt.date:
         except ValueError:
             suggestion = suggest_date(text) if len(text) <= 30 else None
             if not suggestion:
-                raise ValueError(f"“{cell_shown(value)}”不是日期，请写成 2025-03-05 或使用 Excel 日期格式") from None
+                raise ValueError(f"“{cell_shown(value)}”不是日期，请写成 2025-03-05（也可写 2025/3/5 或 2025年3月5日）"
+                                 "或使用 Excel 日期格式；“6月底”“长期坚持”等请写出具体日期（如阶段目标的完成日期）") from None
             day = dt.date.fromisoformat(suggestion)
     if not YEARS[0] <= day.year <= YEARS[1]:
         raise ValueError(f"日期 {day.isoformat()} 超出范围：台账中的日期应在 {YEARS[0]}–{YEARS[1]} 年之间，请检查年份")

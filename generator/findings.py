@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "unknown_unit": ERROR,
     "unknown_source": ERROR,  # an item's source_id names no sources/<id>.yaml (issue 17)
     "missing_deadline": ERROR,
+    "deadline_before_assigned": ERROR,  # a deadline earlier than the assignment: a slip of the year
     "deadline_beyond_limit": ERROR,
     "overdue": WARNING,
     "hard_deadline_passed": WARNING,
@@ -36,6 +37,7 @@ CODES: dict[str, str] = {
     "visits_low": WARNING,
     "follow_up_missed": WARNING,
     "personal_data": ERROR,  # personal information in a text the public site shows (issue 15)
+    "source_personal_data": ERROR,  # …in a public decision's page (issue 17)
     # ducha audit: the Git history of the ledger.
     "append_only_violation": ERROR,
     "backdated_event": ERROR,
@@ -75,6 +77,7 @@ TITLES: dict[str, str] = {
     "unknown_unit": "单位不存在",
     "unknown_source": "决策部署不存在",
     "missing_deadline": "缺少办结期限",
+    "deadline_before_assigned": "办结期限早于交办日期",
     "deadline_beyond_limit": "期限超过最长时限",
     "overdue": "超期未办结",
     "hard_deadline_passed": "超过最长办理时限",
@@ -86,6 +89,7 @@ TITLES: dict[str, str] = {
     "visits_low": "带队督查次数不足",
     "follow_up_missed": "未按期回头看",
     "personal_data": "公开内容含个人信息",
+    "source_personal_data": "公开的决策部署含个人信息",
     "append_only_violation": "改动了已有记录",
     "backdated_event": "补录（倒签）记录",
     "future_event": "记录日期在将来",

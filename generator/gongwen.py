@@ -48,6 +48,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 
+from .errors import DuchaError
+
 # --- The layout (GB/T 9704—2012 §5.2) -------------------------------------------------------
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -415,7 +417,7 @@ class GongwenDocument:
         self._page()
         self._styles()
         _add_fallbacks(self.doc)
-        self.doc.core_properties.title = title
+        self.doc.core_properties.title = title[:255]  # the property's limit; the heading keeps all of it
         self.doc.core_properties.language = "zh-CN"
         for line in title.split("\n"):
             self.doc.add_paragraph(line, style=TITLE_STYLE)
@@ -553,9 +555,21 @@ class GongwenDocument:
         try:
             tmp.write_bytes(buffer.getvalue())
             os.replace(tmp, path)
+        except OSError as err:  # a missing folder, no permission, a full disk: a Chinese error, never a traceback
+            raise DocumentWriteFailed(path, err) from None
         finally:
             tmp.unlink(missing_ok=True)
 
 
-__all__ = ["GongwenDocument", "column_widths", "chinese_number", "heading_number", "text_em", "is_atomic",
+class DocumentWriteFailed(DuchaError):
+    """A document (.docx, a form's .html) could not be written where the user asked (status 2)."""
+
+    def __init__(self, path: str | os.PathLike[str], err: OSError) -> None:
+        from .excel import WRITE_REASONS
+
+        reason = WRITE_REASONS.get(err.errno or 0, err.strerror or str(err))
+        super().__init__(f"无法写入 {path}：{reason}。请检查文件夹是否存在、是否可以写入，或用 --out 指定其他位置。")
+
+
+__all__ = ["GongwenDocument", "DocumentWriteFailed", "column_widths", "chinese_number", "heading_number", "text_em", "is_atomic",
            "FONT_FALLBACKS"]

@@ -301,6 +301,11 @@ class Source:
     number: str | None = None
     public: bool = False
     description: str | None = None
+    # Line of each key in the file, for findings about its values.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
 
     @property
     def kind_name(self) -> str:

@@ -17,6 +17,9 @@ from .evaluate import CLOSED, COMPLETED, IN_PROGRESS, NOT_STARTED, STATE_NAMES, 
 from .model import EVENT_TYPES, Event, Item, LedgerConfig, Source
 from .sources import items_of
 
+# The docx table's columns (mm, filling GB/T 9704's 156 mm type area): id, date and the short unit name
+# on one line; the task and the reason or progress, what the reader reads, share the rest.
+TABLE_WIDTHS_MM = (25, 37, 22, 26, 18, 28)
 GROUPS = (("not_started", "未落实", "原因"), ("in_progress", "落实中", "最新进展"), ("done", "已办结", "落实结果"))
 
 
@@ -32,6 +35,7 @@ class SourceRow:
     days_overdue: int
     note_date: dt.date | None
     note: str
+    lead_short: str = ""  # 住建局: the short name a printed table has room for
 
 
 @dataclass
@@ -87,7 +91,8 @@ def build_source_report(source: Source, items: list[Item], config: LedgerConfig,
         unit = config.units.get(item.lead_unit)
         report.groups[group].append(SourceRow(item.id, item.title, item.lead_unit, unit.name if unit else item.lead_unit,
                                               status.effective_deadline, status.state, status.overdue,
-                                              status.days_overdue, date, note))
+                                              status.days_overdue, date, note,
+                                              (unit.short or unit.name) if unit else item.lead_unit))
         report.total += 1
         if status.state in (COMPLETED, CLOSED):
             report.done += 1
@@ -148,9 +153,11 @@ def source_report_docx(r: SourceReport, path) -> None:
         doc.heading(f"{heading_text}事项（{len(rows)} 项）")
         if rows:
             doc.table(["编号", "事项", "牵头单位", "办结期限", "状态", what],
-                      [[row.id, row.title, row.lead_name, row.deadline.isoformat() if row.deadline else "未写明",
+                      [[row.id, row.title, row.lead_short or row.lead_name,
+                        row.deadline.isoformat() if row.deadline else "未写明",
                         STATE_NAMES[row.state] + (f"，超期 {row.days_overdue} 天" if row.overdue else ""),
-                        f"{row.note_date} {row.note}" if row.note_date else row.note] for row in rows])
+                        f"{row.note_date} {row.note}" if row.note_date else row.note] for row in rows],
+                      widths_mm=TABLE_WIDTHS_MM)
         else:
             doc.paragraph("无。")
     doc.save(path)

@@ -59,7 +59,8 @@ def source_from_tree(root: YNode, rel: str) -> tuple[Source | None, list[Finding
             ok = False
     if not ok:
         return None, out.findings
-    return Source(file=rel, **values), out.findings
+    lines = {key: knode.line for key, (knode, _) in root.entries.items()}
+    return Source(file=rel, lines=lines, **values), out.findings
 
 
 def load_sources(root: Path) -> tuple[dict[str, Source], list[Finding], dict[str, tuple[int, int]]]:

@@ -45,6 +45,14 @@ def test_excel_cell_and_yaml_agree_on_a_date():
         fields.from_cell("下周", spec)
 
 
+@pytest.mark.parametrize("cell", ["6月底", "长期坚持"])
+def test_a_cell_that_is_no_date_is_told_the_forms_it_may_take(cell):
+    """A task table's deadline column as offices fill it: the message lists the accepted forms and asks for a real date."""
+    with pytest.raises(ValueError) as err:
+        fields.from_cell(cell, model.ITEM_FIELDS["deadline"])
+    assert all(s in str(err.value) for s in (f"“{cell}”不是日期", "2025/3/5", "2025年3月5日", "写出具体日期"))
+
+
 def _event(**kw) -> model.Event:
     return model.Event(date=kw.pop("date", dt.date(2025, 3, 1)), type=kw.pop("type", "circular"), line=1, **kw)
 

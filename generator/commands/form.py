@@ -27,7 +27,7 @@ def form(ledger_dir: Path, kind: str, item_id: str, day: dt.date, out: Path | No
         raise NotFound(f"找不到事项 {item_id}。")
     html = render_form(kind, item, ledger.config, day)
     out = out or Path(f"{item_id}-{FORM_NAMES[kind]}.html")
-    out.write_text(html, encoding="utf-8")
+    _write(out, html)
     return FormResult(out)
 
 
@@ -48,5 +48,14 @@ def _source_form(ledger, source_id: str, day: dt.date, out: Path | None) -> Form
              for i in items_of(source, ledger.items)]
     html = render_source_form(source, tasks, office_name(ledger.config), ledger.config.name, day)
     out = out or Path(f"{source.id}-{FORM_NAMES['source']}.html")
-    out.write_text(html, encoding="utf-8")
+    _write(out, html)
     return FormResult(out)
+
+
+def _write(out: Path, html: str) -> None:
+    from ..gongwen import DocumentWriteFailed
+
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as err:
+        raise DocumentWriteFailed(out, err) from None

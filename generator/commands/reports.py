@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,17 @@ def assess(ledger_dir: Path, period: Period, *, xlsx: Path | None = None, xlsx_w
     return result
 
 
+# What a file name in the current folder cannot hold (a path separator, Windows' reserved characters).
+_NOT_IN_FILE_NAMES = re.compile(r'[/\\:*?"<>|\x00-\x1f]+')
+FILE_NAME_CHARS = 60  # 180 bytes of Chinese text: room for the suffix within the usual 255
+
+
+def file_name(title: str, fallback: str) -> str:
+    """`title` as the stem of a file in the current folder: never a path, never hidden, bounded in length."""
+    stem = _NOT_IN_FILE_NAMES.sub("_", " ".join(title.split())).strip(" ._")[:FILE_NAME_CHARS]
+    return stem or fallback
+
+
 @dataclass
 class SourceReportResult:
     report: object  # source_report.SourceReport
@@ -66,6 +78,6 @@ def source_report(ledger_dir: Path, source_id: str, as_of: dt.date, *, docx: Pat
     source = find_source(ledger.root, source_id)
     result = SourceReportResult(build_source_report(source, ledger.items, ledger.config, as_of))
     if docx_wanted:
-        result.written = docx or Path(f"{source.title}落实情况.docx")
+        result.written = docx or Path(f"{file_name(source.title, source.id)}落实情况.docx")
         source_report_docx(result.report, result.written)
     return result

@@ -26,6 +26,7 @@ from types import ModuleType
 from ..calendar import WorkingCalendar
 from ..model import Inspection, Item, LedgerConfig, Source
 from . import (
+    deadline_before_assigned,
     deadline_beyond_limit,
     duplicate_id,
     escalation_pending,
@@ -39,6 +40,7 @@ from . import (
     provisional_deadline,
     report_missing,
     review_rate_low,
+    source_personal_data,
     unknown_source,
     unknown_unit,
     visits_low,
@@ -50,6 +52,7 @@ RULES: dict[str, ModuleType] = {m.CODE: m for m in (
     unknown_unit,
     unknown_source,
     missing_deadline,
+    deadline_before_assigned,
     deadline_beyond_limit,
     provisional_deadline,
     overdue,
@@ -61,6 +64,7 @@ RULES: dict[str, ModuleType] = {m.CODE: m for m in (
     visits_low,
     follow_up_missed,
     personal_data,
+    source_personal_data,
 )}
 
 

@@ -18,7 +18,7 @@ from ..model import Source
 GROUPS = (
     ("not_started", "未落实", "原因"),
     ("in_progress", "落实中", "最新进展"),
-    ("done", "已落实（已办结）", "落实结果"),
+    ("done", "已办结", "落实结果"),
 )
 
 

@@ -61,7 +61,7 @@ def test_an_eight_task_meeting_sheet_is_one_a4_page(tmp_path, cli):
     for folder in ("items", "sources"):
         shutil.copytree(REPO / folder, root / folder)
     (root / "sources/2025-cwh-12.yaml").write_text(
-        "id: 2025-cwh-12\ntitle: 市政府第12次常务会议\nkind: meeting\ndate: 2025-03-10\n", encoding="utf-8")
+        "id: 2025-cwh-12\ntitle: 市政府第12次常务会议\nkind: meeting\ndate: 2025-02-10\n", encoding="utf-8")
     units = ["住建局", "交通局", "发改委", "人社局", "经信局", "商务局", "水务局", "生态环境局"]
     rows = [f"研究推进第{n}项重点工作，明确时间表和路线图，确保按期完成并形成长效机制,{u},\"财政局、谯城区\",2025-0{n}-28"
             for n, u in zip(range(2, 10), units)]
