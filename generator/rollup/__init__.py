@@ -21,6 +21,7 @@ escaped on every page, and bounded in size.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import tempfile
 import threading
@@ -57,6 +58,8 @@ class Fetched:
     error: str | None = None
     head: dict | None = None
     items_file: Path | None = None  # items.json, streamed to a file of the run's download folder
+    items_sha: str | None = None  # its sha256
+    same: bool = False  # fetched in full, and byte for byte the data verified last time
     schema_body: bytes | None = None
     validators: dict = field(default_factory=dict)
     mirror_error: str | None = None
@@ -139,8 +142,12 @@ def rollup(sources_file: Path, out: Path, *, province: Path | None = None, fail_
             futures = [threads.submit(one, city) for city in sources.cities]
             for future in as_completed(futures):
                 got = future.result()
-                if not got.unchanged and not got.error:
-                    verifying[got.city.id] = pool.submit(_job(got, store, work_root, out, reset, use_cache))
+                if got.unchanged or got.error:
+                    continue
+                if got.city.id not in reset and _same_as_verified(got, store, work_root):
+                    got.same = True  # --full on an untouched city: downloaded and hashed, not verified again
+                    continue
+                verifying[got.city.id] = pool.submit(_job(got, store, work_root, out, reset, use_cache))
         for future in futures:
             got = future.result()
             outcome = _outcome(verifying[got.city.id]) if got.city.id in verifying else None
@@ -186,6 +193,8 @@ def _fetch_city(city: City, store: StateStore, full: bool, work_root: Path | Non
         items = fetch.get(city.url + ITEMS_FILE, MAX_ITEMS_BYTES, into=got.items_file)
         got.requests += 1
         got.validators[ITEMS_FILE] = {"etag": items.etag, "last_modified": items.last_modified}
+        with open(got.items_file, "rb") as fh:
+            got.items_sha = hashlib.file_digest(fh, "sha256").hexdigest()
         known = (state.good or {}).get("schema")
         try:
             schema = fetch.get(city.url + SCHEMA_FILE, MAX_SCHEMA_BYTES,
@@ -207,6 +216,23 @@ def _fetch_city(city: City, store: StateStore, full: bool, work_root: Path | Non
         except gitrepo.GitError as e:
             got.mirror_error = f"无法读取该市台账镜像 {city.git}：{str(e)[:300]}"
     return got
+
+
+def _same_as_verified(got: Fetched, store: StateStore, work_root: Path | None) -> bool:
+    """The city's head, schema and items.json are those verified last time (its data still whole in the
+    cache), and with a mirror the head is still on a branch there: nothing to verify again."""
+    state, city = got.state, got.city
+    good = state.good or {}
+    if state.stale is not None or not good or got.head != good.get("head") or got.items_sha != good.get("items_sha"):
+        return False
+    if (got.schema_body.decode("utf-8", "replace") if got.schema_body else None) != good.get("schema"):
+        return False
+    if city.git:
+        if got.mirror_error or work_root is None or not good.get("git_verified"):
+            return False
+        if verify.check_history(work_root / "mirrors" / f"{city.id}.git", got.head["commit"], state.recorded_commit):
+            return False
+    return store.has_data(city, got.items_sha or "")
 
 
 def _job(got: Fetched, store: StateStore, work_root: Path | None, out: Path, reset: tuple[str, ...],
@@ -239,6 +265,10 @@ def _settle(got: Fetched, outcome: work.Outcome | None, store: StateStore, stamp
     city, state = got.city, got.state
     where = f"sources.yaml:{city.id}"
     if got.unchanged:
+        return _result(city, state, "unchanged", got), []
+    if got.same:
+        state.validators = got.validators
+        store.save(city, state)
         return _result(city, state, "unchanged", got), []
     problems = [("city_unreachable", got.error)] if got.error else outcome.problems if outcome else []
     if not problems and outcome is not None:
