@@ -3,16 +3,19 @@
 Only http and https URLs are requested (redirects included); every body is
 read up to a limit and refused beyond it; conditional headers
 (`If-None-Match`, `If-Modified-Since`) make an unchanged file a 304 with no
-body. Many cities are fetched side by side by `in_pool`.
+body. Many cities are fetched side by side (see `rollup`, or `in_pool`).
 """
 from __future__ import annotations
 
+import os
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -51,8 +54,11 @@ _OPENER = urllib.request.build_opener(_Redirects())
 
 
 def get(url: str, max_bytes: int, etag: str | None = None, last_modified: str | None = None,
-        timeout: float = TIMEOUT, retries: int = RETRIES) -> Response:
-    """GET `url` (http/https only), at most `max_bytes`; a 304 when the conditional headers match."""
+        timeout: float = TIMEOUT, retries: int = RETRIES, into: Path | None = None) -> Response:
+    """GET `url` (http/https only), at most `max_bytes`; a 304 when the conditional headers match.
+
+    With `into`, the body is streamed into that file (written whole or not at all) instead of held in
+    memory: a city's items.json can be a few dozen MB, and sixteen of them at once add up."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise FetchFailed(f"{url}：只能读取 http:// 或 https:// 地址")
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
@@ -63,7 +69,7 @@ def get(url: str, max_bytes: int, etag: str | None = None, last_modified: str | 
     delay = BACKOFF
     for attempt in range(1, retries + 1):
         try:
-            return _once(urllib.request.Request(url, headers=headers), max_bytes, timeout)
+            return _once(urllib.request.Request(url, headers=headers), max_bytes, timeout, into)
         except urllib.error.HTTPError as e:
             if e.code == 304:
                 return Response(url, 304, b"", e.headers.get("ETag") or etag,
@@ -82,16 +88,40 @@ def get(url: str, max_bytes: int, etag: str | None = None, last_modified: str | 
     raise FetchFailed(f"{url}：无法读取")  # pragma: no cover - the loop returns or raises
 
 
-def _once(request: urllib.request.Request, max_bytes: int, timeout: float) -> Response:
+def _once(request: urllib.request.Request, max_bytes: int, timeout: float, into: Path | None = None) -> Response:
     with _OPENER.open(request, timeout=timeout) as answer:
         length = answer.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > max_bytes:
             raise FetchFailed(f"{request.full_url}：文件有 {int(length)} 字节，超过上限 {max_bytes} 字节")
-        body = answer.read(max_bytes + 1)
-        if len(body) > max_bytes:
-            raise FetchFailed(f"{request.full_url}：文件超过上限 {max_bytes} 字节")
+        if into is None:
+            body = answer.read(max_bytes + 1)
+            if len(body) > max_bytes:
+                raise FetchFailed(f"{request.full_url}：文件超过上限 {max_bytes} 字节")
+        else:
+            body = b""
+            _stream(answer, into, max_bytes, request.full_url)
         return Response(answer.geturl(), answer.status, body, answer.headers.get("ETag"),
                         answer.headers.get("Last-Modified"))
+
+
+CHUNK = 1 << 20
+
+
+def _stream(answer, into: Path, max_bytes: int, url: str) -> None:
+    """The body into the file `into`, in chunks, refused beyond `max_bytes` (the file is then removed)."""
+    tmp = into.with_name(f".{into.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    size = 0
+    try:
+        with open(tmp, "wb") as fh:
+            while chunk := answer.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchFailed(f"{url}：文件超过上限 {max_bytes} 字节")
+                fh.write(chunk)
+        os.replace(tmp, into)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def _reason(e: BaseException) -> str:

@@ -221,10 +221,13 @@ def check_history(mirror: Path, commit: str | None, previous: str | None) -> lis
     return []
 
 
-def materialise(mirror: Path, commit: str, prefix: str, folder: Path) -> None:
-    """Make `folder` hold the ledger files of `commit` (only changed files rewritten, so the item cache still hits)."""
-    wanted = {rel: sha for rel, sha in gitrepo.tree_blobs(mirror, commit, prefix).items()
-              if rel == "ledger.yaml" or rel.startswith(("items/", "inspections/"))}
+def materialise(mirror: Path, commit: str, prefix: str, folder: Path, wanted: dict[str, str] | None = None,
+                keep_items_dir: bool = False) -> None:
+    """Make `folder` hold the files `wanted` ({path: blob id}; default: the ledger files of `commit`),
+    only changed ones rewritten, others removed. `keep_items_dir`: an items/ folder exists, even empty."""
+    if wanted is None:
+        wanted = {rel: sha for rel, sha in gitrepo.tree_blobs(mirror, commit, prefix).items()
+                  if rel == "ledger.yaml" or rel.startswith(("items/", "inspections/", "sources/"))}
     manifest_path = folder / ".ducha-tree.json"
     try:
         had = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -233,6 +236,8 @@ def materialise(mirror: Path, commit: str, prefix: str, folder: Path) -> None:
     except (OSError, ValueError):
         had = {}
     folder.mkdir(parents=True, exist_ok=True)
+    if keep_items_dir:
+        (folder / "items").mkdir(exist_ok=True)
     changed = [rel for rel, sha in wanted.items() if had.get(rel) != sha or not (folder / rel).is_file()]
     blobs = gitrepo.read_blobs(mirror, [wanted[rel] for rel in changed])
     for rel in changed:
