@@ -48,12 +48,30 @@ def _url(value) -> Markup:
     return Markup(quote(str(value), safe=":/?#@!$&*+,;=%-._~"))
 
 
+def when(stamp: str | None) -> str:
+    """An ISO time stamp as people read it: 2026-11-26 20:02（北京时间）, or with its UTC offset."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(stamp or "")
+    except ValueError:
+        return stamp or "—"
+    offset = moment.utcoffset()
+    if offset is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    zone = "北京时间" if offset == dt.timedelta(hours=8) else moment.strftime("UTC%z")
+    if zone.startswith("UTC"):
+        zone = f"{zone[:6]}:{zone[6:]}"
+    return f"{moment:%Y-%m-%d %H:%M}（{zone}）"
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), finalize=_finalize, autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
     env.filters["page_title"] = lambda v: Markup(escape.page_title(v))
+    env.filters["when"] = when
     env.globals["url"] = _url
     env.globals["title_of"] = title_of
     env.globals["STATUS_NAMES"] = STATUS_NAMES
