@@ -78,12 +78,13 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def publish(out: Path, name: str, cities: list, data, delegations: list, findings: list, stamp: str) -> Path:
+def publish(out: Path, name: str, cities: list, data, delegations: list, findings: list, stamp: str,
+            sources_file: str = "sources.yaml") -> Path:
     """Build the province site in a work folder of `out`, then swap it in as out/site; return its folder."""
     outfolder.clean_output(out, (SITE,))
     with outfolder.work_folder(out) as work:
         docs, site_dir = work / "docs", work / SITE
-        write_docs(docs, name, cities, data, delegations, findings, stamp)
+        write_docs(docs, name, cities, data, delegations, findings, stamp, sources_file)
         config = builder.site_config(None, "public", docs, site_dir, name)
         config.update(nav=NAV, not_in_nav="cities/\n", hooks=[])  # no ducha search index here: the theme's own search
         config["markdown_extensions"] = [*(config.get("markdown_extensions") or []), "admonition"]
@@ -96,7 +97,8 @@ def publish(out: Path, name: str, cities: list, data, delegations: list, finding
         return outfolder.swap_all({SITE: site_dir}, out, (SITE,))[SITE]
 
 
-def write_docs(docs: Path, name: str, cities: list, data, delegations: list, findings: list, stamp: str) -> None:
+def write_docs(docs: Path, name: str, cities: list, data, delegations: list, findings: list, stamp: str,
+               sources_file: str = "sources.yaml") -> None:
     """`data(result, part)`: the bytes of a city's part (`state.PARTS`) of its shown data, or None."""
     env = _env()
 
@@ -112,7 +114,7 @@ def write_docs(docs: Path, name: str, cities: list, data, delegations: list, fin
         (docs / "assets" / asset).write_bytes((ASSETS / asset).read_bytes())
     by_city = {f.item: [] for f in findings if f.item}
     for f in findings:
-        if f.item and f.file and f.file.startswith("sources.yaml:"):
+        if f.item and f.file == sources_file:
             by_city[f.item].append(f)
     page("index.md", "index.md.j2", cities=cities, delegations=delegations)
     for result in cities:
