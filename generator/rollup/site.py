@@ -71,7 +71,7 @@ def _env() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined)
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
     env.filters["page_title"] = lambda v: Markup(escape.page_title(v))
-    env.filters["when"] = when
+    env.globals["when"] = when  # a global, not a filter: the city site's environment also compiles these templates
     env.globals["url"] = _url
     env.globals["title_of"] = title_of
     env.globals["STATUS_NAMES"] = STATUS_NAMES
