@@ -125,6 +125,11 @@ def rollup(sources_file: Path, out: Path, *, province: Path | None = None, fail_
     work_root = store.folder / "rollup" if store.folder else None
     stamp = now.isoformat(timespec="seconds")
     findings = list(sources.findings)
+    known = {c.id for c in sources.cities}
+    for name in dict.fromkeys(reset):
+        if name not in known:
+            findings.append(Finding(sources.file, 1, "invalid_field", f"--reset {name}：{sources.file} 中没有编号为 {name} "
+                                    f"的城市（有 {'、'.join(sorted(known))}），没有重置任何城市：请核对城市编号后再运行。"))
     results: list[CityResult] = []
     in_memory: dict[str, dict[str, bytes]] = {}
     size = min(workers or os.cpu_count() or 1, len(sources.cities))
@@ -151,7 +156,7 @@ def rollup(sources_file: Path, out: Path, *, province: Path | None = None, fail_
         for future in futures:
             got = future.result()
             outcome = _outcome(verifying[got.city.id]) if got.city.id in verifying else None
-            result, found = _settle(got, outcome, store, stamp)
+            result, found = _settle(got, outcome, store, stamp, sources.file)
             if outcome is not None and outcome.parts is not None and result.status == "ok":
                 in_memory[got.city.id] = outcome.parts  # no cache folder: kept for this run's site only
             results.append(result)
@@ -165,7 +170,7 @@ def rollup(sources_file: Path, out: Path, *, province: Path | None = None, fail_
 
     rows, found = _delegations(province, sources.cities, results, data, as_of or now.date(), use_cache)
     findings += found
-    published = site.publish(out, sources.name or "督查汇总", results, data, rows, findings, stamp)
+    published = site.publish(out, sources.name or "督查汇总", results, data, rows, findings, stamp, sources.file)
     return RollupResult(out, published, results, findings, rows, fail_on,
                         items=sum((r.summary or {}).get("total", 0) for r in results if r.items_sha))
 
@@ -259,11 +264,10 @@ def _cond(validators: dict | None) -> dict:
     return {"etag": validators.get("etag"), "last_modified": validators.get("last_modified")}
 
 
-def _settle(got: Fetched, outcome: work.Outcome | None, store: StateStore, stamp: str
+def _settle(got: Fetched, outcome: work.Outcome | None, store: StateStore, stamp: str, where: str = "sources.yaml"
             ) -> tuple[CityResult, list[Finding]]:
-    """Take a verified city's new data, or keep its last good data marked stale."""
+    """Take a verified city's new data, or keep its last good data marked stale (`where`: the sources file)."""
     city, state = got.city, got.state
-    where = f"sources.yaml:{city.id}"
     if got.unchanged:
         return _result(city, state, "unchanged", got), []
     if got.same:
@@ -281,12 +285,13 @@ def _settle(got: Fetched, outcome: work.Outcome | None, store: StateStore, stamp
         state.stale = None
         store.save(city, state)
         return _result(city, state, "ok", got), []
-    findings = [Finding(where, city.line, code, f"{city.name}（{city.url}）：{message}。已保留该市上次通过核验的数据。",
-                        item=city.id) for code, message in problems]
     reason = "；".join(m for _, m in problems)
     state.stale = {"since": (state.stale or {}).get("since") or stamp[:10], "reason": reason[:1000]}
     store.save(city, state)
     kept = bool(state.good) and store.has_data(city, state.good.get("items_sha") or "")
+    then = "已保留该市上次通过核验的数据。" if kept else "该市还没有通过核验的数据，汇总中暂缺该市的事项。"
+    findings = [Finding(where, city.line, code, f"{city.name}（{city.id}，{city.url}）：{message}。{then}", item=city.id)
+                for code, message in problems]
     return _result(city, state, "stale" if kept else "missing", got), findings
 
 

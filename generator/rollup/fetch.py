@@ -1,6 +1,6 @@
 """HTTP(S) requests of the roll-up: stdlib urllib, bounded in time, size, redirects and retries.
 
-Only http and https URLs are requested (redirects included); every body is
+Only http and https URLs are requested, and redirects only within the same host; every body is
 read up to a limit and refused beyond it; conditional headers
 (`If-None-Match`, `If-Modified-Since`) make an unchanged file a 304 with no
 body. Many cities are fetched side by side (see `rollup`, or `in_pool`).
@@ -44,8 +44,15 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(urljoin(req.full_url, newurl)).scheme not in ("http", "https"):
+        target = urlsplit(urljoin(req.full_url, newurl))
+        if target.scheme not in ("http", "https"):
             raise urllib.error.HTTPError(newurl, code, "redirect to a non-http(s) URL refused", headers, fp)
+        # Only within the city's own host: a city's site that sends the province's fetcher elsewhere (an
+        # address inside the province's network, say) would have what it finds there shown on the public
+        # province site in the verification messages.
+        if (target.hostname or "").lower() != (urlsplit(req.full_url).hostname or "").lower():
+            raise FetchFailed(f"{req.full_url}：服务器要求跳转到另一个网站 {target.scheme}://{target.netloc}/，"
+                              "汇总只跟随同一网站内的跳转。如该市网站确已搬迁，请在 sources.yaml 中改写它的 url")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 

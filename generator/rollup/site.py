@@ -48,24 +48,43 @@ def _url(value) -> Markup:
     return Markup(quote(str(value), safe=":/?#@!$&*+,;=%-._~"))
 
 
+def when(stamp: str | None) -> str:
+    """An ISO time stamp as people read it: 2026-11-26 20:02（北京时间）, or with its UTC offset."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(stamp or "")
+    except ValueError:
+        return stamp or "—"
+    offset = moment.utcoffset()
+    if offset is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    zone = "北京时间" if offset == dt.timedelta(hours=8) else moment.strftime("UTC%z")
+    if zone.startswith("UTC"):
+        zone = f"{zone[:6]}:{zone[6:]}"
+    return f"{moment:%Y-%m-%d %H:%M}（{zone}）"
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), finalize=_finalize, autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
     env.filters["page_title"] = lambda v: Markup(escape.page_title(v))
+    env.globals["when"] = when  # a global, not a filter: the city site's environment also compiles these templates
     env.globals["url"] = _url
     env.globals["title_of"] = title_of
     env.globals["STATUS_NAMES"] = STATUS_NAMES
     return env
 
 
-def publish(out: Path, name: str, cities: list, data, delegations: list, findings: list, stamp: str) -> Path:
+def publish(out: Path, name: str, cities: list, data, delegations: list, findings: list, stamp: str,
+            sources_file: str = "sources.yaml") -> Path:
     """Build the province site in a work folder of `out`, then swap it in as out/site; return its folder."""
     outfolder.clean_output(out, (SITE,))
     with outfolder.work_folder(out) as work:
         docs, site_dir = work / "docs", work / SITE
-        write_docs(docs, name, cities, data, delegations, findings, stamp)
+        write_docs(docs, name, cities, data, delegations, findings, stamp, sources_file)
         config = builder.site_config(None, "public", docs, site_dir, name)
         config.update(nav=NAV, not_in_nav="cities/\n", hooks=[])  # no ducha search index here: the theme's own search
         config["markdown_extensions"] = [*(config.get("markdown_extensions") or []), "admonition"]
@@ -78,7 +97,8 @@ def publish(out: Path, name: str, cities: list, data, delegations: list, finding
         return outfolder.swap_all({SITE: site_dir}, out, (SITE,))[SITE]
 
 
-def write_docs(docs: Path, name: str, cities: list, data, delegations: list, findings: list, stamp: str) -> None:
+def write_docs(docs: Path, name: str, cities: list, data, delegations: list, findings: list, stamp: str,
+               sources_file: str = "sources.yaml") -> None:
     """`data(result, part)`: the bytes of a city's part (`state.PARTS`) of its shown data, or None."""
     env = _env()
 
@@ -94,7 +114,7 @@ def write_docs(docs: Path, name: str, cities: list, data, delegations: list, fin
         (docs / "assets" / asset).write_bytes((ASSETS / asset).read_bytes())
     by_city = {f.item: [] for f in findings if f.item}
     for f in findings:
-        if f.item and f.file and f.file.startswith("sources.yaml:"):
+        if f.item and f.file == sources_file:
             by_city[f.item].append(f)
     page("index.md", "index.md.j2", cities=cities, delegations=delegations)
     for result in cities:

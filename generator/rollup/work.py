@@ -96,7 +96,7 @@ def verify_city(job: Job) -> Outcome:
         if job.mirror_error or job.work_root is None:
             return Outcome([("city_unreachable", job.mirror_error or "本机没有可用的缓存目录，无法保存台账镜像")])
         mirror = Path(job.work_root) / "mirrors" / f"{city.id}.git"
-        problems = verify.check_history(mirror, job.head["commit"], job.previous)
+        problems = verify.check_history(mirror, job.head["commit"], job.previous, city.id)
         if problems:
             return Outcome(problems)
         problems, escalations = _recompute(job, mirror, body)
