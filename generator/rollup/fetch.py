@@ -21,6 +21,9 @@ from urllib.parse import urljoin, urlsplit
 
 USER_AGENT = "ducha-rollup"
 TIMEOUT = 20.0  # seconds per attempt (connect and each read)
+# Seconds one attempt may take in all: a server that sends a byte every 19 s never trips TIMEOUT,
+# and would hold a fetch thread for as long as it likes.
+DEADLINE = 300.0
 RETRIES = 3  # attempts for a connection error, a time-out or a 5xx answer
 BACKOFF = 0.5  # seconds before the second attempt, doubled after
 MAX_REDIRECTS = 5
@@ -61,7 +64,8 @@ _OPENER = urllib.request.build_opener(_Redirects())
 
 
 def get(url: str, max_bytes: int, etag: str | None = None, last_modified: str | None = None,
-        timeout: float = TIMEOUT, retries: int = RETRIES, into: Path | None = None) -> Response:
+        timeout: float = TIMEOUT, retries: int = RETRIES, into: Path | None = None,
+        deadline: float = DEADLINE) -> Response:
     """GET `url` (http/https only), at most `max_bytes`; a 304 when the conditional headers match.
 
     With `into`, the body is streamed into that file (written whole or not at all) instead of held in
@@ -76,7 +80,8 @@ def get(url: str, max_bytes: int, etag: str | None = None, last_modified: str | 
     delay = BACKOFF
     for attempt in range(1, retries + 1):
         try:
-            return _once(urllib.request.Request(url, headers=headers), max_bytes, timeout, into)
+            return _once(urllib.request.Request(url, headers=headers), max_bytes, timeout, into,
+                         time.monotonic() + deadline)
         except urllib.error.HTTPError as e:
             if e.code == 304:
                 return Response(url, 304, b"", e.headers.get("ETag") or etag,
@@ -95,18 +100,17 @@ def get(url: str, max_bytes: int, etag: str | None = None, last_modified: str | 
     raise FetchFailed(f"{url}：无法读取")  # pragma: no cover - the loop returns or raises
 
 
-def _once(request: urllib.request.Request, max_bytes: int, timeout: float, into: Path | None = None) -> Response:
+def _once(request: urllib.request.Request, max_bytes: int, timeout: float, into: Path | None,
+          until: float) -> Response:
     with _OPENER.open(request, timeout=timeout) as answer:
         length = answer.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > max_bytes:
             raise FetchFailed(f"{request.full_url}：文件有 {int(length)} 字节，超过上限 {max_bytes} 字节")
         if into is None:
-            body = answer.read(max_bytes + 1)
-            if len(body) > max_bytes:
-                raise FetchFailed(f"{request.full_url}：文件超过上限 {max_bytes} 字节")
+            body = b"".join(_chunks(answer, max_bytes, request.full_url, until))
         else:
             body = b""
-            _stream(answer, into, max_bytes, request.full_url)
+            _stream(answer, into, max_bytes, request.full_url, until)
         return Response(answer.geturl(), answer.status, body, answer.headers.get("ETag"),
                         answer.headers.get("Last-Modified"))
 
@@ -114,16 +118,25 @@ def _once(request: urllib.request.Request, max_bytes: int, timeout: float, into:
 CHUNK = 1 << 20
 
 
-def _stream(answer, into: Path, max_bytes: int, url: str) -> None:
+def _chunks(answer, max_bytes: int, url: str, until: float):
+    """The body in pieces, refused beyond `max_bytes` or past the time `until` (time.monotonic())."""
+    size = 0
+    # read1: at most one read of the socket per call, so the deadline is checked however slowly bytes come.
+    while chunk := answer.read1(CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchFailed(f"{url}：文件超过上限 {max_bytes} 字节")
+        if time.monotonic() > until:
+            raise FetchFailed(f"{url}：读取太慢，在限定时间内没有读完，已放弃（该市网站或网络可能有故障，下次汇总会再试）")
+        yield chunk
+
+
+def _stream(answer, into: Path, max_bytes: int, url: str, until: float) -> None:
     """The body into the file `into`, in chunks, refused beyond `max_bytes` (the file is then removed)."""
     tmp = into.with_name(f".{into.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    size = 0
     try:
         with open(tmp, "wb") as fh:
-            while chunk := answer.read(CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchFailed(f"{url}：文件超过上限 {max_bytes} 字节")
+            for chunk in _chunks(answer, max_bytes, url, until):
                 fh.write(chunk)
         os.replace(tmp, into)
     finally:
