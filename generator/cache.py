@@ -83,13 +83,13 @@ def cache_home() -> Path | None:
         return None
 
 
-def cache_folder(ledger_root: str | os.PathLike) -> Path | None:
+def cache_folder(ledger_root: str | os.PathLike, home: Path | None = None) -> Path | None:
     """The cache folder of the ledger at `ledger_root` (not created here); None without a home.
 
     Every cache of a ledger (items, results, audit, history, the `serve`
     working folder) lives in it.
     """
-    home = cache_home()
+    home = home or cache_home()  # `home`: given by a process that verifies for another (the roll-up's workers)
     if home is None:
         return None
     root = Path(ledger_root).resolve()
@@ -118,14 +118,14 @@ def _own_private_dir(path: Path) -> bool:
     return True
 
 
-def open_folder(ledger_root: str | os.PathLike) -> Path | None:
+def open_folder(ledger_root: str | os.PathLike, home: Path | None = None) -> Path | None:
     """The ledger's cache folder, created if needed; None when it cannot be used.
 
     Refused: no home, a folder that cannot be created, one that is a link,
     belongs to someone else or is writable by others, and any cache folder
     inside the ledger's own Git work tree (where a commit could supply it).
     """
-    folder = cache_folder(ledger_root)
+    folder = cache_folder(ledger_root, home)
     if folder is None:
         return None
     try:
@@ -254,9 +254,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
 class Store:
     """One ledger's cache folder with the user's key; `None`-safe: disabled does nothing."""
 
-    def __init__(self, ledger_root: str | os.PathLike, enabled: bool = True) -> None:
-        self.folder = open_folder(ledger_root) if enabled else None
-        self.key = secret() if self.folder is not None else None
+    def __init__(self, ledger_root: str | os.PathLike, enabled: bool = True, home: Path | None = None) -> None:
+        self.folder = open_folder(ledger_root, home) if enabled else None
+        self.key = secret(home) if self.folder is not None else None
         if self.key is None:
             self.folder = None
 
@@ -275,8 +275,13 @@ class Store:
             return None
         if not data.startswith(_MAGIC):
             return None
-        mac_hex, _, rest = data[len(_MAGIC):].partition(b"\n")
-        stored_key, _, payload = rest.partition(b"\n")
+        # Two line breaks found in place: a large payload (the roll-up's rows) is copied once, not three times.
+        first = data.find(b"\n", len(_MAGIC))
+        second = data.find(b"\n", first + 1) if first >= 0 else -1
+        if second < 0:
+            return None
+        mac_hex, stored_key, payload = data[len(_MAGIC):first], data[first + 1:second], data[second + 1:]
+        del data
         if stored_key != key.encode():
             return None
         try:
@@ -310,15 +315,16 @@ class ItemCache:
 
     NAME = "items.json"
 
-    def __init__(self, root: Path, key: str, enabled: bool = True) -> None:
-        self.store = Store(root, enabled)
+    def __init__(self, root: Path, key: str, enabled: bool = True, name: str = NAME, home: Path | None = None) -> None:
+        self.store = Store(root, enabled, home)
         self.key = key
+        self.name = name  # the roll-up keeps one per city in the province's folder
         self.enabled = self.store.enabled
         self.entries: dict[str, tuple[int, int, str, bytes]] = self._load() if self.enabled else {}
         self.dirty = False
 
     def _load(self) -> dict[str, tuple[int, int, str, bytes]]:
-        payload = self.store.load(self.NAME, "items", self.key)
+        payload = self.store.load(self.name, "items", self.key)
         entries: dict[str, tuple[int, int, str, bytes]] = {}
         if not payload:
             return entries
@@ -349,7 +355,7 @@ class ItemCache:
             dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
             lines = [dumps([rel, m, s, d]).encode("utf-8") + b"\t" + blob
                      for rel, (m, s, d, blob) in self.entries.items()]
-            self.store.store(self.NAME, "items", self.key, b"\n".join(lines))
+            self.store.store(self.name, "items", self.key, b"\n".join(lines))
             self.dirty = False
 
 

@@ -1,10 +1,19 @@
 """`ducha rollup`: a province's verified view above its cities' ledgers.
 
-    read sources.yaml → fetch every city side by side (conditional, bounded)
-    → verify each changed city (schema; with a mirror: history and a recompute
-    of the open data from the ledger at the published commit) → keep the last
-    good data of a city that fails → check the province's delegations
-    → build the province site in a work folder → swap it in.
+    read sources.yaml → fetch every city side by side (threads; conditional,
+    bounded; items.json streamed to a file) → verify each changed city as soon
+    as it is fetched, one process per core (`work`: schema; with a mirror:
+    history and a recompute of the open data from the ledger at the published
+    commit, read from Git in memory) → keep the last good data of a city that
+    fails → check the province's delegations → build the province site in a
+    work folder, each city's rows copied from the cache → swap it in.
+
+The parent process holds no city's data: a worker writes a verified city's
+rows, page lists and delegation lookup to the cache (`state.StateStore`,
+signed), and the site is written from there, one city at a time. An
+unchanged city (304) is copied in from the cache, never parsed; a cache
+entry that is missing or fails its signature makes the city fetched and
+verified in full instead.
 
 Nothing a city publishes is trusted: it is data, checked against a schema,
 escaped on every page, and bounded in size.
@@ -12,15 +21,20 @@ escaped on every page, and bounded in size.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import hashlib
+import os
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DuchaError
 from ..findings import ERROR, Finding
-from . import fetch, verify
+from . import fetch, verify, work
 from .sources import City, read_sources
 from .state import CityState, StateStore
+from .work import summarise  # noqa: F401 - the table's counts, also used by tests
 
 MAX_HEAD_BYTES = 64 * 1024
 MAX_SCHEMA_BYTES = 1024 * 1024
@@ -43,8 +57,9 @@ class Fetched:
     unchanged: bool = False
     error: str | None = None
     head: dict | None = None
-    head_body: bytes = b""
-    items_body: bytes = b""
+    items_file: Path | None = None  # items.json, streamed to a file of the run's download folder
+    items_sha: str | None = None  # its sha256
+    same: bool = False  # fetched in full, and byte for byte the data verified last time
     schema_body: bytes | None = None
     validators: dict = field(default_factory=dict)
     mirror_error: str | None = None
@@ -65,6 +80,7 @@ class CityResult:
     commit: str | None = None
     requests: int = 0
     not_modified: int = 0
+    items_sha: str | None = None  # the shown data (sha256 of the city's items.json); None: no data
 
 
 @dataclass
@@ -96,7 +112,7 @@ class RollupResult:
 
 def rollup(sources_file: Path, out: Path, *, province: Path | None = None, fail_on: str | None = None,
            now: dt.datetime, full: bool = False, reset: tuple[str, ...] = (), as_of: dt.date | None = None,
-           use_cache: bool = True) -> RollupResult:
+           use_cache: bool = True, workers: int | None = None) -> RollupResult:
     from . import site
 
     sources = read_sources(Path(sources_file))
@@ -109,31 +125,63 @@ def rollup(sources_file: Path, out: Path, *, province: Path | None = None, fail_
     work_root = store.folder / "rollup" if store.folder else None
     stamp = now.isoformat(timespec="seconds")
     findings = list(sources.findings)
-
-    def one(city: City) -> Fetched:
-        return _fetch_city(city, store.load(city), full or city.id in reset, work_root)
-
-    fetched = fetch.in_pool(one, sources.cities)
+    known = {c.id for c in sources.cities}
+    for name in dict.fromkeys(reset):
+        if name not in known:
+            findings.append(Finding(sources.file, 1, "invalid_field", f"--reset {name}：{sources.file} 中没有编号为 {name} "
+                                    f"的城市（有 {'、'.join(sorted(known))}），没有重置任何城市：请核对城市编号后再运行。"))
     results: list[CityResult] = []
-    payloads: dict[str, dict] = {}
-    for got in fetched:  # verification: one city at a time (each recompute uses every core)
-        result, payload, found = _settle(got, store, work_root, stamp, reset, use_cache)
-        results.append(result)
-        findings += found
-        if payload is not None:
-            payloads[got.city.id] = payload
+    in_memory: dict[str, dict[str, bytes]] = {}
+    size = min(workers or os.cpu_count() or 1, len(sources.cities))
+    with tempfile.TemporaryDirectory(prefix="ducha-rollup-") as downloads, work.Pool(size) as pool:
+        def one(city: City) -> Fetched:
+            return _fetch_city(city, store, full or city.id in reset, work_root, Path(downloads))
 
-    rows, found = _delegations(province, sources.cities, payloads, {r.city.id for r in results if r.status == "stale"},
-                               as_of or now.date(), use_cache)
+        warming = threading.Thread(target=site.warm_up, daemon=True)
+        warming.start()
+        verifying = {}
+        # Fetched side by side (threads: the wait is the network); each city that needs it is verified
+        # by the process pool as soon as it is fetched, while the others still download.
+        with ThreadPoolExecutor(max_workers=min(fetch.POOL, len(sources.cities)),
+                                thread_name_prefix="ducha-rollup") as threads:
+            futures = [threads.submit(one, city) for city in sources.cities]
+            for future in as_completed(futures):
+                got = future.result()
+                if got.unchanged or got.error:
+                    continue
+                if got.city.id not in reset and _same_as_verified(got, store, work_root):
+                    got.same = True  # --full on an untouched city: downloaded and hashed, not verified again
+                    continue
+                verifying[got.city.id] = pool.submit(_job(got, store, work_root, out, reset, use_cache))
+        for future in futures:
+            got = future.result()
+            outcome = _outcome(verifying[got.city.id]) if got.city.id in verifying else None
+            result, found = _settle(got, outcome, store, stamp, sources.file)
+            if outcome is not None and outcome.parts is not None and result.status == "ok":
+                in_memory[got.city.id] = outcome.parts  # no cache folder: kept for this run's site only
+            results.append(result)
+            findings += found
+        warming.join()
+
+    def data(result: CityResult, part: str) -> bytes | None:
+        if result.city.id in in_memory:
+            return in_memory[result.city.id][part]
+        return store.load_data(result.city, result.items_sha, part) if result.items_sha else None
+
+    rows, found = _delegations(province, sources.cities, results, data, as_of or now.date(), use_cache)
     findings += found
-    published = site.publish(out, sources.name or "督查汇总", results, payloads, rows, findings, stamp)
+    published = site.publish(out, sources.name or "督查汇总", results, data, rows, findings, stamp, sources.file)
     return RollupResult(out, published, results, findings, rows, fail_on,
-                        items=sum(len(p.get("items", [])) for p in payloads.values()))
+                        items=sum((r.summary or {}).get("total", 0) for r in results if r.items_sha))
 
 
-def _fetch_city(city: City, state: CityState, full: bool, work_root: Path | None) -> Fetched:
+def _fetch_city(city: City, store: StateStore, full: bool, work_root: Path | None, downloads: Path) -> Fetched:
+    state = store.load(city)
     got = Fetched(city, state)
-    conditional = state.good is not None and state.stale is None and not full
+    # Conditional only when the last good data is still in the cache, whole and signed: a missing or
+    # tampered entry costs one full fetch and verification, never a site without the city.
+    conditional = (state.good is not None and state.stale is None and not full
+                   and store.has_data(city, state.good.get("items_sha") or ""))
     v = state.validators if conditional else {}
     try:
         head = fetch.get(city.url + HEAD_FILE, MAX_HEAD_BYTES, **_cond(v.get(HEAD_FILE)))
@@ -141,16 +189,17 @@ def _fetch_city(city: City, state: CityState, full: bool, work_root: Path | None
         if head.status == 304:
             got.unchanged, got.not_modified = True, 1
             return got
-        got.head_body = head.body
         got.validators[HEAD_FILE] = {"etag": head.etag, "last_modified": head.last_modified}
         got.head, why = verify.read_head(head.body)
         if got.head is None:
             got.error = f"{city.url}{HEAD_FILE}：{why}"
             return got
-        items = fetch.get(city.url + ITEMS_FILE, MAX_ITEMS_BYTES)
+        got.items_file = downloads / f"{city.id}.json"
+        items = fetch.get(city.url + ITEMS_FILE, MAX_ITEMS_BYTES, into=got.items_file)
         got.requests += 1
-        got.items_body = items.body
         got.validators[ITEMS_FILE] = {"etag": items.etag, "last_modified": items.last_modified}
+        with open(got.items_file, "rb") as fh:
+            got.items_sha = hashlib.file_digest(fh, "sha256").hexdigest()
         known = (state.good or {}).get("schema")
         try:
             schema = fetch.get(city.url + SCHEMA_FILE, MAX_SCHEMA_BYTES,
@@ -174,114 +223,76 @@ def _fetch_city(city: City, state: CityState, full: bool, work_root: Path | None
     return got
 
 
+def _same_as_verified(got: Fetched, store: StateStore, work_root: Path | None) -> bool:
+    """The city's head, schema and items.json are those verified last time (its data still whole in the
+    cache), and with a mirror the head is still on a branch there: nothing to verify again."""
+    state, city = got.state, got.city
+    good = state.good or {}
+    if state.stale is not None or not good or got.head != good.get("head") or got.items_sha != good.get("items_sha"):
+        return False
+    if (got.schema_body.decode("utf-8", "replace") if got.schema_body else None) != good.get("schema"):
+        return False
+    if city.git:
+        if got.mirror_error or work_root is None or not good.get("git_verified"):
+            return False
+        if verify.check_history(work_root / "mirrors" / f"{city.id}.git", got.head["commit"], state.recorded_commit):
+            return False
+    return store.has_data(city, got.items_sha or "")
+
+
+def _job(got: Fetched, store: StateStore, work_root: Path | None, out: Path, reset: tuple[str, ...],
+         use_cache: bool) -> work.Job:
+    previous = None if got.city.id in reset else got.state.recorded_commit
+    from ..cache import cache_home
+
+    home = cache_home()
+    return work.Job(got.city, got.head or {}, str(got.items_file), got.schema_body, str(out),
+                    str(work_root) if work_root else None, previous, got.mirror_error, use_cache,
+                    str(home) if home else None, saved=store.store.enabled)
+
+
+def _outcome(future) -> work.Outcome:
+    try:
+        return future.result()
+    except Exception as e:  # a worker that died or failed: the city is not verified, the run goes on
+        return work.Outcome([("city_data_mismatch", f"核验该市数据时出错（{str(e)[:300] or type(e).__name__}），"
+                                                    "未能与台账核对")])
+
+
 def _cond(validators: dict | None) -> dict:
     validators = validators or {}
     return {"etag": validators.get("etag"), "last_modified": validators.get("last_modified")}
 
 
-def _settle(got: Fetched, store: StateStore, work_root: Path | None, stamp: str, reset: tuple[str, ...],
-            use_cache: bool) -> tuple[CityResult, dict | None, list[Finding]]:
-    """Verify what was fetched; accept it, or keep the last good data marked stale."""
+def _settle(got: Fetched, outcome: work.Outcome | None, store: StateStore, stamp: str, where: str = "sources.yaml"
+            ) -> tuple[CityResult, list[Finding]]:
+    """Take a verified city's new data, or keep its last good data marked stale (`where`: the sources file)."""
     city, state = got.city, got.state
-    where = f"sources.yaml:{city.id}"
     if got.unchanged:
-        payload = _last_good(store, city, state)
-        if payload is not None:
-            return _result(city, state, "unchanged", got), payload, []
-        got.error = "上次的数据在本机缓存中已不存在，请加 --full 重新获取"
-    problems: list[tuple[str, str]] = []
-    payload = None
-    if got.error:
-        problems.append(("city_unreachable", got.error))
-    else:
-        payload, problems = _verify(got, store, work_root, state, city.id in reset, use_cache)
-    if not problems:
-        summary = summarise(payload)
-        payload = compact(payload)
+        return _result(city, state, "unchanged", got), []
+    if got.same:
         state.validators = got.validators
-        state.good = {"head": got.head, "fetched": stamp, "summary": summary,
-                      "items_sha": store.save_items(city, json.dumps(payload, ensure_ascii=False).encode("utf-8")),
+        store.save(city, state)
+        return _result(city, state, "unchanged", got), []
+    problems = [("city_unreachable", got.error)] if got.error else outcome.problems if outcome else []
+    if not problems and outcome is not None:
+        state.validators = got.validators
+        state.good = {"head": got.head, "fetched": stamp, "summary": outcome.summary, "items_sha": outcome.items_sha,
                       "git_verified": bool(city.git),
                       "schema": got.schema_body.decode("utf-8") if got.schema_body else None}
         if city.git:
             state.recorded_commit = got.head["commit"]
         state.stale = None
         store.save(city, state)
-        return _result(city, state, "ok", got), payload, []
-    findings = [Finding(where, city.line, code, f"{city.name}（{city.url}）：{message}。已保留该市上次通过核验的数据。",
-                        item=city.id) for code, message in problems]
+        return _result(city, state, "ok", got), []
     reason = "；".join(m for _, m in problems)
     state.stale = {"since": (state.stale or {}).get("since") or stamp[:10], "reason": reason[:1000]}
     store.save(city, state)
-    payload = _last_good(store, city, state)
-    return _result(city, state, "stale" if payload is not None else "missing", got), payload, findings
-
-
-def _verify(got: Fetched, store: StateStore, work_root: Path | None, state: CityState, reset: bool,
-            use_cache: bool) -> tuple[dict | None, list[tuple[str, str]]]:
-    from ..site import files
-
-    city = got.city
-    try:
-        payload = json.loads(got.items_body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None, [("city_data_invalid", f"{ITEMS_FILE} 不是 UTF-8 编码的 JSON")]
-    try:
-        schema = json.loads(got.schema_body.decode("utf-8")) if got.schema_body else json.loads(files.items_schema())
-    except (UnicodeDecodeError, ValueError):
-        return None, [("city_data_invalid", f"{SCHEMA_FILE} 不是 JSON")]
-    if not isinstance(schema, dict):
-        return None, [("city_data_invalid", f"{SCHEMA_FILE} 应当是 JSON 对象")]
-    broken = verify.check_schema(payload, schema)
-    if not broken and schema != verify.own_schema():
-        broken = verify.check_own_schema(payload)  # and ducha's own contract, which the roll-up reads
-    if broken:
-        return None, [("city_data_invalid", f"{ITEMS_FILE} 不符合格式：" + "；".join(broken))]
-    broken = verify.head_matches_data(got.head, payload)
-    if broken:
-        return None, [("city_data_invalid", "；".join(broken))]
-    if not city.git:
-        return payload, []
-    if got.mirror_error or work_root is None:
-        return None, [("city_unreachable", got.mirror_error or "本机没有可用的缓存目录，无法保存台账镜像")]
-    mirror = work_root / "mirrors" / f"{city.id}.git"
-    previous = None if reset else state.recorded_commit
-    problems = verify.check_history(mirror, got.head["commit"], previous)
-    if problems:
-        return None, problems
-    return payload, _recompute(city, mirror, got.head, payload, work_root, use_cache)
-
-
-def _recompute(city: City, mirror: Path, head: dict, payload: dict, work_root: Path,
-               use_cache: bool) -> list[tuple[str, str]]:
-    from ..errors import DuchaError as Error
-    from .opendata import open_data
-
-    tree = work_root / "trees" / city.id
-    try:
-        verify.materialise(mirror, head["commit"], city.ledger_path, tree)
-        data = open_data(tree, dt.date.fromisoformat(head["as_of"]), use_cache)
-    except (Error, OSError) as e:
-        return [("city_data_mismatch", f"无法从提交 {head['commit'][:12]} 的台账重新计算开放数据（{str(e)[:300]}）")]
-    differences = verify.compare(payload, json.loads(data.items_json))
-    if differences:
-        return [("city_data_mismatch", f"开放数据与提交 {head['commit'][:12]} 的台账算得的不一致："
-                                       + "；".join(differences) + "。网站发布后数据可能被改动过")]
-    payload["_escalations"] = data.escalations
-    return []
-
-
-def _last_good(store: StateStore, city: City, state: CityState) -> dict | None:
-    if not state.good:
-        return None
-    body = store.load_items(city, state.good.get("items_sha", ""))
-    if body is None:
-        return None
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None
-    return payload if isinstance(payload, dict) else None
+    kept = bool(state.good) and store.has_data(city, state.good.get("items_sha") or "")
+    then = "已保留该市上次通过核验的数据。" if kept else "该市还没有通过核验的数据，汇总中暂缺该市的事项。"
+    findings = [Finding(where, city.line, code, f"{city.name}（{city.id}，{city.url}）：{message}。{then}", item=city.id)
+                for code, message in problems]
+    return _result(city, state, "stale" if kept else "missing", got), findings
 
 
 def _result(city: City, state: CityState, status: str, got: Fetched) -> CityResult:
@@ -289,37 +300,20 @@ def _result(city: City, state: CityState, status: str, got: Fetched) -> CityResu
     return CityResult(city, status, good.get("summary"), (good.get("head") or {}).get("as_of"), good.get("fetched"),
                       (state.stale or {}).get("reason"), (state.stale or {}).get("since"),
                       bool(good.get("git_verified")), (good.get("head") or {}).get("commit"),
-                      got.requests, got.not_modified)
+                      got.requests, got.not_modified,
+                      good.get("items_sha") if status != "missing" else None)
 
 
-def compact(payload: dict) -> dict:
-    """What the roll-up keeps of a city's items.json: everything but the events (they stay on the city's site)."""
-    return {"ledger": payload.get("ledger"), "as_of": payload.get("as_of"),
-            "items": [{k: v for k, v in item.items() if k != "events"} for item in payload.get("items", [])]}
-
-
-def summarise(payload: dict) -> dict:
-    """The counts the province's table shows, from a city's items.json (as the city's home page counts them)."""
-    items = payload.get("items", [])
-    as_of = payload.get("as_of") or ""
-    done = [i for i in items if i.get("state") in ("completed", "closed")]
-    due = [i for i in items if i.get("state") in ("completed", "closed") or (i.get("deadline") and as_of > i["deadline"])]
-    on_time = [i for i in due if i.get("state") in ("completed", "closed") and not i.get("completed_late")]
-    return {"total": len(items), "done": len(done), "due": len(due), "on_time": len(on_time),
-            "rate": (len(on_time) / len(due)) if due else None,
-            "overdue": sum(1 for i in items if i.get("overdue")),
-            "higher": sum(1 for i in items if i.get("category") == "higher_assignment"),
-            "escalations": payload.get("_escalations")}
-
-
-def _delegations(province: Path | None, cities: list[City], payloads: dict[str, dict], stale: set[str],
-                 as_of: dt.date, use_cache: bool) -> tuple[list, list[Finding]]:
+def _delegations(province: Path | None, cities: list[City], results: list[CityResult], data, as_of: dt.date,
+                 use_cache: bool) -> tuple[list, list[Finding]]:
     if province is None:
         return [], []
     from ..check import run_rules
     from ..ledger import load_ledger
-    from . import delegations
+    from . import delegations, site
 
     result = run_rules(load_ledger(province, use_cache=use_cache), as_of)
-    by_city = {cid: {i.get("id"): i for i in p.get("items", []) if isinstance(i, dict)} for cid, p in payloads.items()}
-    return delegations.check(result, {c.id: c for c in cities}, by_city, stale)
+    named = {d.city for item, _ in result.items for d in item.delegated}
+    by_city = {r.city.id: site.lookup(data(r, "lookup")) for r in results if r.items_sha and r.city.id in named}
+    return delegations.check(result, {c.id: c for c in cities}, by_city,
+                             {r.city.id for r in results if r.status == "stale"})

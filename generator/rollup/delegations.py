@@ -31,6 +31,7 @@ class DelegationRow:
     stale: bool = False  # the city's data is its last good data, not today's
     known: bool = True  # the city is in sources.yaml (it has a page on the province site)
     problems: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # the findings' codes, in the order of `problems`
 
 
 def check(result, cities: dict, items_by_city: dict[str, dict[str, dict]], stale: set[str]
@@ -51,6 +52,7 @@ def check(result, cities: dict, items_by_city: dict[str, dict[str, dict]], stale
 
             def add(code: str, message: str, row=row, d=d, item=item) -> None:
                 row.problems.append(message)
+                row.codes.append(code)
                 findings.append(Finding(item.file, d.line, code, message, item=item.id))
 
             if city is None:

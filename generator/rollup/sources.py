@@ -59,6 +59,10 @@ def http_url(text: str) -> str | None:
         return None
     if any(c.isspace() for c in text):
         return None
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not 0-65535
+    except ValueError:
+        return None
     return text if text.endswith("/") else text + "/"
 
 
@@ -124,7 +128,7 @@ def _city(node, n: int, bad) -> City | None:
     url = http_url(values["url"])
     if url is None:
         bad(node.entries["url"][1], f"{what}的 url {fields_show(values['url'])} 应当是 http:// 或 https:// 开头的网站地址，"
-            "例如 https://ducha.bozhou.example/（不能含用户名、密码或空格）。")
+            "例如 https://ducha.bozhou.example/（不能含用户名、密码或空格，端口在 1–65535 之间）。")
         return None
     git = values.get("git")
     if git is not None and (git.startswith("-") or not _GIT_URL.fullmatch(git)):

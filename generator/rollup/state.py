@@ -2,23 +2,26 @@
 
 For each city: the validators of its files (ETag, Last-Modified) for
 conditional requests, the head commit last verified (a later head must
-descend from it), and its last good data (the summary, and the bytes of
-its items.json in a file of their own). Stored with `cache.Store`: signed
+descend from it), and its last good data: the summary, and in files of
+their own (`save_data`) what the province site shows of it: the city's rows
+of the combined CSV and JSON, already written out, the lists of its page,
+and what the delegations read. An unchanged or stale city is copied into
+the site from these without being parsed again. Stored with `cache.Store`: signed
 with the user's key and written atomically, so a file ducha did not write
 itself is ignored like a missing one, and concurrent runs never read half
 a file.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..cache import Store
 
-KIND = "rollup-city-1"
-ITEMS_KIND = "rollup-items-1"
+KIND = "rollup-city-2"
+DATA_KIND = "rollup-data-2"
+PARTS = ("page", "lookup", "csv", "json")  # see `work.fragments`
 
 
 @dataclass
@@ -30,8 +33,10 @@ class CityState:
 
 
 class StateStore:
-    def __init__(self, out: Path) -> None:
-        self.store = Store(out)
+    def __init__(self, out: Path, home: Path | None = None) -> None:
+        self.out = out
+        self.home = home  # the user's cache home; None: the one the environment names
+        self.store = Store(out, home=home)
 
     @property
     def folder(self) -> Path | None:
@@ -54,10 +59,25 @@ class StateStore:
         self.store.store(f"rollup-{city.id}.json", KIND, self._key(city),
                          json.dumps(asdict(state), ensure_ascii=False).encode("utf-8"))
 
-    def load_items(self, city, sha: str) -> bytes | None:
-        return self.store.load(f"rollup-{city.id}-items.json", ITEMS_KIND, sha)
+    @staticmethod
+    def _data_key(city, sha: str) -> str:
+        # the rows carry the city's name and URL: a renamed or moved city is verified again
+        return f"{sha}|{city.id}|{city.name}|{city.url}"
 
-    def save_items(self, city, body: bytes) -> str:
-        sha = hashlib.sha256(body).hexdigest()
-        self.store.store(f"rollup-{city.id}-items.json", ITEMS_KIND, sha, body)
-        return sha
+    def save_data(self, city, sha: str, parts: dict[str, bytes]) -> None:
+        """The city's verified data (items.json with this sha256) as the site uses it: `PARTS`."""
+        for part in PARTS:
+            self.store.store(f"rollup-{city.id}-{part}", DATA_KIND, f"{part}|{self._data_key(city, sha)}", parts[part])
+
+    def load_data(self, city, sha: str, part: str) -> bytes | None:
+        """One part saved by `save_data`, or None: missing, for other data, or not written by ducha (tampered)."""
+        return self.store.load(f"rollup-{city.id}-{part}", DATA_KIND, f"{part}|{self._data_key(city, sha)}")
+
+    def has_data(self, city, sha: str) -> bool:
+        return self.store.enabled and all(self.load_data(city, sha, part) is not None for part in PARTS)
+
+    def item_cache(self, city):
+        """The parsed items of the city's ledger, by path and Git blob id (see `work.ledger_at`)."""
+        from ..cache import ItemCache, code_key
+
+        return ItemCache(self.out, code_key(), enabled=self.store.enabled, name=f"rollup-{city.id}-parsed", home=self.home)

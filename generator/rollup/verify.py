@@ -208,7 +208,8 @@ def head_matches_data(head: dict, payload: dict) -> list[str]:
 # --- against the city's Git mirror ------------------------------------------------------------
 
 
-def check_history(mirror: Path, commit: str | None, previous: str | None) -> list[tuple[str, str]]:
+def check_history(mirror: Path, commit: str | None, previous: str | None, city: str = "城市编号"
+                  ) -> list[tuple[str, str]]:
     """The published head is on a branch of the mirror and descends from the head recorded last time."""
     if commit is None:
         return [("city_head_unknown", "ledger-head.json 没有提交编号（网站不是从 Git 仓库生成的），无法与镜像核对")]
@@ -217,14 +218,18 @@ def check_history(mirror: Path, commit: str | None, previous: str | None) -> lis
                                       "或已被删除的提交生成的")]
     if previous and previous != commit and not gitrepo.is_ancestor(mirror, previous, commit):
         return [("history_rewritten", f"上次汇总记录的提交 {previous[:12]} 不是现在发布的提交 {commit[:12]} 的祖先："
-                                      "城市台账的历史被改写（强制推送）。请与该市督查室核实")]
+                                      "城市台账的历史被改写（强制推送）。请与该市督查室核实；核实无误后，"
+                                      f"运行一次 ducha rollup 并加 --reset {city}，以新的提交为起点")]
     return []
 
 
-def materialise(mirror: Path, commit: str, prefix: str, folder: Path) -> None:
-    """Make `folder` hold the ledger files of `commit` (only changed files rewritten, so the item cache still hits)."""
-    wanted = {rel: sha for rel, sha in gitrepo.tree_blobs(mirror, commit, prefix).items()
-              if rel == "ledger.yaml" or rel.startswith(("items/", "inspections/"))}
+def materialise(mirror: Path, commit: str, prefix: str, folder: Path, wanted: dict[str, str] | None = None,
+                keep_items_dir: bool = False) -> None:
+    """Make `folder` hold the files `wanted` ({path: blob id}; default: the ledger files of `commit`),
+    only changed ones rewritten, others removed. `keep_items_dir`: an items/ folder exists, even empty."""
+    if wanted is None:
+        wanted = {rel: sha for rel, sha in gitrepo.tree_blobs(mirror, commit, prefix).items()
+                  if rel == "ledger.yaml" or rel.startswith(("items/", "inspections/", "sources/"))}
     manifest_path = folder / ".ducha-tree.json"
     try:
         had = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -233,6 +238,8 @@ def materialise(mirror: Path, commit: str, prefix: str, folder: Path) -> None:
     except (OSError, ValueError):
         had = {}
     folder.mkdir(parents=True, exist_ok=True)
+    if keep_items_dir:
+        (folder / "items").mkdir(exist_ok=True)
     changed = [rel for rel, sha in wanted.items() if had.get(rel) != sha or not (folder / rel).is_file()]
     blobs = gitrepo.read_blobs(mirror, [wanted[rel] for rel in changed])
     for rel in changed:

@@ -25,6 +25,7 @@ def test_force_pushed_history_is_found(tmp_path, server):
     assert result.cities[0].status == "stale"
     (finding,) = result.findings
     assert finding.code == "history_rewritten" and recorded[:12] in finding.message and "强制推送" in finding.message
+    assert "--reset bozhou" in finding.message  # what to run once the office has checked with the city
     assert result.cities[0].commit == recorded  # the last good data stays
 
     # once the office has checked with the city, --reset takes the new head as the starting point
