@@ -28,6 +28,8 @@ half a file.
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -392,3 +394,60 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
+
+
+# --- digests of computed values -----------------------------------------------------
+
+
+class Digester:
+    """A digest of a value made of dataclasses, lists, dicts, strings, numbers and dates.
+
+    Every field of every dataclass counts; objects near the top (an item, its
+    signals, a desk row: less deep than `memo_depth`) are digested once each,
+    so a signal naming 7,000 items or the view a desk row points to costs
+    once; deeper parts are written out in their holder's digest. Anything
+    else counts by its type and `repr`. A value that cannot be written down
+    faithfully (a cycle, a dict keyed by tuples) gets a random digest: a
+    wasted render or computation, never a stale one. Use one Digester only
+    while the objects it saw are alive (it remembers them by id)."""
+
+    def __init__(self, memo_depth: int = 2) -> None:
+        # Objects less deep than this (an item, its signals, a desk row) are digested once each.
+        self.memo_depth = memo_depth
+        self.memo: dict[int, str] = {}
+        self.active: set[int] = set()
+
+    def __call__(self, value) -> str:
+        try:
+            text = json.dumps(value, default=self._default, ensure_ascii=False, check_circular=False)
+        except (TypeError, ValueError, RecursionError):
+            return os.urandom(16).hex()
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _default(self, o):
+        if isinstance(o, (dt.date, dt.time)):
+            return ["@" + type(o).__name__, o.isoformat()]
+        if dataclasses.is_dataclass(o) and not isinstance(o, type):
+            k = id(o)
+            found = self.memo.get(k)
+            if found is not None:
+                return found
+            fields = getattr(o, "__dict__", None)
+            if fields is None:
+                fields = {f.name: getattr(o, f.name) for f in dataclasses.fields(o)}
+            written = [type(o).__module__, type(o).__qualname__, fields]
+            if len(self.active) >= self.memo_depth:  # small parts (an event, a piece of evidence): written out
+                return written
+            if k in self.active:
+                raise ValueError("cycle")
+            self.active.add(k)
+            try:
+                found = self.memo[k] = "@" + self(written)
+            finally:
+                self.active.discard(k)
+            return found
+        if isinstance(o, (set, frozenset)):
+            return ["@set", sorted(self(x) for x in o)]
+        if isinstance(o, tuple):  # never reached (JSON writes tuples as lists): kept for clarity
+            return list(o)
+        return ["@" + type(o).__qualname__, repr(o)]

@@ -170,7 +170,96 @@ def _status(item: Item, day: dt.date, calendar: WorkingCalendar, cache: dict | N
     return found
 
 
-def _figures(item: Item, period: Period, calendar: WorkingCalendar, cache: dict | None = None) -> Figures:
+class FiguresCache:
+    """What each item adds to a period's report, kept between builds in the user's cache folder.
+
+    An item's figures for a period and its overdue status on the period's
+    last day are a function of the item, the period, the working calendar
+    and ducha's code only (`_row`). So they are kept per item (by a digest
+    of every field of the parsed item, `cache.Digester`) and per period (its
+    first and last day); the file as a whole is keyed by ducha's code and
+    the ledger's settings (the calendar comes from them), and signed
+    (`cache.Store`): an entry that was not written by this user's ducha, or
+    was edited, is refused like a missing one, and the figures are computed
+    again. A changed item has a new digest, a new as-of day new periods;
+    only those are computed. Saved when new rows were computed; rows of
+    items no longer in the ledger are dropped then."""
+
+    NAME = "report-figures.json"
+    KIND = "report-figures"
+
+    def __init__(self, root, config: LedgerConfig, enabled: bool = True) -> None:
+        import hashlib
+
+        from .cache import Digester, Store, code_key
+
+        self.store = Store(root, enabled)
+        self.key = hashlib.sha256(f"{code_key()}|{Digester()(config)}".encode()).hexdigest()
+        self.rows: dict[str, dict[str, list]] = {}
+        self.evaluations: dict = {}  # `_status`'s cache for the rows computed in this run
+        self.digests: dict[int, str] = {}
+        self.items: dict[int, Item] = {}  # what `digests` is keyed by, kept alive
+        self.changed = False
+        self.loaded = False
+        if self.store.enabled:
+            import json
+
+            payload = self.store.load(self.NAME, self.KIND, self.key)
+            try:
+                rows = json.loads(payload) if payload else {}
+                self.loaded = isinstance(rows, dict) and bool(rows)
+                self.rows = rows if isinstance(rows, dict) else {}
+            except ValueError:
+                self.rows = {}
+
+    def _digest(self, item: Item) -> str:
+        found = self.digests.get(id(item))
+        if found is None:
+            from .cache import Digester
+
+            found = self.digests[id(item)] = Digester(memo_depth=1)(item)
+            self.items[id(item)] = item
+        return found
+
+    def row(self, item: Item, period: Period, calendar: WorkingCalendar) -> list:
+        """[due, on_time, late, overdue, urges, circulars, transfers, days overdue, effective deadline]."""
+        per_item = self.rows.setdefault(self._digest(item), {})
+        where = f"{period.start.isoformat()}/{period.end.isoformat()}"
+        found = per_item.get(where)
+        if not (isinstance(found, list) and len(found) == 9):
+            found = per_item[where] = _row(item, period, calendar, self.evaluations)
+            self.changed = True
+        return found
+
+    def figures(self, item: Item, period: Period, calendar: WorkingCalendar) -> Figures:
+        return Figures(**dict(zip(METRICS, self.row(item, period, calendar)[:7], strict=True)))
+
+    def overdue(self, item: Item, period: Period, calendar: WorkingCalendar) -> tuple[int, dt.date | None] | None:
+        """(days overdue, effective deadline) on the period's last day, or None when not overdue."""
+        row = self.row(item, period, calendar)
+        return (row[7], dt.date.fromisoformat(row[8]) if row[8] else None) if row[3] else None
+
+    def save(self) -> None:
+        if not (self.changed and self.store.enabled):
+            return
+        import json
+
+        current = set(self.digests.values())
+        rows = {k: v for k, v in self.rows.items() if k in current}
+        self.store.store(self.NAME, self.KIND, self.key, json.dumps(rows, separators=(",", ":")).encode())
+
+
+def _row(item: Item, period: Period, calendar: WorkingCalendar, cache: dict) -> list:
+    f = _figures(item, period, calendar, cache)
+    status = _status(item, period.end, calendar, cache)
+    deadline = status.effective_deadline
+    return [*(getattr(f, m) for m in METRICS), status.days_overdue if status.overdue else 0,
+            deadline.isoformat() if status.overdue and deadline else None]
+
+
+def _figures(item: Item, period: Period, calendar: WorkingCalendar, cache: dict | FiguresCache | None = None) -> Figures:
+    if isinstance(cache, FiguresCache):
+        return cache.figures(item, period, calendar)
     status = _status(item, period.end, calendar, cache)
     f = Figures()
     deadline = status.effective_deadline
@@ -190,7 +279,9 @@ def _figures(item: Item, period: Period, calendar: WorkingCalendar, cache: dict 
     return f
 
 
-def _totals(items: list[Item], period: Period, calendar: WorkingCalendar, cache: dict | None = None):
+def _totals(items: list[Item], period: Period, calendar: WorkingCalendar, cache: dict | FiguresCache | None = None):
+    if isinstance(cache, FiguresCache):
+        return _totals_of_rows(items, period, calendar, cache)
     total, by_unit, by_category = Figures(), {}, {}
     for item in items:
         if item.assigned > period.end:
@@ -202,12 +293,37 @@ def _totals(items: list[Item], period: Period, calendar: WorkingCalendar, cache:
     return total, by_unit, by_category
 
 
+def _totals_of_rows(items: list[Item], period: Period, calendar: WorkingCalendar, cache: FiguresCache):
+    """`_totals` from the cached rows: the same sums, without a `Figures` per item."""
+    zero = [0] * 7
+    total, by_unit, by_category = [0] * 7, {}, {}
+    for item in items:
+        if item.assigned > period.end:
+            continue
+        row = cache.row(item, period, calendar)
+        unit = by_unit.setdefault(item.lead_unit, [0] * 7)
+        category = by_category.setdefault(item.category, [0] * 7)
+        if row[:7] == zero:
+            continue
+        for k in range(7):
+            total[k] += row[k]
+            unit[k] += row[k]
+            category[k] += row[k]
+
+    def figures(values: list) -> Figures:
+        return Figures(**dict(zip(METRICS, values, strict=True)))
+
+    return (figures(total), {u: figures(v) for u, v in by_unit.items()},
+            {c: figures(v) for c, v in by_category.items()})
+
+
 def build_report(items: list[Item], config: LedgerConfig, period: Period,
-                 calendar: WorkingCalendar | None = None, cache: dict | None = None) -> Report:
+                 calendar: WorkingCalendar | None = None, cache: dict | FiguresCache | None = None) -> Report:
     """The report for `period`, computed as of its last day.
 
     `cache`: evaluations by day and item, shared between reports whose
-    periods end on the same days (a site builds many).
+    periods end on the same days (a site builds many); or a `FiguresCache`,
+    which also keeps each item's figures between builds.
     """
     calendar = calendar or WorkingCalendar.for_ledger(config)
     total, by_unit, by_category = _totals(items, period, calendar, cache)
@@ -215,6 +331,11 @@ def build_report(items: list[Item], config: LedgerConfig, period: Period,
     overdue = []
     for item in items:
         if item.assigned > period.end:
+            continue
+        if isinstance(cache, FiguresCache):
+            found = cache.overdue(item, period, calendar)
+            if found:
+                overdue.append((item, *found))
             continue
         status = _status(item, period.end, calendar, cache)
         if status.overdue:

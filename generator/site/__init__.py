@@ -55,12 +55,11 @@ from .stages import (
     site_settings,
     stop_on_errors,
     swap_in,
-    write_item_pages,
     write_markdown,
 )
 
 __all__ = ["AUDIENCES", "SITE_NAMES", "BuildFailed", "BuildResult", "BuildStopped", "HistoryEntry", "ServeJob",
-           "build_sites", "error_findings", "fragments_of", "item_histories", "left_out", "prepare_serve",
+           "build_sites", "error_findings", "fragments_of", "item_histories", "keep_item_pages", "left_out", "prepare_serve",
            "preview_item_pages", "preview_markdown"]
 
 
@@ -80,7 +79,7 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
     clean_output(out, AUDIENCES)
     base = site_settings(root, config_file)
     loaded = load_ledger(root, use_cache)
-    evaluated = evaluate(loaded, as_of)
+    evaluated = evaluate(loaded, as_of, use_cache)
     errors = stop_on_errors(evaluated, allow_errors)
     history = read_history(loaded, evaluated, use_cache)
     previous = previous_build(out, root, base, full)
@@ -121,7 +120,7 @@ def preview_markdown(job: ServeJob) -> SiteData:
     """The Markdown of one site for `ducha serve`, by the build's stages. The docs folder
     is kept between runs, so files no longer written are deleted."""
     loaded = load_ledger(job.ledger, use_cache=True)
-    evaluated = evaluate(loaded, job.as_of)
+    evaluated = evaluate(loaded, job.as_of, use_cache=True)
     history = read_history(loaded, evaluated, use_cache=True)
     view = audience_view(evaluated, history, job.audience, job.base)
     write_markdown(view, evaluated.head, job.audience, job.docs, prune=True)
@@ -129,8 +128,22 @@ def preview_markdown(job: ServeJob) -> SiteData:
 
 
 def preview_item_pages(view: SiteData, site: Path) -> None:
-    """The item pages of one site for `ducha serve`, after MkDocs built the rest (the build's stage)."""
-    write_item_pages(view, site, None)
+    """The item pages of one site for `ducha serve`, after MkDocs built the rest: those of the last
+    rebuild (kept aside by `keep_item_pages`) whose key did not change are kept, the rest rendered."""
+    from . import pages
+    from .render import TEMPLATES
+
+    try:
+        pages.update_item_pages(view, site, TEMPLATES)
+    except (OSError, pages.ShellMissing) as e:
+        raise BuildFailed(f"事项页面生成失败：{e}") from None
+
+
+def keep_item_pages(site: Path) -> None:
+    """Before a rebuild of `ducha serve` cleans the site: its item pages are moved aside, for reuse."""
+    from . import pages
+
+    pages.keep_item_pages(site)
 
 
 def prepare_serve(root: Path, audience: str, as_of: dt.date) -> Path:
@@ -143,8 +156,9 @@ def prepare_serve(root: Path, audience: str, as_of: dt.date) -> Path:
     job.docs.mkdir(parents=True, exist_ok=True)
     view = preview_markdown(job)
     config = mkdocs_config(view, audience, job.docs, work / "site", job.base)
+    # The ledger, not what ducha writes from it (`serve_hook.on_serve` says why).
     config["watch"] = [str(p) for p in (root / "items", root / "ledger.yaml", root / "inspections",
-                                        fragments_of(job.docs)) if p.exists()]
+                                        root / "sources") if p.exists()]
     config["hooks"] = [str(builder.SERVE_HOOK), *config["hooks"]]
     config["strict"] = False  # a half-typed edit should show, not stop the preview
     config["extra"]["ducha_serve"] = str(job.save(work / "serve-job.json"))  # read by serve_hook

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import privacy
 from ..check import CheckResult
@@ -283,11 +284,13 @@ def revisions(entries, audience: str, as_of: dt.date, units: dict | None = None)
 
 
 def site_data(result: CheckResult, config: LedgerConfig, audience: str, history: dict | None = None,
-              inspections: list | None = None, hidden: set | None = None, sources: dict | None = None) -> SiteData:
+              inspections: list | None = None, hidden: set | None = None, sources: dict | None = None,
+              figures_cache: object = None) -> SiteData:
     """The view of one site as of `result.as_of`.
 
     `history`: (file, item id) → [HistoryEntry]; `hidden`: (file, item id)
-    of items kept off the public site (items with error findings).
+    of items kept off the public site (items with error findings);
+    `figures_cache`: a `reports.FiguresCache` for the internal site's reports.
     """
     as_of = result.as_of
     internal = audience == INTERNAL
@@ -341,7 +344,7 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
     data.sources = source_views(sources or {}, items, public=not internal)
     if internal:
         _internal_boards(data, pairs, result)
-        _reports_and_scores(data, result, config)
+        _reports_and_scores(data, result, config, figures_cache)
         _visits(data, config, inspections or [])
         _signals(data, result, config, history)
     else:
@@ -358,7 +361,7 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
 REPORT_PERIODS = {"monthly": 12, "quarterly": 4, "annual": 2}
 
 
-def _reports_and_scores(data: SiteData, result: CheckResult, config: LedgerConfig) -> None:
+def _reports_and_scores(data: SiteData, result: CheckResult, config: LedgerConfig, figures_cache: object = None) -> None:
     from ..assessment import assess, weights_for
     from ..calendar import WorkingCalendar
     from ..reports import build_report, periods_until
@@ -368,13 +371,15 @@ def _reports_and_scores(data: SiteData, result: CheckResult, config: LedgerConfi
         return
     first = min(i.assigned for i in items)
     calendar = WorkingCalendar.for_ledger(config)
-    cache: dict = {}
+    cache: Any = figures_cache if figures_cache is not None else {}
     for kind, count in REPORT_PERIODS.items():
         for period in reversed(periods_until(kind, first, data.as_of)[-count:]):
             data.reports.append(build_report(items, config, period, calendar, cache))
             if kind == "annual":
                 data.scores[period.label] = assess(items, config, period, calendar)
     data.weights = weights_for(config)
+    if figures_cache is not None:
+        figures_cache.save()  # type: ignore[attr-defined]
 
 
 def _signals(data: SiteData, result: CheckResult, config: LedgerConfig, history: dict | None) -> None:

@@ -143,7 +143,9 @@ def discard(folder: Path) -> None:
 # The detached deleter: holds the lock on the trash folder (its descriptor is the
 # second argument) while it deletes it, so a build starting meanwhile leaves it
 # alone (`clean_stale` removes only abandoned trash).
-_DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+# It runs at the lowest priority: the next build (or `ducha serve`) comes first.
+_DELETE = ("import os, shutil, sys; getattr(os, 'nice', lambda n: 0)(19); "
+           "shutil.rmtree(sys.argv[1], ignore_errors=True)")
 
 
 def _abandoned(trash: Path) -> bool:

@@ -15,11 +15,19 @@ The page a reader gets is what MkDocs would have made of the same content.
 Incremental builds: when the last build of the same ducha, templates and
 settings is given as `previous`, a page whose bytes equal the previous
 site's is hard-linked from there instead of written again; a full build and
-an incremental one therefore give the same files.
+an incremental one therefore give the same files. Rendering is skipped too
+for a page whose *input key* (`page_keys`) equals the one recorded for the
+previous site's page: the key covers everything the item template reads
+(the item's view, its visits and desk entry, the leaders, the shell, the
+templates, ducha's code, the audience and the as-of day), and the record
+is signed with the user's cache key and tied to that very site
+(`PageKeys`), so a stale or edited record only costs speed.
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -123,29 +131,120 @@ def read_shell(site: Path) -> Shell:
     return shell
 
 
-def render_contents(view: SiteData, templates: Path) -> list[str]:
-    """The content (HTML below the title) of every item's page, in the order of `view.items`."""
+def render_contents(view: SiteData, templates: Path, items: list | None = None) -> list[str]:
+    """The content (HTML below the title) of every item's page (or of `items`), in the order of `view.items`."""
     template = environment(templates).get_template("item.html.j2")
     internal = view.audience == INTERNAL
-    return [template.render(data=view, internal=internal, url_root=ITEM_URL_ROOT, item=item) for item in view.items]
+    return [template.render(data=view, internal=internal, url_root=ITEM_URL_ROOT, item=item)
+            for item in (view.items if items is None else items)]
+
+
+def page_keys(view: SiteData, templates: Path, shell: Shell) -> dict[str, str]:
+    """{item id: a digest of everything its page is made from}.
+
+    `item.html.j2` (and what it includes) reads `item`, `internal`, `url_root`,
+    `data.item_visits[item.id]`, `data.leaders`, `data.desk.items[item.id]` and
+    `data.desk.edit_host`: the digest covers every field of these (`Digester`),
+    the page shell, every template, ducha's code and libraries (`cache.code_key`),
+    the audience and the as-of day."""
+    from ..cache import Digester, code_key
+
+    digest = Digester()
+    common = hashlib.sha256()
+    for part in (code_key(), view.audience, view.as_of.isoformat(), digest(view.leaders),
+                 digest(getattr(view.desk, "edit_host", None)), digest(shell.parts)):
+        common.update(part.encode() + b"\0")
+    for path in sorted(templates.rglob("*")):
+        if path.is_file():
+            common.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    desks = getattr(view.desk, "items", None) or {}
+    keys = {}
+    for item in view.items:
+        one = common.copy()
+        one.update(digest([item, view.item_visits.get(item.id), desks.get(item.id)]).encode())
+        keys[item.id] = one.hexdigest()
+    return keys
+
+
+class PageKeys:
+    """The page keys of one built site, kept beside it (never in it: a site equals a full build's).
+
+    Signed with the user's cache key (`cache.secret`) and tied to the site's
+    home page file (MkDocs writes a new one each build), so a record left by
+    another build, or edited, is ignored. Without a cache key nothing is kept."""
+
+    KIND = b"ducha-page-keys"
+
+    @staticmethod
+    def _stamp(anchor: Path) -> str:
+        st = anchor.stat()
+        return f"{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
+
+    @classmethod
+    def save(cls, path: Path, anchor: Path, keys: dict[str, str]) -> None:
+        """Keep `keys` in `path`, tied to `anchor` (a site's index.html, or `ducha serve`'s items folder)."""
+        from ..cache import secret, sign
+
+        key = secret()
+        if key is None:
+            return
+        try:
+            payload = json.dumps({"site": cls._stamp(anchor), "keys": keys}, separators=(",", ":")).encode()
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(sign(key, cls.KIND, payload).hex().encode() + b"\n" + payload)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+    @classmethod
+    def load(cls, path: Path, anchor: Path) -> dict[str, str]:
+        from ..cache import secret, verify
+
+        key = secret()
+        try:
+            mac, _, payload = path.read_bytes().partition(b"\n")
+            if key is None or not verify(key, bytes.fromhex(mac.decode("ascii")), cls.KIND, payload):
+                return {}
+            data = json.loads(payload)
+            if data.get("site") != cls._stamp(anchor) or not isinstance(data.get("keys"), dict):
+                return {}
+            return data["keys"]
+        except (OSError, ValueError, UnicodeDecodeError, AttributeError):
+            return {}
 
 
 def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path | None = None,
-                     contents: list[str] | None = None) -> dict[str, int]:
+                     contents: list[str] | None = None, known: dict[str, str] | None = None,
+                     shell: Shell | None = None) -> dict:
     """Every item's page into `site` (after MkDocs built the rest of it); the sitemap gets them too.
 
     `contents`: the pages' contents if already rendered (`render_contents`, in a process of
     its own while MkDocs ran). With `previous` (the last build's site of the same audience),
-    an unchanged page is hard-linked from there. Returns {"written": n, "reused": m}."""
-    shell = read_shell(site)
+    an unchanged page is hard-linked from there: without rendering it when its key is in
+    `known` (the previous site's page keys, `PageKeys.load`). Returns {"written": n,
+    "reused": m, "rendered": r, "keys": {item id: key}}."""
+    shell = shell or read_shell(site)
+    keys = page_keys(view, templates, shell)
+    skip: set[str] = set()
+    if previous is not None and known and contents is None:
+        skip = {i.id for i in view.items if known.get(i.id) == keys[i.id]}
+    counts: dict = {"written": 0, "reused": 0, "rendered": 0, "keys": keys}
     if contents is None:
-        contents = render_contents(view, templates)
-    counts = {"written": 0, "reused": 0}
+        fresh = iter(render_contents(view, templates, [i for i in view.items if i.id not in skip]))
+        contents = [None if i.id in skip else next(fresh) for i in view.items]  # type: ignore[misc]
     for item, content in zip(view.items, contents, strict=True):
-        page = shell.fill(item.id, item.title, content).encode("utf-8")
         rel = Path("items") / item.id / "index.html"
         target = site / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        if content is None:  # same key as the previous site's page: that page is this one
+            try:
+                os.link(previous / rel, target)  # type: ignore[operator]
+                counts["reused"] += 1
+                continue
+            except OSError:  # gone, or another file system: render it after all
+                content = render_contents(view, templates, [item])[0]
+        counts["rendered"] += 1
+        page = shell.fill(item.id, item.title, content).encode("utf-8")
         if previous is not None and _same(previous / rel, page):
             try:
                 os.link(previous / rel, target)
@@ -188,3 +287,55 @@ def add_to_sitemap(site: Path, ids: list[str]) -> None:
     path.write_text(text, encoding="utf-8")
     with gzip.GzipFile(site / "sitemap.xml.gz", "wb", mtime=0) as f:
         f.write(text.encode("utf-8"))
+
+
+# --- `ducha serve`: the item pages kept between rebuilds ----------------------------------------------
+
+KEPT = ".ducha-items"  # MkDocs' clean leaves names starting with a dot alone
+KEPT_KEYS = ".ducha-items-keys.json"
+
+
+def keep_item_pages(site: Path) -> None:
+    """Before MkDocs cleans `site` for a rebuild of `ducha serve`: move its item pages aside (one rename)."""
+    import shutil
+
+    items, kept = site / "items", site / KEPT
+    shutil.rmtree(kept, ignore_errors=True)
+    try:
+        items.rename(kept)
+    except OSError:
+        (site / KEPT_KEYS).unlink(missing_ok=True)
+
+
+def update_item_pages(view: SiteData, site: Path, templates: Path) -> dict:
+    """`write_item_pages` for a rebuild of `ducha serve`: the pages kept by `keep_item_pages` are put
+    back (one rename) and only those whose key changed are rendered and written again; pages of items
+    no longer on the site are removed. Without a usable record, every page is written."""
+    import shutil
+
+    items, kept, record = site / "items", site / KEPT, site / KEPT_KEYS
+    known = PageKeys.load(record, kept) if kept.is_dir() else {}
+    record.unlink(missing_ok=True)
+    shell = read_shell(site)
+    if not known or any(items.iterdir()):
+        shutil.rmtree(kept, ignore_errors=True)
+        counts = write_item_pages(view, site, templates, shell=shell)
+        PageKeys.save(record, items, counts["keys"])
+        return counts
+    items.rmdir()
+    kept.rename(items)
+    keys = page_keys(view, templates, shell)
+    ids = set(keys)
+    for entry in items.iterdir():
+        if entry.name not in ids:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink()
+    fresh = [i for i in view.items if known.get(i.id) != keys[i.id] or not (items / i.id / "index.html").is_file()]
+    for item, content in zip(fresh, render_contents(view, templates, fresh), strict=True):
+        (items / item.id).mkdir(exist_ok=True)
+        (items / item.id / "index.html").write_bytes(shell.fill(item.id, item.title, content).encode("utf-8"))
+    add_to_sitemap(site, [item.id for item in view.items])
+    PageKeys.save(record, items, keys)
+    return {"written": len(fresh), "reused": len(view.items) - len(fresh), "rendered": len(fresh), "keys": keys}

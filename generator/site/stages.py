@@ -65,6 +65,8 @@ class Evaluated:
     head: dict  # commit, as_of, ledger name: written into each site as ledger-head.json
     inspections: list
     sources: dict = field(default_factory=dict)  # source id -> model.Source (issue 17)
+    root: Path | None = None  # the ledger folder: whose cache folder keeps the reports' figures
+    use_cache: bool = False
 
 
 @dataclass
@@ -83,6 +85,7 @@ class BuildResult:
     sites: dict[str, Path]
     pages: dict[str, int]
     reused: dict[str, int] = field(default_factory=dict)  # audience -> item pages reused from the last build
+    rendered: dict[str, int] = field(default_factory=dict)  # audience -> item pages rendered (not known unchanged)
     errors: list[Finding] = field(default_factory=list)  # error findings let through by allow_errors
     left_out: list[str] = field(default_factory=list)  # ids of public items kept off the public site
     checked: int = 0  # items read
@@ -107,13 +110,13 @@ def load_ledger(root: Path, use_cache: bool) -> Loaded:
     return Loaded(root, scan, read_ledger(scan, use_cache=use_cache))
 
 
-def evaluate(loaded: Loaded, as_of: dt.date) -> Evaluated:
+def evaluate(loaded: Loaded, as_of: dt.date, use_cache: bool = False) -> Evaluated:
     from .. import gitrepo
 
     result = run_rules(loaded.ledger, as_of)
     config = loaded.scan.config
     head = {"commit": gitrepo.head_commit(loaded.root), "as_of": as_of.isoformat(), "ledger": config.name}
-    return Evaluated(config, result, head, loaded.ledger.inspections, loaded.ledger.sources)
+    return Evaluated(config, result, head, loaded.ledger.inspections, loaded.ledger.sources, loaded.root, use_cache)
 
 
 def error_findings(result: CheckResult) -> list[Finding]:
@@ -149,8 +152,13 @@ def read_history(loaded: Loaded, evaluated: Evaluated, use_cache: bool) -> dict:
 def audience_view(evaluated: Evaluated, history: dict, audience: str, base: Path | None) -> SiteData:
     """What one site shows: computed in Python, masked for the public (items with error findings left out)."""
     hidden = {(i.file, i.id) for i in left_out(evaluated.result)}
+    figures = None
+    if audience == INTERNAL and evaluated.use_cache and evaluated.root is not None:
+        from ..reports import FiguresCache
+
+        figures = FiguresCache(evaluated.root, evaluated.config)
     data = site_data(evaluated.result, evaluated.config, audience, history, evaluated.inspections, hidden=hidden,
-                     sources=evaluated.sources)
+                     sources=evaluated.sources, figures_cache=figures)
     if audience == INTERNAL:  # issue 13: the office's daily desk
         from . import desk
 
@@ -185,32 +193,44 @@ def run_mkdocs(config: dict, config_file: Path) -> Path:
     return Path(config["site_dir"])
 
 
-def write_item_pages(view: SiteData, site: Path, previous: Path | None) -> dict[str, int]:
+def write_item_pages(view: SiteData, site: Path, previous: Path | None, keys: Path | None = None) -> dict[str, int]:
     """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`.
 
     (Rendering them in a process of their own while MkDocs ran was tried: no faster on two busy
     cores, and a third more memory at 10,000 items, since the contents travel back between processes.)"""
     try:
-        return pages.write_item_pages(view, site, TEMPLATES, previous)
+        known = pages.PageKeys.load(page_keys_file(previous.parent, view.audience), previous / "index.html") \
+            if previous else None
+        counts = pages.write_item_pages(view, site, TEMPLATES, previous, known=known)
     except (OSError, pages.ShellMissing) as e:
         raise BuildFailed(f"事项页面生成失败：{e}") from None
+    made = counts.pop("keys")
+    if keys is not None:  # where the build keeps them (`swap_in` moves them beside the site)
+        pages.PageKeys.save(keys, site / "index.html", made)
+    return counts
 
 
-def build_audience(inputs: SiteInputs, audience: str, work: Path) -> tuple[int, int]:
+def page_keys_file(folder: Path, audience: str, work: bool = False) -> Path:
+    """Where the page keys of a site are kept: beside it in the output folder (`.ducha-pages-<audience>.json`),
+    or in the work folder while it is being built."""
+    return folder / (f"pages-{audience}.json" if work else f".ducha-pages-{audience}.json")
+
+
+def build_audience(inputs: SiteInputs, audience: str, work: Path) -> tuple[int, int, int]:
     """One site, in its own process: its view, its Markdown, its MkDocs build, its item pages.
-    Returns its item count and how many item pages were reused from the last build."""
+    Returns its item count, how many item pages were reused from the last build and how many rendered."""
     docs = work / f"docs-{audience}"
     view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base)
     write_markdown(view, inputs.evaluated.head, audience, docs, previous=inputs.previous.get(audience))
     config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base,
                            inputs.evaluated.config.site_url)
     site = run_mkdocs(config, work / f"mkdocs-{audience}.yml")
-    counts = write_item_pages(view, site, inputs.previous.get(audience))
-    return len(view.items), counts["reused"]
+    counts = write_item_pages(view, site, inputs.previous.get(audience), page_keys_file(work, audience, work=True))
+    return len(view.items), counts["reused"], counts["rendered"]
 
 
-def build_audiences(inputs: SiteInputs, work: Path, parallel: bool = True) -> dict[str, tuple[int, int]]:
-    """Both sites side by side (one process each); {audience: (items on it, item pages reused)}."""
+def build_audiences(inputs: SiteInputs, work: Path, parallel: bool = True) -> dict[str, tuple[int, int, int]]:
+    """Both sites side by side (one process each); {audience: (items on it, item pages reused, rendered)}."""
     try:
         return side_by_side(build_audience, {a: (inputs, a, work) for a in AUDIENCES}, parallel)
     except (Exception, SystemExit) as e:
@@ -219,15 +239,21 @@ def build_audiences(inputs: SiteInputs, work: Path, parallel: bool = True) -> di
 
 def swap_in(work: Path, out: Path) -> dict[str, Path]:
     """Publish the sites built in `work`: each replaces the old one in `out` by renaming."""
-    return outfolder.swap_all({a: work / f"site-{a}" for a in AUDIENCES}, out, AUDIENCES)
+    sites = outfolder.swap_all({a: work / f"site-{a}" for a in AUDIENCES}, out, AUDIENCES)
+    for audience in AUDIENCES:  # the sites' page keys go with them (or the old ones go: they describe no site)
+        try:
+            page_keys_file(work, audience, work=True).replace(page_keys_file(out, audience))
+        except OSError:
+            page_keys_file(out, audience).unlink(missing_ok=True)
+    return sites
 
 
-def build_result(out: Path, sites: dict[str, Path], built: dict[str, tuple[int, int]], evaluated: Evaluated,
+def build_result(out: Path, sites: dict[str, Path], built: dict[str, tuple[int, int, int]], evaluated: Evaluated,
                  errors: list[Finding], base: Path | None = None) -> BuildResult:
     result = evaluated.result
     hidden = sorted({i.id for i in left_out(result) if i.public})
-    return BuildResult(out, sites, {a: n for a, (n, _) in built.items()}, {a: r for a, (_, r) in built.items()},
-                       errors, hidden, len(result.items), {i.id: i.title for i, _ in result.items},
+    return BuildResult(out, sites, {a: b[0] for a, b in built.items()}, {a: b[1] for a, b in built.items()},
+                       {a: b[2] for a, b in built.items()}, errors, hidden, len(result.items), {i.id: i.title for i, _ in result.items},
                        builder.site_url_notices(evaluated.config.site_url, base))
 
 

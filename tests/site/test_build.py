@@ -155,7 +155,8 @@ def test_failed_build_leaves_the_last_good_site(tmp_path):
     deadline = time.monotonic() + 60  # what the builds replaced is deleted in the background
     while list((root / "site").glob(".ducha-trash-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert sorted(p.name for p in (root / "site").iterdir()) == [".ducha-build.json", "internal", "public"]
+    assert sorted(p.name for p in (root / "site").iterdir()) == [
+        ".ducha-build.json", ".ducha-pages-internal.json", ".ducha-pages-public.json", "internal", "public"]
 
 
 def test_demo_ledger_builds_through_the_cli(tmp_path, cli):

@@ -6,6 +6,7 @@ change to the ledger, an incremental build and a full build into a fresh
 folder are compared file by file.
 """
 import filecmp
+import json
 import shutil
 from pathlib import Path
 
@@ -134,3 +135,144 @@ def test_full_build_reuses_nothing(first, tmp_path):
     shutil.copytree(first / "site", out)
     assert build_sites(root, out, AS_OF, use_cache=False, parallel=False).reused["public"] == 4
     assert build_sites(root, out, AS_OF, use_cache=False, parallel=False, full=True).reused["public"] == 0
+
+
+# --- what an incremental build does not compute again (issue 19, second part) -------------------
+
+
+def in_place(first: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The ledger and its site, copied, then built once where they lie: a copied site is
+    another site (its page keys are tied to the very site they describe), so this build
+    renders every page and records keys that the next build in `out` may use."""
+    root, out = tmp_path / "ledger", tmp_path / "site"
+    shutil.copytree(first / "ledger", root)
+    shutil.copytree(first / "site", out)
+    copied = build_sites(root, out, AS_OF, use_cache=False, parallel=False)
+    assert copied.rendered == {"public": 4, "internal": 4}
+    return root, out
+
+
+def test_unchanged_item_pages_are_not_rendered_again(first, tmp_path):
+    root, out = in_place(first, tmp_path)
+    new_event(root)
+    result = build_sites(root, out, AS_OF, use_cache=False, parallel=False)
+    assert result.rendered == {"public": 1, "internal": 1}  # only 2025-0001's page
+    assert "CANARYxNEWxEVENT" in (out / "public/items/2025-0001/index.html").read_text(encoding="utf-8")
+    build_sites(root, tmp_path / "full", AS_OF, use_cache=False, parallel=False, full=True)
+    for audience in ("public", "internal"):
+        assert differences(out / audience, tmp_path / "full" / audience) == [], audience
+
+
+def test_new_as_of_day_renders_every_item_page(first, tmp_path):
+    root, out = in_place(first, tmp_path)
+    later = AS_OF.replace(month=AS_OF.month + 3)
+    result = build_sites(root, out, later, use_cache=False, parallel=False)
+    assert result.rendered == {"public": 4, "internal": 4}
+    build_sites(root, tmp_path / "full", later, use_cache=False, parallel=False, full=True)
+    for audience in ("public", "internal"):
+        assert differences(out / audience, tmp_path / "full" / audience) == [], audience
+
+
+def test_edited_page_keys_are_refused(first, tmp_path):
+    """A page-key record not signed by this user's ducha is ignored: every page is rendered again."""
+    root, out = in_place(first, tmp_path)
+    record = out / ".ducha-pages-public.json"
+    mac, _, payload = record.read_bytes().partition(b"\n")
+    keys = json.loads(payload)
+    new_event(root)
+    keys["keys"]["2025-0001"] = "0" * 64  # any change of the record, whatever it says
+    record.write_bytes(mac + b"\n" + json.dumps(keys, separators=(",", ":")).encode())
+    result = build_sites(root, out, AS_OF, use_cache=False, parallel=False)
+    assert result.rendered == {"public": 4, "internal": 1}
+    assert "CANARYxNEWxEVENT" in (out / "public/items/2025-0001/index.html").read_text(encoding="utf-8")
+
+
+def test_page_keys_cover_the_desk_and_visits(first, tmp_path):
+    """An internal page also shows the item's leader visits: a visit naming an item re-renders its page only."""
+    root, out = in_place(first, tmp_path)
+    (root / "ledger.yaml").write_text(LEDGER + "leaders:\n  - {id: mayor, name: 张建国, title: 市长}\n", encoding="utf-8")
+    in_place_again = build_sites(root, out, AS_OF, use_cache=False, parallel=False)  # ledger.yaml: a full build
+    assert in_place_again.rendered == {"public": 4, "internal": 4}
+    (root / "inspections").mkdir(exist_ok=True)
+    (root / "inspections/2025-05-10-mayor.yaml").write_text(
+        "date: 2025-05-10\nleader: mayor\nplaces: [城东片区]\nitems: [2025-0002]\nfindings: 现场查看CANARYxVISIT\n",
+        encoding="utf-8")
+    result = build_sites(root, out, AS_OF, use_cache=False, parallel=False)
+    assert result.rendered["internal"] == 1
+    assert "CANARYxVISIT" in (out / "internal/items/2025-0002/index.html").read_text(encoding="utf-8")
+    build_sites(root, tmp_path / "full", AS_OF, use_cache=False, parallel=False, full=True)
+    assert differences(out / "internal", tmp_path / "full" / "internal") == []
+
+
+# --- the reports' figures, kept per item and period in the user's cache ---------------------------
+
+
+def report_ledger(root: Path):
+    from ducha.ledger import load_ledger
+
+    from ..test_reports import ITEMS, LEADERS
+
+    return load_ledger(write_ledger(root, ITEMS, LEDGER + LEADERS), use_cache=False)
+
+
+REPORTED = (("monthly", "2025-09"), ("quarterly", "2025Q3"), ("annual", "2025"))
+
+
+def reports(ledger, cache=None, periods=REPORTED) -> list[dict]:
+    from ducha.reports import build_report, parse_period, report_json
+
+    return [report_json(build_report(ledger.items, ledger.config, parse_period(*p), cache=cache)) for p in periods]
+
+
+def test_report_figures_from_the_cache_equal_fresh_ones(tmp_path):
+    from ducha.reports import FiguresCache
+
+    ledger = report_ledger(tmp_path / "ledger")
+    fresh = reports(ledger)
+    assert fresh[0]["total"]["overdue"] == 1 and fresh[0]["overdue_items"][0]["id"] == "2025-0003"
+    cold = FiguresCache(tmp_path / "ledger", ledger.config)
+    assert not cold.loaded and reports(ledger, cold) == fresh
+    cold.save()
+    warm = FiguresCache(tmp_path / "ledger", ledger.config)
+    assert warm.loaded and reports(ledger, warm) == fresh and not warm.changed  # every figure from the cache
+    # A later period (a new as-of day) is computed, and equals a fresh computation.
+    later = (("monthly", "2025-10"), ("quarterly", "2025Q4"))
+    assert reports(ledger, warm, later) == reports(ledger, None, later) and warm.changed
+
+
+def test_report_figures_follow_a_changed_item(tmp_path):
+    from ducha.reports import FiguresCache
+
+    ledger = report_ledger(tmp_path / "ledger")
+    cache = FiguresCache(tmp_path / "ledger", ledger.config)
+    reports(ledger, cache)
+    cache.save()
+    path = tmp_path / "ledger/items/2025/2025-0003.yaml"  # C, overdue in September, now completed on 09-30
+    path.write_text(path.read_text(encoding="utf-8") + "  - {date: 2025-09-30, type: completed}\n", encoding="utf-8")
+    from ducha.ledger import load_ledger
+
+    changed = load_ledger(tmp_path / "ledger", use_cache=False)
+    fresh = reports(changed)
+    assert fresh[0]["total"]["overdue"] == 0
+    assert reports(changed, FiguresCache(tmp_path / "ledger", changed.config)) == fresh
+
+
+def test_edited_report_figures_are_refused(tmp_path):
+    """A cache file changed by anyone but this user's ducha is not read: the figures are computed again."""
+    from ducha.cache import open_folder
+    from ducha.reports import FiguresCache
+
+    ledger = report_ledger(tmp_path / "ledger")
+    fresh = reports(ledger)
+    cache = FiguresCache(tmp_path / "ledger", ledger.config)
+    reports(ledger, cache)
+    cache.save()
+    path = open_folder(tmp_path / "ledger") / FiguresCache.NAME
+    magic, mac, key, payload = path.read_bytes().split(b"\n", 3)
+    rows = json.loads(payload)
+    for per_item in rows.values():
+        for row in per_item.values():
+            row[4] = 99  # 99 urges in every period
+    path.write_bytes(b"\n".join([magic, mac, key, json.dumps(rows).encode()]))
+    again = FiguresCache(tmp_path / "ledger", ledger.config)
+    assert not again.loaded and reports(ledger, again) == fresh

@@ -49,3 +49,34 @@ def test_preview_reloads_after_an_edit(tmp_path):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_rebuild_keeps_unchanged_item_pages_and_equals_a_fresh_build(tmp_path):
+    """A rebuild of `ducha serve` puts back the item pages of the last one and writes only the changed
+    ones: the item pages equal those of a fresh build; an item made non-public loses its page."""
+    import datetime as dt
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from ducha.site import prepare_serve
+
+    from .test_incremental import differences, made_non_public, new_event
+    from .test_incremental import ledger as incremental_ledger
+
+    root = incremental_ledger(tmp_path / "ledger")
+    config_file = prepare_serve(root, "public", dt.date(2025, 6, 1))
+
+    def rebuild(site):
+        build(load_config(config_file=str(config_file), site_dir=str(site)), serve_url="http://127.0.0.1:8000/")
+
+    rebuild(tmp_path / "live")
+    first = (tmp_path / "live/items/2025-0002/index.html").stat().st_ino
+    new_event(root)
+    made_non_public(root)
+    rebuild(tmp_path / "live")
+    rebuild(tmp_path / "fresh")
+    assert (tmp_path / "live/items/2025-0002/index.html").stat().st_ino == first  # kept, not written again
+    assert "CANARYxNEWxEVENT" in (tmp_path / "live/items/2025-0001/index.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "live/items/2025-0004").exists()
+    assert differences(tmp_path / "live/items", tmp_path / "fresh/items") == []
