@@ -29,18 +29,6 @@ COLUMNS = [("city", "城市编号", "sources.yaml 中城市的编号。"), ("cit
            ("item_url", "事项网页", "该事项在城市公开网站上的网页地址。"), *files.COLUMNS]
 
 
-def _finalize(value):
-    if isinstance(value, Markup):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return escape.inline(value)
-
-
 def _url(value) -> Markup:
     """A URL (or a part of one) as a Markdown link target: anything that could end or break it percent-encoded."""
     from urllib.parse import quote
@@ -66,7 +54,7 @@ def when(stamp: str | None) -> str:
 
 
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), finalize=_finalize, autoescape=False,
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), finalize=escape.markdown_finalize, autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"

@@ -10,8 +10,11 @@ real character.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import string
+
+from markupsafe import Markup
 
 _TABLE = {ord(ch): f"&#{ord(ch)};" for ch in string.punctuation}
 _TABLE[ord("\r")] = None
@@ -31,6 +34,20 @@ def block(value) -> str:
         return ""
     lines = [" ".join(line.split()).translate(_TABLE) for line in str(value).replace("\r", "").split("\n")]
     return "<br>\n".join(line for line in lines if line)
+
+
+def markdown_finalize(value):
+    """Jinja's `finalize` for templates that write Markdown: every value a template prints goes through
+    here, so ledger text is inert unless a template marked it `Markup` (already-escaped pieces)."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float, dt.date)):
+        return str(value)
+    return inline(value)
 
 
 def attr(value) -> str:

@@ -37,18 +37,6 @@ TEMPLATES = resources.site_templates()
 LIGHT_COLORS = {"red": "red", "yellow": "yellow", "green": "green", "done": "done"}
 
 
-def _finalize(value):
-    if isinstance(value, Markup):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (int, float, dt.date)):
-        return str(value)
-    return escape.inline(value)
-
-
 def pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
@@ -67,8 +55,8 @@ def state(view) -> Markup:
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
-        finalize=_finalize,
-        autoescape=False,  # HTML escaping alone is wrong for Markdown; see _finalize
+        finalize=escape.markdown_finalize,
+        autoescape=False,  # HTML escaping alone is wrong for Markdown; see escape.markdown_finalize
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
