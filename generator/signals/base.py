@@ -6,11 +6,15 @@ from dataclasses import dataclass, field
 
 from ..findings import Finding
 
+_SIGNALS: dict = {}
+
 
 def _module(code: str):
-    from . import SIGNALS
+    if not _SIGNALS:  # the registry imports this module: looked up on first use, then kept
+        from . import SIGNALS
 
-    return SIGNALS[code]
+        _SIGNALS.update(SIGNALS)
+    return _SIGNALS[code]
 
 
 @dataclass
@@ -65,11 +69,11 @@ class Signal:
     @property
     def items(self) -> list[str]:
         """Every item the signal names: its own, then those in its evidence."""
-        out = [self.item] if self.item else []
+        out = dict.fromkeys([self.item] if self.item else [])
         for e in self.evidence:
-            if e.item and e.item not in out:
-                out.append(e.item)
-        return out
+            if e.item:
+                out.setdefault(e.item)
+        return list(out)
 
     def finding(self) -> Finding:
         return Finding(self.file, self.line, self.code, self.message, item=self.item, severity=self.severity,
