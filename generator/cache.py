@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -425,10 +426,7 @@ class Digester:
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def _default(self, o):
-        t = type(o)
-        kind = _KINDS.get(t)
-        if kind is None:
-            kind = _KINDS[t] = _kind(t)
+        kind = _kind(type(o))
         if kind[0] == "date":
             return [kind[1], o.isoformat()]
         if kind[0] == "dataclass":
@@ -457,12 +455,10 @@ class Digester:
         return [kind[1], repr(o)]
 
 
-# How `Digester` writes a value of each type, worked out once per type (a digest sees the same few types
-# hundreds of thousands of times).
-_KINDS: dict[type, tuple[str, ...]] = {}
-
-
+@functools.cache
 def _kind(t: type) -> tuple[str, ...]:
+    """How `Digester` writes a value of type `t`, worked out once per type (a digest sees the same few types
+    hundreds of thousands of times)."""
     if issubclass(t, (dt.date, dt.time)):
         return ("date", "@" + t.__name__)
     if dataclasses.is_dataclass(t):  # an instance's type: a dataclass itself (a class) is written by repr

@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from ..findings import Finding
 
-_SIGNALS: dict = {}
+
+@functools.cache
+def _registry() -> dict:
+    """The signal modules by code (the registry imports this module: looked up on first use, then kept)."""
+    from . import SIGNALS
+
+    return SIGNALS
 
 
 def _module(code: str):
-    if not _SIGNALS:  # the registry imports this module: looked up on first use, then kept
-        from . import SIGNALS
-
-        _SIGNALS.update(SIGNALS)
-    return _SIGNALS[code]
+    return _registry()[code]
 
 
 @dataclass
