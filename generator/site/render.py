@@ -103,7 +103,7 @@ class DocsWriter:
         pieces: list[str] = []
 
         def cut(block: re.Match) -> str:
-            pieces.append(block.group(1))
+            pieces.append(block.group(1).strip("\n"))  # the marker's own line holds it: no blank lines added
             return f"\n\n{piece_mark(len(pieces))}\n\n"
 
         markdown = _HTML_BLOCK.sub(cut, markdown)
