@@ -80,6 +80,21 @@ def urges(d) -> Markup:
     return Markup(f'已催办 {len(d.urges)} 次<br><span class="ducha-dates">最近 {_text(d.urges[-1])}</span>')
 
 
+def list_rows(items, url_root, show_unit: bool, show_overdue: bool) -> Markup:
+    """The rows of an item list (`_lists.md.j2`): state, id, title linked, unit, deadline, days overdue."""
+    rows = []
+    for v in items:
+        unit = (f'<td class="ducha-unit"><a href="{_text(url_root)}units/{v.lead_unit}/">{_text(v.lead_unit_name)}</a></td>'
+                if show_unit else "")
+        deadline = f'<span class="ducha-label">期限 </span>{_text(v.deadline)}' if v.deadline else "期限未写明"
+        days = (f'<td class="ducha-days"><span class="ducha-label">超期 </span>{_text(v.days_overdue)}'
+                f'<span class="ducha-label"> 天</span></td>' if show_overdue else "")
+        rows.append(f'<tr><td class="ducha-state">{state(v)}</td><td class="ducha-id">{_text(v.id)}</td>'
+                    f'<td class="ducha-title"><a href="{_text(url_root)}items/{v.id}/">{_text(v.title)}</a></td>'
+                    f'{unit}<td class="ducha-deadline">{deadline}</td>{days}</tr>')
+    return Markup("\n".join(rows))
+
+
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -93,7 +108,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["block"] = lambda v: Markup(escape.block(v))
     env.filters["page_title"] = lambda v: Markup(escape.page_title(v))
     env.filters["pct"] = pct
-    env.globals.update(light=light, state=state, cmd=cmd, who=who, item_cell=item_cell, urges=urges,
+    env.globals.update(light=light, state=state, cmd=cmd, who=who, item_cell=item_cell, urges=urges, list_rows=list_rows,
                        STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES,
                        FRAGMENT=Markup(MARK), HTML=Markup(HTML_START), END_HTML=Markup(HTML_END))
     return env
