@@ -102,6 +102,6 @@ def test_items_json_is_written_as_json_dumps_writes_it(tmp_path):
     assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n"
     awkward = [{}, [], {"a": [], "b": {}}, [1, -2.5, None, True, False, 10**30, 1e300, float("nan")],
                {"text": '已开工, "一期"\n\t\\ <a> & \u2028 \x00 中文', "nested": [[{"x": [{}]}]]},
-               {1: "a", True: "b", None: "c", 2.5: "d"}, ("t", "u"), "单独的字符串"]
+               {1: "a", None: "c", 2.5: "d"}, {True: "b", False: "e"}, ("t", "u"), "单独的字符串"]
     for value in awkward:
         assert dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=1), value
