@@ -95,6 +95,35 @@ def list_rows(items, url_root, show_unit: bool, show_overdue: bool) -> Markup:
     return Markup("\n".join(rows))
 
 
+def todo_rows(todos, url_root, as_of: dt.date) -> Markup:
+    """The rows of today's list (`internal/today.md.j2`), one per thing the office has to do."""
+    rows = []
+    for t in todos:
+        if t.item:
+            first, unit = f"{item_cell(t.item, url_root)}<br>{light(t.item)}", who(t.item)
+        else:
+            first, unit = _text(t.subject), "督查室"
+        if t.due:
+            wait = f"{_text(t.since)} 起<br><strong>{_text(t.days(as_of))}</strong> 天"
+        else:
+            wait = f"{_text(t.since)} 到期<br>还有 {_text(-t.days(as_of))} 天"
+        forms = "".join(f'<br><a href="{_text(url_root)}forms/{slug}.html">打印{_text(label)}</a>' for label, slug in t.forms)
+        rows.append(f'<tr data-kind="{t.kind}"><td>{first}</td><td><strong>{_text(t.action)}</strong></td>'
+                    f"<td>{_text(t.why)}</td><td>{wait}</td><td>{unit}</td><td>{cmd(t.command)}{forms}</td></tr>")
+    return Markup("\n".join(rows))
+
+
+def escalation_rows(rows, url_root, as_of: dt.date) -> Markup:
+    """The rows of one level of the escalation board (`internal/escalations.md.j2`)."""
+    out = []
+    for v, trig in rows:
+        out.append(f"<tr><td>{item_cell(v, url_root)}</td><td>{_text(trig.why)}</td>"
+                   f"<td>{_text(trig.reached)}<br>{_text((as_of - trig.reached).days)} 天前</td><td>{who(v)}</td>"
+                   f'<td>{_text(v.deadline or "—")}</td><td>{light(v)} {_text(v.state_name)}</td>'
+                   f"<td>{cmd(trig.command)}</td></tr>")
+    return Markup("\n".join(out))
+
+
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -109,6 +138,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["page_title"] = lambda v: Markup(escape.page_title(v))
     env.filters["pct"] = pct
     env.globals.update(light=light, state=state, cmd=cmd, who=who, item_cell=item_cell, urges=urges, list_rows=list_rows,
+                       todo_rows=todo_rows, escalation_rows=escalation_rows,
                        STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES,
                        FRAGMENT=Markup(MARK), HTML=Markup(HTML_START), END_HTML=Markup(HTML_END))
     return env
