@@ -7,6 +7,7 @@ A process sends back its result, or the text of the error that stopped it.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -24,6 +25,7 @@ def side_by_side(target: Callable[..., Any], calls: dict[str, tuple], parallel: 
     if not parallel or (os.cpu_count() or 1) < 2:
         return {key: target(*args) for key, args in calls.items()}
     context = multiprocessing.get_context()  # the platform's start method: fork on Linux, spawn on Windows and macOS
+    _freeze()
     started = []
     try:
         for key, args in calls.items():
@@ -49,6 +51,13 @@ def side_by_side(target: Callable[..., Any], calls: dict[str, tuple], parallel: 
             receive.close()
 
 
+def _freeze() -> None:
+    """Before a fork: move every object into the garbage collector's permanent generation, so that
+    neither process's collections write to the pages they share (copy-on-write would copy them all:
+    the ledger, its evaluation and the site's view, once per process)."""
+    gc.freeze()
+
+
 def _run(send, target: Callable[..., Any], *args: Any) -> None:
     try:
         result = (True, target(*args))
@@ -68,6 +77,7 @@ class Beside:
             self._target, self._args = target, args  # run by `result()`, in this process
             return
         context = multiprocessing.get_context("fork")
+        _freeze()
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_run, args=(send, target, *args))
         self._process.start()
