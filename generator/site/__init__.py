@@ -149,6 +149,7 @@ class ServeSession:
     ready: SiteData | None = None  # the view `prepare_serve` wrote the Markdown of: used by the first build
     pending: tuple[SiteData, dict, int] | None = None  # (view, head, edits) shown but not yet written as Markdown
     edits: int = 0
+    keys: tuple[SiteData, list, dict] | None = None  # (view, shell parts, item page keys) of the item pages shown for `pending`
     follow_up: object = None  # a callable that makes the server rebuild once more
 
 
@@ -181,16 +182,20 @@ def preview_rebuild(job_file: Path) -> tuple[SiteData, bool]:
     return view, True
 
 
-def preview_item_pages(view: SiteData, site: Path) -> None:
+def preview_item_pages(view: SiteData, site: Path, session: ServeSession | None = None) -> None:
     """The item pages of one site for `ducha serve`, after MkDocs built the rest: those of the last
-    rebuild (kept aside by `keep_item_pages`) whose key did not change are kept, the rest rendered."""
+    rebuild (kept aside by `keep_item_pages`) whose key did not change are kept, the rest rendered.
+    The rebuild that follows an edit's (`ServeSession`) shows the same view: its keys are reused."""
     from . import pages
     from .render import TEMPLATES
 
+    known = session.keys[1:] if session is not None and session.keys and session.keys[0] is view else None
     try:
-        pages.update_item_pages(view, site, TEMPLATES)
+        counts = pages.update_item_pages(view, site, TEMPLATES, known)
     except (OSError, pages.ShellMissing) as e:
         raise BuildFailed(f"事项页面生成失败：{e}") from None
+    if session is not None:  # kept for the rebuild that writes this view's Markdown, if one follows
+        session.keys = (view, counts["shell"], counts["keys"]) if session.pending and session.pending[0] is view else None
 
 
 def keep_item_pages(site: Path) -> None:

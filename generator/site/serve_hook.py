@@ -43,11 +43,11 @@ def on_pre_build(config, **kwargs):
 def on_post_build(config, **kwargs):
     from ducha.site import preview_item_pages, serve_session
 
+    session = serve_session(Path(config["extra"]["ducha_serve"]))
     view = config["extra"].pop(VIEW_KEY, None)
     if view is not None:
-        preview_item_pages(view, Path(config["site_dir"]))
+        preview_item_pages(view, Path(config["site_dir"]), session)
     if config["extra"].pop(FOLLOW_KEY, False):
-        session = serve_session(Path(config["extra"]["ducha_serve"]))
         if callable(session.follow_up):
             session.follow_up()
 
