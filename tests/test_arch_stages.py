@@ -158,8 +158,8 @@ def test_the_checks_see_what_they_look_for():
 
 # ---- build_sites reads as its stages ----
 
-BUILD_STAGES = ["clean_output", "site_settings", "load_ledger", "evaluate", "stop_on_errors", "read_history",
-                "work_folder", "build_audiences", "swap_in", "build_result"]
+BUILD_STAGES = ["clean_output", "site_settings", "start_history", "load_ledger", "evaluate", "stop_on_errors",
+                "read_history", "work_folder", "build_audiences", "swap_in", "build_result"]
 # Per audience, in its process: the view, then the rest of the site in a forked process beside the item pages.
 SITE_STAGES = ["audience_view", "beside", "prepare_item_pages", "write_item_pages"]
 REST_STAGES = ["write_markdown", "mkdocs_config", "run_mkdocs"]

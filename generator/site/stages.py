@@ -27,7 +27,8 @@ from . import builder, outfolder, pages
 from .histories import item_histories
 from .model import INTERNAL, PUBLIC, SiteData, site_data
 from .render import TEMPLATES, write_docs
-from .workers import beside, side_by_side
+from ..history import cache_history
+from .workers import Beside, beside, side_by_side
 
 AUDIENCES = (PUBLIC, INTERNAL)
 SITE_NAMES = {PUBLIC: "{name}", INTERNAL: "{name}（内部）"}
@@ -142,12 +143,22 @@ def stop_on_errors(evaluated: Evaluated, allow_errors: bool) -> list[Finding]:
     return errors
 
 
+def start_history(root: Path, use_cache: bool, parallel: bool = True) -> Beside:
+    """Start reading the ledger's Git history into the user's cache, in a process beside the one that
+    loads and evaluates the ledger: on a first build both parse every item file (from Git and from the
+    folder). `read_history` then reads the cache. Without a cache there is nowhere to keep it: nothing to do."""
+    return beside(cache_history if use_cache else _nothing, root, parallel=parallel and use_cache)
+
+
+def _nothing(*_args) -> None:
+    return None
+
+
 def read_history(loaded: Loaded, evaluated: Evaluated, use_cache: bool) -> dict:
     """(file, item id) → [HistoryEntry] from the ledger's Git history ({} outside Git)."""
     if not evaluated.head["commit"]:
         return {}
-    public_keys = {(i.file, i.id) for i, _ in evaluated.result.items if i.public}
-    return item_histories(loaded.root, use_cache, public_keys)
+    return item_histories(loaded.root, use_cache)
 
 
 def audience_view(evaluated: Evaluated, history: dict, audience: str, base: Path | None) -> SiteData:
