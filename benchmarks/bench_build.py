@@ -18,6 +18,20 @@ For each synthetic all-public ledger:
   phone viewport (page load + typing a word + first hit shown);
 - with `--serve`, `ducha serve` (public site) on each ledger: the time from
   saving an edited item to the edit being served.
+
+Each synthetic ledger is its own Git repository (one commit), as a real
+ledger is, and the cache folder lies outside it (ducha refuses a cache
+folder inside the ledger's work tree, so a cache under benchmarks/out would
+silently run every build without caches).
+
+Fair timing on a file system without a journal: ext4 without one (this
+project's VMs: `/proc/fs/jbd2` is empty) does not reuse an inode freed in
+the last 30 s, and reads the inode table to skip each of them; right after
+a 10,000-page site was deleted, creating files and folders is 10-20 times
+slower (`perf` shows the time in `recently_deleted`). Both the floor and
+ducha create about the same number of files, so every timed run starts
+with no large deletion in the previous 35 s (`settle`); a journaled file
+system never waits.
 """
 from __future__ import annotations
 
@@ -26,6 +40,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -53,6 +68,41 @@ not_in_nav: |
 """
 
 
+_DELETED_AT = [0.0]
+QUIET_SECONDS = 35  # ext4 without a journal skips inodes freed in the last 30 s (see the module's docstring)
+
+
+def remove(path: Path) -> None:
+    """Delete a tree, noting when (`settle` waits for the file system to forget it)."""
+    if path.exists():
+        shutil.rmtree(path, ignore_errors=True)
+        _DELETED_AT[0] = time.monotonic()
+
+
+def settle() -> None:
+    """Wait until no large tree was deleted in the last QUIET_SECONDS (by this script or by ducha's
+    detached deleter of a replaced site), so the next timed run creates files at the normal speed."""
+    while True:
+        busy = subprocess.run(["pgrep", "-f", "shutil.rmtree"], capture_output=True).returncode == 0
+        if busy:
+            _DELETED_AT[0] = time.monotonic()
+        wait = QUIET_SECONDS - (time.monotonic() - _DELETED_AT[0])
+        if wait <= 0 and not busy:
+            return
+        time.sleep(max(1.0, min(wait, 5.0)))
+
+
+def git_ledger(root: Path) -> Path:
+    """Make the synthetic ledger a Git repository with one commit, as a real ledger is."""
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=bench", "-c", "user.email=bench@ducha.invalid", "commit", "-q", "-m", "synthetic ledger")
+    return root
+
+
 def ducha_build(root: Path, out: Path, *extra: str) -> tuple[float, int]:
     seconds, peak_mb, code = run([sys.executable, "-m", "ducha", "build", "--ledger", str(root),
                                   "--out", str(out), "--as-of", AS_OF, *extra], REPO)
@@ -74,7 +124,8 @@ def page_count(site: Path) -> int:
 
 def floor(work: Path, pages: dict[str, int]) -> float:
     """Bare MkDocs + Material, one build per site side by side; seconds."""
-    shutil.rmtree(work, ignore_errors=True)
+    remove(work)
+    settle()
     for name, count in pages.items():
         docs = work / name / "docs"
         (docs / "p").mkdir(parents=True)
@@ -125,6 +176,7 @@ def serve_update(root: Path) -> float:
         while not shows("督查事项") and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(3)  # let the watcher settle
+        settle()
         with item.open("a", encoding="utf-8") as f:
             f.write("  - date: 2026-11-21\n    type: progress\n    text: 预览计时SERVExMARK。\n")
         start = time.perf_counter()
@@ -158,16 +210,20 @@ def main() -> None:
     print(f"{'items':>6}{'pages':>13}{'full':>8}{'floor':>8}{'ratio':>7}{'peak':>9}"
           f"{'incr.':>8}{'peak':>9}{'index':>10}  search ready", flush=True)
     for size in args.sizes:
-        root = synth.write(args.out / f"ledger-{size}", size, all_public=True)
+        remove(args.out / f"ledger-{size}")
+        root = git_ledger(synth.write(args.out / f"ledger-{size}", size, all_public=True))
         out = args.out / f"site-{size}"
-        shutil.rmtree(out, ignore_errors=True)
-        cache = args.out / f"cache-{size}"  # empty: the full build reuses nothing, and fills it as a user's would
-        shutil.rmtree(cache, ignore_errors=True)
+        remove(out)
+        # Empty: the full build reuses nothing, and fills it as a user's would. Outside the ledger's work tree.
+        cache = Path(tempfile.gettempdir()) / f"ducha-bench-cache-{size}"
+        remove(cache)
         os.environ["DUCHA_CACHE_DIR"] = str(cache)
+        settle()
         full, peak = ducha_build(root, out, "--full")
         pages = {a: page_count(out / a) for a in ("public", "internal")}
         bare = floor(args.out / f"floor-{size}", pages)
         touch_one_item(root)
+        settle()
         incremental, incremental_peak = ducha_build(root, out)
         ready = ""
         if size == 5000 and not args.no_search:  # a word in every title (5,000 hits), and a unit's short name

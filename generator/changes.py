@@ -34,7 +34,7 @@ class Change:
     item: str | None = None
     key: str | None = None  # the field, for field_changed
     old: object = None  # for file_changed: the blob before (None: added)
-    new: object = None  # for file_changed: the blob after (None: deleted)
+    new: object = None  # for file_changed: the blob after (None: deleted); for item_created: its `public` text
     index: int | None = None  # the event's position, for event changes
     line: int | None = None  # where the change sits in the new file (or the old one)
 
@@ -141,7 +141,8 @@ def diff_item(path: str, item: str, old: Snapshot | None, new: Snapshot | None) 
     if old is None and new is None:
         return []
     if old is None:
-        changes = [Change("item_created", path, item, line=1)]
+        # The `public` it was created with: the public site starts an item's history where it became public.
+        changes = [Change("item_created", path, item, line=1, new=new.fields.get("public") if new.readable else None)]
         changes += [Change("event_added", path, item, index=i, new=e, line=new.event_lines[i])
                     for i, e in enumerate(new.events)]
         return changes

@@ -45,7 +45,7 @@ from .printers.changes import describe
 # The history's failures are Git's (and its cache's): one error.
 HistoryError = GitError
 
-__all__ = ["HistoryError", "HistoryStore", "CommitRecord", "Change", "describe", "read_history", "item_history",
+__all__ = ["HistoryError", "HistoryStore", "CommitRecord", "Change", "cache_history", "describe", "read_history", "item_history",
            "ensure_records", "list_commits", "list_commits_with_parents", "parse_ledger", "LEDGER_FILE",
            "JUDGED_BY_NONE", "JUDGED_BY_NOTHING_YET", "JUDGED_BY_OLDER", "JUDGED_BY_PARENT", "JUDGED_BY_SELF"]
 
@@ -113,6 +113,19 @@ def ensure_records(ledger: Path, shas: list[str], store: HistoryStore, **_ignore
     empty = [CommitRecord(sha, (), "", "", EPOCH, EPOCH, "", judged_by=JUDGED_BY_NOTHING_YET)
              for sha in missing if sha not in records]
     store.put([*records.values(), *empty], False)
+
+
+def cache_history(ledger: Path) -> None:
+    """Read every commit of HEAD the user's cache does not hold yet into it (nothing without a cache,
+    or outside Git), so a `read_history` after it only reads the cache."""
+    ledger = Path(ledger).resolve()
+    store = HistoryStore(ledger)
+    if store.db is None:
+        return
+    try:
+        ensure_records(ledger, list_commits(ledger), store)
+    except HistoryError:
+        pass
 
 
 def read_history(ledger: Path, rev_range: str | None = None, *, use_cache: bool = True,

@@ -159,9 +159,11 @@ def test_the_checks_see_what_they_look_for():
 
 # ---- build_sites reads as its stages ----
 
-BUILD_STAGES = ["clean_output", "site_settings", "load_ledger", "evaluate", "stop_on_errors", "read_history",
-                "work_folder", "build_audiences", "swap_in", "build_result"]
-SITE_STAGES = ["audience_view", "write_markdown", "mkdocs_config", "run_mkdocs"]  # per audience, in its process
+BUILD_STAGES = ["clean_output", "site_settings", "start_history", "load_ledger", "evaluate", "stop_on_errors",
+                "read_history", "work_folder", "build_audiences", "swap_in", "build_result"]
+# Per audience, in its process: the view, then the rest of the site in a forked process beside the item pages.
+SITE_STAGES = ["audience_view", "beside", "prepare_item_pages", "write_item_pages"]
+REST_STAGES = ["write_markdown", "mkdocs_config", "run_mkdocs"]
 SERVE_STAGES = ["load_ledger", "evaluate", "read_history", "audience_view", "write_markdown"]
 
 
@@ -202,6 +204,8 @@ def test_build_sites_is_the_named_stages_in_order():
     assert _in_order(called, BUILD_STAGES), called
     site = _straight_calls(_function(PACKAGE / "site" / "stages.py", "build_audience").body)
     assert _in_order(site, SITE_STAGES), site
+    rest = _straight_calls(_function(PACKAGE / "site" / "stages.py", "build_rest").body)
+    assert _in_order(rest, REST_STAGES), rest
 
 
 def test_serve_runs_the_same_stages():

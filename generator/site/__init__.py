@@ -53,6 +53,7 @@ from .stages import (
     read_history,
     record_build,
     site_settings,
+    start_history,
     stop_on_errors,
     swap_in,
     write_markdown,
@@ -78,9 +79,11 @@ def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | No
     root, out = Path(root).resolve(), Path(out).resolve()  # MkDocs resolves paths from its config file
     clean_output(out, AUDIENCES)
     base = site_settings(root, config_file)
-    loaded = load_ledger(root, use_cache)
-    evaluated = evaluate(loaded, as_of, use_cache)
-    errors = stop_on_errors(evaluated, allow_errors)
+    with start_history(root, use_cache, parallel) as history_cached:  # Git's history read beside the folder's
+        loaded = load_ledger(root, use_cache)
+        evaluated = evaluate(loaded, as_of, use_cache)
+        errors = stop_on_errors(evaluated, allow_errors)
+        history_cached.result()
     history = read_history(loaded, evaluated, use_cache)
     previous = previous_build(out, root, base, full)
     with work_folder(out) as work:

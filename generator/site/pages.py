@@ -12,15 +12,20 @@ and the marker by the content. Item pages sit at the same depth as the
 shell (`items/<id>/`), so every relative link of the shell holds for them.
 The page a reader gets is what MkDocs would have made of the same content.
 
+Item pages take most of a build, so their contents are rendered
+(`prepare_item_pages`) in the site's process while a forked one writes the
+Markdown and runs MkDocs (`stages.build_audience`); the shell is needed only
+to put them together (`write_item_pages`).
+
 Incremental builds: when the last build of the same ducha, templates and
 settings is given as `previous`, a page whose bytes equal the previous
 site's is hard-linked from there instead of written again; a full build and
 an incremental one therefore give the same files. Rendering is skipped too
-for a page whose *input key* (`page_keys`) equals the one recorded for the
-previous site's page: the key covers everything the item template reads
-(the item's view, its visits and desk entry, the leaders, the shell, the
-templates, ducha's code, the audience and the as-of day), and the record
-is signed with the user's cache key and tied to that very site
+for a page whose *input key* (`item_keys`) equals the one recorded for the
+previous site's page and whose shell is the same: the key covers everything
+the item template reads (the item's view, its visits and desk entry, the
+leaders, the templates, ducha's code, the audience and the as-of day), and
+the record is signed with the user's cache key and tied to that very site
 (`PageKeys`), so a stale or edited record only costs speed.
 """
 from __future__ import annotations
@@ -108,16 +113,29 @@ def _finalize(value):
     return value
 
 
+_COPY = '<button type="button" class="ducha-copy" title="复制命令" aria-label="复制命令">复制</button>'
+
+
+def command_html(text: str) -> Markup:
+    """A command with its copy button, as the desk's `cmd` macro (`internal/_desk.md.j2`) writes it in HTML:
+    options never break across lines. In Python because item pages print three per item."""
+    words = (f'<span class="ducha-opt">{Markup.escape(w)}</span>' if w.startswith("-") else str(Markup.escape(w))
+             for w in str(text).split(" "))
+    return Markup(f'<span class="ducha-cmd"><code>{" ".join(words)}</code>{_COPY}</span>')
+
+
 def environment(templates: Path) -> jinja2.Environment:
-    """Jinja for HTML pages: autoescaped, so ledger text is inert by default."""
+    """Jinja for HTML pages: autoescaped, so ledger text is inert by default. Templates are read once
+    (`auto_reload` off): a build renders thousands of pages from files that do not change meanwhile."""
     from .render import light, pct, state
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True, finalize=_finalize,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined, auto_reload=False)
     env.filters["block"] = lambda v: Markup(escape.block(v))
     env.filters["pct"] = pct
-    env.globals.update(light=light, state=state, STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES)
+    env.globals.update(light=light, state=state, STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES,
+                       command_html=command_html)
     return env
 
 
@@ -139,20 +157,20 @@ def render_contents(view: SiteData, templates: Path, items: list | None = None) 
             for item in (view.items if items is None else items)]
 
 
-def page_keys(view: SiteData, templates: Path, shell: Shell) -> dict[str, str]:
-    """{item id: a digest of everything its page is made from}.
+def item_keys(view: SiteData, templates: Path) -> dict[str, str]:
+    """{item id: a digest of everything its page is made from, the page shell aside}.
 
     `item.html.j2` (and what it includes) reads `item`, `internal`, `url_root`,
     `data.item_visits[item.id]`, `data.leaders`, `data.desk.items[item.id]` and
     `data.desk.edit_host`: the digest covers every field of these (`Digester`),
-    the page shell, every template, ducha's code and libraries (`cache.code_key`),
-    the audience and the as-of day."""
+    every template, ducha's code and libraries (`cache.code_key`), the audience
+    and the as-of day. The shell is known only once MkDocs ran; `page_keys` adds it."""
     from ..cache import Digester, code_key
 
     digest = Digester()
     common = hashlib.sha256()
     for part in (code_key(), view.audience, view.as_of.isoformat(), digest(view.leaders),
-                 digest(getattr(view.desk, "edit_host", None)), digest(shell.parts)):
+                 digest(getattr(view.desk, "edit_host", None))):
         common.update(part.encode() + b"\0")
     for path in sorted(templates.rglob("*")):
         if path.is_file():
@@ -164,6 +182,47 @@ def page_keys(view: SiteData, templates: Path, shell: Shell) -> dict[str, str]:
         one.update(digest([item, view.item_visits.get(item.id), desks.get(item.id)]).encode())
         keys[item.id] = one.hexdigest()
     return keys
+
+
+def shell_digest(shell: Shell) -> str:
+    from ..cache import Digester
+
+    return hashlib.sha256(Digester()(shell.parts).encode()).hexdigest()
+
+
+def page_keys(view: SiteData, templates: Path, shell: Shell) -> dict[str, str]:
+    """{item id: a digest of everything its page is made from}: `item_keys` and the page shell."""
+    with_shell = shell_digest(shell).encode()
+    return {i: hashlib.sha256(k.encode() + b"\0" + with_shell).hexdigest() for i, k in item_keys(view, templates).items()}
+
+
+@dataclass
+class Prepared:
+    """The item pages' contents, rendered before MkDocs made the page shell (`prepare_item_pages`)."""
+
+    keys: dict[str, str]  # item id -> `item_keys`
+    contents: dict[str, str]  # item id -> content, for the items not known unchanged
+    shell: str | None  # the shell digest under which the items left out are unchanged
+
+
+@dataclass
+class Known:
+    """What the previous site's item pages were made from (`PageKeys.load`)."""
+
+    keys: dict[str, str]
+    shell: str | None = None
+
+
+def prepare_item_pages(view: SiteData, templates: Path, known: Known | None = None) -> Prepared:
+    """Render the content of every item page whose input differs from `known` (all without it).
+
+    Needs no page shell, so it runs while MkDocs builds the rest of the site (`stages.build_audience`);
+    `write_item_pages` then renders the rest too if the shell turned out to differ from `known.shell`."""
+    keys = item_keys(view, templates)
+    same = {i for i, k in keys.items() if known.keys.get(i) == k} if known and known.shell else set()
+    fresh = [i for i in view.items if i.id not in same]
+    contents = dict(zip((i.id for i in fresh), render_contents(view, templates, fresh), strict=True))
+    return Prepared(keys, contents, known.shell if known and same else None)
 
 
 class PageKeys:
@@ -181,15 +240,17 @@ class PageKeys:
         return f"{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
 
     @classmethod
-    def save(cls, path: Path, anchor: Path, keys: dict[str, str]) -> None:
-        """Keep `keys` in `path`, tied to `anchor` (a site's index.html, or `ducha serve`'s items folder)."""
+    def save(cls, path: Path, anchor: Path, keys: dict[str, str], shell: str | None = None) -> None:
+        """Keep `keys` in `path`, tied to `anchor` (a site's index.html, or `ducha serve`'s items folder);
+        `shell`: the digest of the page shell, when `keys` are `item_keys` (which leave it out)."""
         from ..cache import secret, sign
 
         key = secret()
         if key is None:
             return
         try:
-            payload = json.dumps({"site": cls._stamp(anchor), "keys": keys}, separators=(",", ":")).encode()
+            record = {"site": cls._stamp(anchor), "keys": keys, **({"shell": shell} if shell else {})}
+            payload = json.dumps(record, separators=(",", ":")).encode()
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             tmp.write_bytes(sign(key, cls.KIND, payload).hex().encode() + b"\n" + payload)
             os.replace(tmp, path)
@@ -198,44 +259,51 @@ class PageKeys:
 
     @classmethod
     def load(cls, path: Path, anchor: Path) -> dict[str, str]:
+        return cls.load_known(path, anchor).keys
+
+    @classmethod
+    def load_known(cls, path: Path, anchor: Path) -> Known:
+        """The record `save` kept in `path` for `anchor`; empty if missing, not signed by this user, or of another site."""
         from ..cache import secret, verify
 
         key = secret()
         try:
             mac, _, payload = path.read_bytes().partition(b"\n")
             if key is None or not verify(key, bytes.fromhex(mac.decode("ascii")), cls.KIND, payload):
-                return {}
+                return Known({})
             data = json.loads(payload)
             if data.get("site") != cls._stamp(anchor) or not isinstance(data.get("keys"), dict):
-                return {}
-            return data["keys"]
+                return Known({})
+            shell = data.get("shell")
+            return Known(data["keys"], shell if isinstance(shell, str) else None)
         except (OSError, ValueError, UnicodeDecodeError, AttributeError):
-            return {}
+            return Known({})
 
 
 def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path | None = None,
-                     contents: list[str] | None = None, known: dict[str, str] | None = None,
-                     shell: Shell | None = None) -> dict:
+                     prepared: Prepared | None = None, shell: Shell | None = None) -> dict:
     """Every item's page into `site` (after MkDocs built the rest of it); the sitemap gets them too.
 
-    `contents`: the pages' contents if already rendered (`render_contents`, in a process of
-    its own while MkDocs ran). With `previous` (the last build's site of the same audience),
-    an unchanged page is hard-linked from there: without rendering it when its key is in
-    `known` (the previous site's page keys, `PageKeys.load`). Returns {"written": n,
-    "reused": m, "rendered": r, "keys": {item id: key}}."""
+    `prepared`: the pages' contents rendered while MkDocs ran (`prepare_item_pages`); the items
+    it left out as unchanged are hard-linked from `previous` (the last build's site of the same
+    audience), or rendered now if the page shell changed or the old page is gone. A rendered page
+    whose bytes equal the previous site's is hard-linked too, so a full build and an incremental
+    one give the same files. Returns {"written": n, "reused": m, "rendered": r, "keys": `item_keys`,
+    "shell": the shell's digest}."""
     shell = shell or read_shell(site)
-    keys = page_keys(view, templates, shell)
-    skip: set[str] = set()
-    if previous is not None and known and contents is None:
-        skip = {i.id for i in view.items if known.get(i.id) == keys[i.id]}
-    counts: dict = {"written": 0, "reused": 0, "rendered": 0, "keys": keys}
-    if contents is None:
-        fresh = iter(render_contents(view, templates, [i for i in view.items if i.id not in skip]))
-        contents = [None if i.id in skip else next(fresh) for i in view.items]  # type: ignore[misc]
-    for item, content in zip(view.items, contents, strict=True):
+    digest = shell_digest(shell)
+    prepared = prepared or prepare_item_pages(view, templates)
+    contents = prepared.contents
+    if previous is None or prepared.shell != digest:  # what was left out is unchanged only under its shell
+        missing = [i for i in view.items if i.id not in contents]
+        contents = {**contents, **dict(zip((i.id for i in missing), render_contents(view, templates, missing),
+                                           strict=True))}
+    counts: dict = {"written": 0, "reused": 0, "rendered": 0, "keys": prepared.keys, "shell": digest}
+    for item in view.items:
         rel = Path("items") / item.id / "index.html"
         target = site / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        content = contents.get(item.id)
         if content is None:  # same key as the previous site's page: that page is this one
             try:
                 os.link(previous / rel, target)  # type: ignore[operator]

@@ -1,7 +1,8 @@
 """The stages of `ducha build` and `ducha serve`, one plain function each.
 
     site_settings → load_ledger → evaluate → stop_on_errors → read_history → previous_build
-    → (per site) audience_view → write_markdown → run_mkdocs → write_item_pages
+    → (per site) audience_view → [write_markdown → run_mkdocs, beside prepare_item_pages]
+      → write_item_pages
     → swap_in → record_build
 
 Each takes its inputs as arguments and returns its output (a dataclass or a
@@ -26,7 +27,8 @@ from . import builder, outfolder, pages
 from .histories import item_histories
 from .model import INTERNAL, PUBLIC, SiteData, site_data
 from .render import TEMPLATES, write_docs
-from .workers import side_by_side
+from ..history import cache_history
+from .workers import Beside, beside, side_by_side
 
 AUDIENCES = (PUBLIC, INTERNAL)
 SITE_NAMES = {PUBLIC: "{name}", INTERNAL: "{name}（内部）"}
@@ -141,12 +143,22 @@ def stop_on_errors(evaluated: Evaluated, allow_errors: bool) -> list[Finding]:
     return errors
 
 
+def start_history(root: Path, use_cache: bool, parallel: bool = True) -> Beside:
+    """Start reading the ledger's Git history into the user's cache, in a process beside the one that
+    loads and evaluates the ledger: on a first build both parse every item file (from Git and from the
+    folder). `read_history` then reads the cache. Without a cache there is nowhere to keep it: nothing to do."""
+    return beside(cache_history if use_cache else _nothing, root, parallel=parallel and use_cache)
+
+
+def _nothing(*_args) -> None:
+    return None
+
+
 def read_history(loaded: Loaded, evaluated: Evaluated, use_cache: bool) -> dict:
     """(file, item id) → [HistoryEntry] from the ledger's Git history ({} outside Git)."""
     if not evaluated.head["commit"]:
         return {}
-    public_keys = {(i.file, i.id) for i, _ in evaluated.result.items if i.public}
-    return item_histories(loaded.root, use_cache, public_keys)
+    return item_histories(loaded.root, use_cache)
 
 
 def audience_view(evaluated: Evaluated, history: dict, audience: str, base: Path | None) -> SiteData:
@@ -193,20 +205,33 @@ def run_mkdocs(config: dict, config_file: Path) -> Path:
     return Path(config["site_dir"])
 
 
-def write_item_pages(view: SiteData, site: Path, previous: Path | None, keys: Path | None = None) -> dict[str, int]:
-    """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`.
+def known_pages(previous: Path | None, audience: str) -> pages.Known | None:
+    """What the previous site's item pages were made from (its signed page keys), or None."""
+    if previous is None:
+        return None
+    return pages.PageKeys.load_known(page_keys_file(previous.parent, audience), previous / "index.html")
 
-    (Rendering them in a process of their own while MkDocs ran was tried: no faster on two busy
-    cores, and a third more memory at 10,000 items, since the contents travel back between processes.)"""
+
+def prepare_item_pages(view: SiteData, previous: Path | None) -> pages.Prepared:
+    """The contents of the item pages not known unchanged since the `previous` site (no shell needed)."""
     try:
-        known = pages.PageKeys.load(page_keys_file(previous.parent, view.audience), previous / "index.html") \
-            if previous else None
-        counts = pages.write_item_pages(view, site, TEMPLATES, previous, known=known)
+        return pages.prepare_item_pages(view, TEMPLATES, known_pages(previous, view.audience))
+    except OSError as e:
+        raise BuildFailed(f"事项页面生成失败：{e}") from None
+
+
+def write_item_pages(view: SiteData, site: Path, previous: Path | None, keys: Path | None = None,
+                     prepared: pages.Prepared | None = None) -> dict[str, int]:
+    """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`.
+    `prepared`: their contents, rendered while MkDocs ran (`pages.prepare_item_pages`)."""
+    try:
+        prepared = prepared or pages.prepare_item_pages(view, TEMPLATES, known_pages(previous, view.audience))
+        counts = pages.write_item_pages(view, site, TEMPLATES, previous, prepared)
     except (OSError, pages.ShellMissing) as e:
         raise BuildFailed(f"事项页面生成失败：{e}") from None
-    made = counts.pop("keys")
+    made, shell = counts.pop("keys"), counts.pop("shell")
     if keys is not None:  # where the build keeps them (`swap_in` moves them beside the site)
-        pages.PageKeys.save(keys, site / "index.html", made)
+        pages.PageKeys.save(keys, site / "index.html", made, shell)
     return counts
 
 
@@ -216,23 +241,32 @@ def page_keys_file(folder: Path, audience: str, work: bool = False) -> Path:
     return folder / (f"pages-{audience}.json" if work else f".ducha-pages-{audience}.json")
 
 
-def build_audience(inputs: SiteInputs, audience: str, work: Path) -> tuple[int, int, int]:
-    """One site, in its own process: its view, its Markdown, its MkDocs build, its item pages.
+def build_audience(inputs: SiteInputs, audience: str, work: Path, parallel: bool = True) -> tuple[int, int, int]:
+    """One site, in its own process: its view; then its Markdown and MkDocs build in a forked process
+    while this one renders the item pages' contents (they need no page shell); then the item pages.
     Returns its item count, how many item pages were reused from the last build and how many rendered."""
-    docs = work / f"docs-{audience}"
     view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base)
+    previous = inputs.previous.get(audience)
+    with beside(build_rest, inputs, view, audience, work, parallel=parallel) as rest:
+        prepared = prepare_item_pages(view, previous)
+        site = rest.result()
+    counts = write_item_pages(view, site, previous, page_keys_file(work, audience, work=True), prepared)
+    return len(view.items), counts["reused"], counts["rendered"]
+
+
+def build_rest(inputs: SiteInputs, view: SiteData, audience: str, work: Path) -> Path:
+    """Everything of one site but its item pages: its Markdown, then MkDocs (with the item pages' shell)."""
+    docs = work / f"docs-{audience}"
     write_markdown(view, inputs.evaluated.head, audience, docs, previous=inputs.previous.get(audience))
     config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base,
                            inputs.evaluated.config.site_url)
-    site = run_mkdocs(config, work / f"mkdocs-{audience}.yml")
-    counts = write_item_pages(view, site, inputs.previous.get(audience), page_keys_file(work, audience, work=True))
-    return len(view.items), counts["reused"], counts["rendered"]
+    return run_mkdocs(config, work / f"mkdocs-{audience}.yml")
 
 
 def build_audiences(inputs: SiteInputs, work: Path, parallel: bool = True) -> dict[str, tuple[int, int, int]]:
     """Both sites side by side (one process each); {audience: (items on it, item pages reused, rendered)}."""
     try:
-        return side_by_side(build_audience, {a: (inputs, a, work) for a in AUDIENCES}, parallel)
+        return side_by_side(build_audience, {a: (inputs, a, work, parallel) for a in AUDIENCES}, parallel)
     except (Exception, SystemExit) as e:
         raise BuildFailed(f"网站生成失败：{e}") from e
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -55,3 +56,65 @@ def _run(send, target: Callable[..., Any], *args: Any) -> None:
         result = (False, str(e))
     send.send(result)
     send.close()
+
+
+class Beside:
+    """One call run in a process of its own while this one goes on (`beside`); `result()` waits for it."""
+
+    def __init__(self, target: Callable[..., Any], args: tuple, parallel: bool) -> None:
+        self._process = None
+        self._value: tuple[bool, Any] | None = None
+        if not parallel or not _forks():
+            self._target, self._args = target, args  # run by `result()`, in this process
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run, args=(send, target, *args))
+        self._process.start()
+        send.close()
+
+    def result(self) -> Any:
+        if self._process is None:
+            if self._value is None:
+                self._value = (True, self._target(*self._args))
+            return self._value[1]
+        if self._value is None:
+            try:
+                self._value = self._receive.recv()
+            except EOFError:
+                self._process.join()
+                raise WorkerFailed(f"生成进程意外退出（退出码 {self._process.exitcode}）") from None
+            finally:
+                self._process.join()
+                self._receive.close()
+        ok, value = self._value
+        if not ok:
+            raise WorkerFailed(value)
+        return value
+
+    def __enter__(self) -> Beside:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is not None:  # this process failed: it will not wait for the other
+            self.stop()
+
+    def stop(self) -> None:
+        """End the process early (this one failed and will not wait for it)."""
+        if self._process is not None and self._value is None:
+            self._process.terminate()
+            self._process.join()
+            self._receive.close()
+            self._value = (False, "stopped")
+
+
+def beside(target: Callable[..., Any], *args: Any, parallel: bool = True) -> Beside:
+    """Start `target(*args)` (`with beside(...) as call: ...; call.result()`) in a forked process that
+    shares this one's memory as it is now (no pickling of large inputs); without fork (Windows, macOS)
+    or when not `parallel`, `result()` runs it here."""
+    return Beside(target, args, parallel)
+
+
+def _forks() -> bool:
+    # Linux only: fork is the default there; macOS offers it but it is unsafe with its system libraries.
+    return (os.cpu_count() or 1) >= 2 and sys.platform.startswith("linux")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ducha.site import build_sites
+from ducha.site import BuildFailed, build_sites
 
 from ..conftest import LEDGER_YAML, D, item_yaml, write_ledger
 
@@ -276,3 +276,30 @@ def test_edited_report_figures_are_refused(tmp_path):
     path.write_bytes(b"\n".join([magic, mac, key, json.dumps(rows).encode()]))
     again = FiguresCache(tmp_path / "ledger", ledger.config)
     assert not again.loaded and reports(ledger, again) == fresh
+
+
+def test_side_by_side_build_equals_one_process_build(first, tmp_path):
+    """The real layout (each site's Markdown and MkDocs in a forked process beside its item pages):
+    an incremental build renders only the changed item's pages and equals a full build."""
+    root, out = in_place(first, tmp_path)
+    new_event(root)
+    result = build_sites(root, out, AS_OF, use_cache=False, parallel=True)
+    assert result.rendered == {"public": 1, "internal": 1}
+    assert "CANARYxNEWxEVENT" in (out / "public/items/2025-0001/index.html").read_text(encoding="utf-8")
+    build_sites(root, tmp_path / "full", AS_OF, use_cache=False, parallel=False, full=True)
+    for audience in ("public", "internal"):
+        assert differences(out / audience, tmp_path / "full" / audience) == [], audience
+
+
+def test_failure_in_the_forked_process_stops_the_build(first, tmp_path):
+    """A theme override that fails while MkDocs renders (in the forked process): the build fails with a
+    message, nothing waits forever, and the last good sites stay."""
+    root, out = in_place(first, tmp_path)
+    before = (out / "public/index.html").read_bytes()
+    (root / "overrides").mkdir()
+    (root / "overrides/main.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ no_such_function() }}{% endblock %}', encoding="utf-8")
+    (root / "mkdocs.yml").write_text("theme:\n  name: material\n  custom_dir: overrides\n", encoding="utf-8")
+    with pytest.raises(BuildFailed, match="网站生成失败"):
+        build_sites(root, out, AS_OF, use_cache=False, parallel=True)
+    assert (out / "public/index.html").read_bytes() == before
