@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -425,9 +426,10 @@ class Digester:
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def _default(self, o):
-        if isinstance(o, (dt.date, dt.time)):
-            return ["@" + type(o).__name__, o.isoformat()]
-        if dataclasses.is_dataclass(o) and not isinstance(o, type):
+        kind = _kind(type(o))
+        if kind[0] == "date":
+            return [kind[1], o.isoformat()]
+        if kind[0] == "dataclass":
             k = id(o)
             found = self.memo.get(k)
             if found is not None:
@@ -435,7 +437,7 @@ class Digester:
             fields = getattr(o, "__dict__", None)
             if fields is None:
                 fields = {f.name: getattr(o, f.name) for f in dataclasses.fields(o)}
-            written = [type(o).__module__, type(o).__qualname__, fields]
+            written = [kind[1], kind[2], fields]
             if len(self.active) >= self.memo_depth:  # small parts (an event, a piece of evidence): written out
                 return written
             if k in self.active:
@@ -446,8 +448,23 @@ class Digester:
             finally:
                 self.active.discard(k)
             return found
-        if isinstance(o, (set, frozenset)):
+        if kind[0] == "set":
             return ["@set", sorted(self(x) for x in o)]
-        if isinstance(o, tuple):  # never reached (JSON writes tuples as lists): kept for clarity
+        if kind[0] == "tuple":  # never reached (JSON writes tuples as lists): kept for clarity
             return list(o)
-        return ["@" + type(o).__qualname__, repr(o)]
+        return [kind[1], repr(o)]
+
+
+@functools.cache
+def _kind(t: type) -> tuple[str, ...]:
+    """How `Digester` writes a value of type `t`, worked out once per type (a digest sees the same few types
+    hundreds of thousands of times)."""
+    if issubclass(t, (dt.date, dt.time)):
+        return ("date", "@" + t.__name__)
+    if dataclasses.is_dataclass(t):  # an instance's type: a dataclass itself (a class) is written by repr
+        return ("dataclass", t.__module__, t.__qualname__)
+    if issubclass(t, (set, frozenset)):
+        return ("set",)
+    if issubclass(t, tuple):
+        return ("tuple",)
+    return ("other", "@" + t.__qualname__)

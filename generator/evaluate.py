@@ -140,22 +140,28 @@ def effective_deadline(base: dt.date | None, events: list[Event]) -> dt.date | N
 def item_state(item: Item, events: list[Event]) -> tuple[str, dt.date | None]:
     """The state (docs/rules.md §2) and the date of the completion that holds, if any."""
     last_completed = None
-    for i, event in enumerate(events):
-        if event.type == "completed":
+    progress = False
+    for i, event in enumerate(events):  # one pass, no generators: reports call this per item and period
+        kind = event.type
+        if kind == "completed":
             last_completed = i
+        elif kind == "progress":
+            progress = True
     if last_completed is not None:
-        after = events[last_completed + 1:]
-        if any(e.type == "returned" for e in after):
-            return IN_PROGRESS, None
+        verdict = None  # the last verification's result after the completion
+        for e in events[last_completed + 1:]:
+            if e.type == "returned":
+                return IN_PROGRESS, None
+            if e.type == "verified":
+                verdict = e.result
         if not item.verify:
             return CLOSED, events[last_completed].date
-        verdicts = [e.result for e in after if e.type == "verified"]
-        if verdicts and verdicts[-1] == "pass":
+        if verdict == "pass":
             return CLOSED, events[last_completed].date
-        if verdicts and verdicts[-1] == "fail":
+        if verdict == "fail":
             return IN_PROGRESS, None
         return COMPLETED, events[last_completed].date
-    if any(e.type == "progress" for e in events):
+    if progress:
         return IN_PROGRESS, None
     return NOT_STARTED, None
 

@@ -32,6 +32,7 @@ Usage::
 """
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -374,6 +375,40 @@ def _add_text(paragraph: Any, text: str, *, nobreak: bool = False) -> Any:
     return run
 
 
+def _body_cell(header_tc: Any, *, centered: bool) -> Any:
+    """A body cell of a table, copied from its column's header cell: its properties and its
+    paragraph's (centred or not), no run."""
+    tc = copy.deepcopy(header_tc)
+    p = tc.find(qn("w:p"))
+    for r in p.findall(qn("w:r")):
+        p.remove(r)
+    if not centered:
+        jc = p.pPr.find(qn("w:jc"))
+        if jc is not None:
+            jc.getparent().remove(jc)
+    return tc
+
+
+def _add_run_text(r: Any, text: str, *, nobreak: bool) -> None:
+    """`text` into the run element `r`, as python-docx's `run.text = …` writes it (tabs and line
+    breaks as elements); with `nobreak`, its hyphens are non-breaking (as `_add_text`)."""
+    if nobreak and "-" in text:
+        for n, piece in enumerate(text.split("-")):
+            if n:
+                r.append(OxmlElement("w:noBreakHyphen"))
+            if piece:
+                t = OxmlElement("w:t")
+                t.set(qn("xml:space"), "preserve")
+                t.text = piece
+                r.append(t)
+    elif not text:
+        return
+    elif "\t" in text or "\n" in text or "\r" in text:
+        r.text = text
+    else:
+        r.add_t(text)
+
+
 def _row_properties(row: Any, *, header: bool) -> None:
     trpr = row._tr.get_or_add_trPr()
     trpr.append(OxmlElement("w:cantSplit"))
@@ -522,25 +557,43 @@ class GongwenDocument:
             widths = column_widths(headers, texts, total)
         atomic = [bool(col) and all(is_atomic(t) for t in col if t)
                   for col in ([r[j] for r in texts if j < len(r)] for j in range(len(headers)))]
-        table = self.doc.add_table(rows=1 + len(texts), cols=len(headers))
+        table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         _table_properties(table, widths)
-        for i, row in enumerate(table.rows):
-            _row_properties(row, header=i == 0)
-            values = headers if i == 0 else texts[i - 1] + [""] * (len(headers) - len(texts[i - 1]))
-            for j, (cell, value) in enumerate(zip(row.cells, values)):
-                cell.width = Twips(widths[j])
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                p = cell.paragraphs[0]
-                p.style = self.doc.styles[TABLE_STYLE]
-                if i == 0 or atomic[j]:
-                    p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run = _add_text(p, value, nobreak=i > 0 and is_atomic(value))
-                if i == 0:
-                    run.bold = True
-                    _set_fonts(run._r.get_or_add_rPr(), HEI_FONT)
+        # The style's id, looked up once: python-docx's `paragraph.style = …` scans every style on each call.
+        style_id = self.doc.styles[TABLE_STYLE].style_id
+        header = table.rows[0]
+        _row_properties(header, header=True)
+        for j, (cell, value) in enumerate(zip(header.cells, headers)):
+            cell.width = Twips(widths[j])
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            p = cell.paragraphs[0]
+            p._p.style = style_id
+            p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = _add_text(p, value)
+            run.bold = True
+            _set_fonts(run._r.get_or_add_rPr(), HEI_FONT)
+        # The body: each cell a copy of its column's header cell (width, alignment, paragraph style)
+        # without the header's bold run, then its own run; python-docx's per-cell setters took
+        # seconds for the thousands of rows of a report's overdue table.
+        cells = [_body_cell(cell._tc, centered=atomic[j]) for j, cell in enumerate(header.cells)]
+        tbl = table._tbl
+        for values in texts:
+            tr = OxmlElement("w:tr")
+            trpr = OxmlElement("w:trPr")
+            trpr.append(OxmlElement("w:cantSplit"))
+            tr.append(trpr)
+            for j, template in enumerate(cells):
+                value = values[j] if j < len(values) else ""
+                tc = copy.deepcopy(template)
+                p = tc[-1]
+                r = OxmlElement("w:r")
+                p.append(r)
+                _add_run_text(r, value, nobreak=is_atomic(value))
+                tr.append(tc)
+            tbl.append(tr)
         return table
 
     def save(self, target: str | os.PathLike[str] | BinaryIO) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from . import loader
 from .calendar import WorkingCalendar
-from .evaluate import evaluate
+from .evaluate import CLOSED, COMPLETED, effective_deadline, evaluate, item_deadline, item_state
 from .model import CATEGORIES, MAX_YEAR, MIN_YEAR, Item, LedgerConfig, events_in, is_criticism
 from .sample import MonthReview, month_review
 
@@ -199,6 +199,13 @@ class FiguresCache:
         self.evaluations: dict = {}  # `_status`'s cache for the rows computed in this run
         self.digests: dict[int, str] = {}
         self.items: dict[int, Item] = {}  # what `digests` is keyed by, kept alive
+        # Per run, by id of objects kept alive in `items`/`lists`: each item's rows and base deadline,
+        # each period's rows and sums over an item list (the reports of a site share many periods).
+        self.per_item: dict[int, dict] = {}
+        self.bases: dict[int, dt.date | None] = {}
+        self.lists: dict[int, list] = {}
+        self.period_rows_memo: dict[tuple[int, str], list] = {}
+        self.totals_memo: dict[tuple[int, str], tuple] = {}
         self.changed = False
         self.loaded = False
         if self.store.enabled:
@@ -221,14 +228,49 @@ class FiguresCache:
             self.items[id(item)] = item
         return found
 
-    def row(self, item: Item, period: Period, calendar: WorkingCalendar) -> list:
-        """[due, on_time, late, overdue, urges, circulars, transfers, days overdue, effective deadline]."""
-        per_item = self.rows.setdefault(self._digest(item), {})
-        where = f"{period.start.isoformat()}/{period.end.isoformat()}"
+    def row(self, item: Item, period: Period, calendar: WorkingCalendar, where: str | None = None) -> list:
+        """[due, on_time, late, overdue, urges, circulars, transfers, days overdue, effective deadline].
+
+        `where`: the period's key, "start/end" (given by callers that look up many items)."""
+        key = id(item)
+        per_item = self.per_item.get(key)
+        if per_item is None:
+            if self.store.enabled:
+                per_item = self.rows.setdefault(self._digest(item), {})
+            else:  # nothing is saved: no digest needed
+                per_item = {}
+                self.items[key] = item
+            self.per_item[key] = per_item
+        if where is None:
+            where = f"{period.start.isoformat()}/{period.end.isoformat()}"
         found = per_item.get(where)
         if not (isinstance(found, list) and len(found) == 9):
-            found = per_item[where] = _row(item, period, calendar, self.evaluations)
+            base = self.bases.get(key, False)
+            if base is False:
+                deadline = item_deadline(item, calendar)
+                base = self.bases[key] = deadline.date if deadline else None
+            found = per_item[where] = _fast_row(item, period, base)
             self.changed = True
+        return found
+
+    def period_rows(self, items: list[Item], period: Period, calendar: WorkingCalendar) -> list[tuple[Item, list]]:
+        """(item, row) for every item of `items` assigned by the period's end, once per list and period."""
+        key = (id(items), f"{period.start.isoformat()}/{period.end.isoformat()}")
+        found = self.period_rows_memo.get(key)
+        if found is None:
+            self.lists[id(items)] = items
+            end = period.end
+            row, where = self.row, key[1]
+            found = self.period_rows_memo[key] = [(item, row(item, period, calendar, where))
+                                                  for item in items if item.assigned <= end]
+        return found
+
+    def sums(self, items: list[Item], period: Period, calendar: WorkingCalendar) -> tuple:
+        """(total, by unit, by category) as lists of the seven metrics, once per list and period."""
+        key = (id(items), f"{period.start.isoformat()}/{period.end.isoformat()}")
+        found = self.totals_memo.get(key)
+        if found is None:
+            found = self.totals_memo[key] = _sum_rows(self.period_rows(items, period, calendar))
         return found
 
     def figures(self, item: Item, period: Period, calendar: WorkingCalendar) -> Figures:
@@ -293,28 +335,63 @@ def _totals(items: list[Item], period: Period, calendar: WorkingCalendar, cache:
     return total, by_unit, by_category
 
 
+def _sum_rows(rows: list[tuple[Item, list]]) -> tuple:
+    zero = [0] * 7
+    total: list[int] = [0] * 7
+    by_unit: dict[str, list[int]] = {}
+    by_category: dict[str, list[int]] = {}
+    for item, row in rows:
+        unit = by_unit.get(item.lead_unit)
+        if unit is None:
+            unit = by_unit[item.lead_unit] = [0] * 7
+        category = by_category.get(item.category)
+        if category is None:
+            category = by_category[item.category] = [0] * 7
+        values = row[:7]
+        if values == zero:
+            continue
+        for k, v in enumerate(values):
+            if v:
+                total[k] += v
+                unit[k] += v
+                category[k] += v
+    return total, by_unit, by_category
+
+
 def _totals_of_rows(items: list[Item], period: Period, calendar: WorkingCalendar, cache: FiguresCache):
     """`_totals` from the cached rows: the same sums, without a `Figures` per item."""
-    zero = [0] * 7
-    total, by_unit, by_category = [0] * 7, {}, {}
-    for item in items:
-        if item.assigned > period.end:
-            continue
-        row = cache.row(item, period, calendar)
-        unit = by_unit.setdefault(item.lead_unit, [0] * 7)
-        category = by_category.setdefault(item.category, [0] * 7)
-        if row[:7] == zero:
-            continue
-        for k in range(7):
-            total[k] += row[k]
-            unit[k] += row[k]
-            category[k] += row[k]
+    total, by_unit, by_category = cache.sums(items, period, calendar)
 
     def figures(values: list) -> Figures:
         return Figures(**dict(zip(METRICS, values, strict=True)))
 
     return (figures(total), {u: figures(v) for u, v in by_unit.items()},
             {c: figures(v) for c, v in by_category.items()})
+
+
+def _fast_row(item: Item, period: Period, base: dt.date | None) -> list:
+    """`_row` from the parts of `evaluate` a report reads (the same functions): `base` is the item's deadline."""
+    start, end = period.start, period.end
+    events = [e for e in item.events if e.date <= end]
+    effective = effective_deadline(base, events)
+    state, completed_on = item_state(item, events)
+    overdue = effective is not None and state not in (COMPLETED, CLOSED) and end > effective
+    due = 1 if effective and start <= effective <= end else 0
+    on_time = late = 0
+    if completed_on and start <= completed_on <= end:
+        if effective and completed_on > effective:
+            late = 1
+        else:
+            on_time = 1
+    urges = circulars = transfers = 0
+    for e in events:
+        if start <= e.date:
+            urges += e.type == "urge"
+            circulars += is_criticism(e)
+            transfers += e.type == "transfer"
+    if overdue and effective is not None:
+        return [due, on_time, late, 1, urges, circulars, transfers, (end - effective).days, effective.isoformat()]
+    return [due, on_time, late, 0, urges, circulars, transfers, 0, None]
 
 
 def build_report(items: list[Item], config: LedgerConfig, period: Period,
@@ -329,17 +406,17 @@ def build_report(items: list[Item], config: LedgerConfig, period: Period,
     total, by_unit, by_category = _totals(items, period, calendar, cache)
     previous, _, _ = _totals(items, period.previous(), calendar, cache)
     overdue = []
-    for item in items:
-        if item.assigned > period.end:
-            continue
-        if isinstance(cache, FiguresCache):
-            found = cache.overdue(item, period, calendar)
-            if found:
-                overdue.append((item, *found))
-            continue
-        status = _status(item, period.end, calendar, cache)
-        if status.overdue:
-            overdue.append((item, status.days_overdue, status.effective_deadline))
+    if isinstance(cache, FiguresCache):
+        for item, row in cache.period_rows(items, period, calendar):
+            if row[3]:
+                overdue.append((item, row[7], dt.date.fromisoformat(row[8]) if row[8] else None))
+    else:
+        for item in items:
+            if item.assigned > period.end:
+                continue
+            status = _status(item, period.end, calendar, cache)
+            if status.overdue:
+                overdue.append((item, status.days_overdue, status.effective_deadline))
     overdue.sort(key=lambda t: (-t[1], t[0].id))
     names = {u.id: u.short or u.name for u in config.units.values()}
     first, last = period.start.strftime("%Y-%m"), period.end.strftime("%Y-%m")

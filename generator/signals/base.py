@@ -2,15 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from ..findings import Finding
 
 
-def _module(code: str):
+@functools.cache
+def _registry() -> dict:
+    """The signal modules by code (the registry imports this module: looked up on first use, then kept)."""
     from . import SIGNALS
 
-    return SIGNALS[code]
+    return SIGNALS
+
+
+def _module(code: str):
+    return _registry()[code]
 
 
 @dataclass
@@ -65,11 +72,11 @@ class Signal:
     @property
     def items(self) -> list[str]:
         """Every item the signal names: its own, then those in its evidence."""
-        out = [self.item] if self.item else []
+        out = dict.fromkeys([self.item] if self.item else [])
         for e in self.evidence:
-            if e.item and e.item not in out:
-                out.append(e.item)
-        return out
+            if e.item:
+                out.setdefault(e.item)
+        return list(out)
 
     def finding(self) -> Finding:
         return Finding(self.file, self.line, self.code, self.message, item=self.item, severity=self.severity,

@@ -95,6 +95,6 @@ def find(ctx):
             CODE, WARNING,
             f"{item_id}（{ctx.unit_name(item.lead_unit)}）有 {len(copies)} 条报告照抄先前的报告：" + "；".join(parts[:5])
             + (f"；等 {len(parts)} 条" if len(parts) > 5 else "") + "。请核实实际进展，要求承办单位如实报告。",
-            max(e.date for _, e, *_ in copies), unit=item.lead_unit, item=item_id, file=item.file, line=first.line,
+            max(c[1].date for c in copies), unit=item.lead_unit, item=item_id, file=item.file, line=first.line,
             evidence=evidence,
         )

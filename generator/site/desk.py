@@ -264,6 +264,14 @@ def build(data, result, config, *, edit: tuple[str, str] | None = None) -> Desk:
     items: dict[str, ItemDesk] = {}
     forms: list[FormPage] = []
     escalations: dict[int, list] = {1: [], 2: [], 3: []}
+    shown: dict[str, object] = {}  # a message many items share is made into HTML once
+
+    def html_of(message: str):
+        found = shown.get(message)
+        if found is None:
+            found = shown[message] = finding_html(message)
+        return found
+
     for item, status in result.items:
         view = views.get(item.id)
         if view is None or item.id in items:  # a duplicate id: the first file wins, as in the lists
@@ -328,7 +336,7 @@ def build(data, result, config, *, edit: tuple[str, str] | None = None) -> Desk:
                     due=as_of > fu_due))
 
         desk.commands = _next_commands(item.id, status, desk, item.follow_up)
-        desk.findings = [(title_of(f.code), SEVERITY_NAMES.get(f.severity, f.severity), finding_html(f.message))
+        desk.findings = [(title_of(f.code), SEVERITY_NAMES.get(f.severity, f.severity), html_of(f.message))
                          for f in view.findings]
         todos += desk.todos
 

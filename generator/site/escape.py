@@ -11,6 +11,7 @@ real character.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import string
 
@@ -39,7 +40,10 @@ def block(value) -> str:
 def markdown_finalize(value):
     """Jinja's `finalize` for templates that write Markdown: every value a template prints goes through
     here, so ledger text is inert unless a template marked it `Markup` (already-escaped pieces)."""
-    if isinstance(value, Markup):
+    kind = type(value)
+    if kind is str:  # most values: ledger text, escaped once per distinct text (a build prints ~1.4 M values)
+        return _inline_text(value)
+    if kind is Markup or isinstance(value, Markup):
         return value
     if value is None:
         return ""
@@ -48,6 +52,11 @@ def markdown_finalize(value):
     if isinstance(value, (int, float, dt.date)):
         return str(value)
     return inline(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _inline_text(text: str) -> str:
+    return " ".join(text.split()).translate(_TABLE)
 
 
 def attr(value) -> str:

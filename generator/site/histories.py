@@ -41,7 +41,7 @@ def item_histories(root: Path, use_cache: bool) -> dict:
                 by_key.setdefault((change.path, change.item), []).append(change)
         for key, changes in by_key.items():
             out.setdefault(key, []).append(HistoryEntry(record, changes))
-    for key, entries in out.items():
+    for entries in out.values():
         state = None
         for entry in entries:
             entry.was_public = state

@@ -371,7 +371,10 @@ def _reports_and_scores(data: SiteData, result: CheckResult, config: LedgerConfi
         return
     first = min(i.assigned for i in items)
     calendar = WorkingCalendar.for_ledger(config)
-    cache: Any = figures_cache if figures_cache is not None else {}
+    from ..reports import FiguresCache
+
+    # Without the user's cache, an unsaved one: each item's figures per period computed once for every report.
+    cache: Any = figures_cache if figures_cache is not None else FiguresCache(None, config, enabled=False)
     for kind, count in REPORT_PERIODS.items():
         for period in reversed(periods_until(kind, first, data.as_of)[-count:]):
             data.reports.append(build_report(items, config, period, calendar, cache))

@@ -52,6 +52,78 @@ def state(view) -> Markup:
     return Markup(f'{light(view)} <span class="ducha-state-name">{escape.inline(view.state_name)}</span>')
 
 
+# The desk's table cells (issue 13), as the macros of internal/_desk.md.j2 write them (item pages still
+# import those): called for every row of today's list, escalations and the overdue tables, where a
+# Jinja macro call cost more than the rest of the row. Every value is escaped by `markdown_finalize`.
+_text = escape.markdown_finalize
+_COPY = '<button type="button" class="ducha-copy" title="复制命令" aria-label="复制命令">复制</button>'
+
+
+def cmd(text) -> Markup:
+    """A command to copy: options never break across lines."""
+    words = [f'<span class="ducha-opt">{_text(w)}</span>' if w.startswith("-") else _text(w) for w in text.split(" ")]
+    return Markup(f'<span class="ducha-cmd"><code>{" ".join(words)}</code>{_COPY}</span>')
+
+
+def who(v) -> Markup:
+    contact = _text(v.contact) if v.contact else "（未填联系人）"
+    return Markup(f'{_text(v.lead_unit_name)}<br><span class="ducha-contact">{contact}</span>')
+
+
+def item_cell(v, url_root) -> Markup:
+    return Markup(f'<a href="{_text(url_root)}items/{v.id}/">{_text(v.id)}</a><br>{_text(v.title)}')
+
+
+def urges(d) -> Markup:
+    if not d.urges:
+        return Markup("未催办")
+    return Markup(f'已催办 {len(d.urges)} 次<br><span class="ducha-dates">最近 {_text(d.urges[-1])}</span>')
+
+
+def list_rows(items, url_root, show_unit: bool, show_overdue: bool) -> Markup:
+    """The rows of an item list (`_lists.md.j2`): state, id, title linked, unit, deadline, days overdue."""
+    rows = []
+    for v in items:
+        unit = (f'<td class="ducha-unit"><a href="{_text(url_root)}units/{v.lead_unit}/">{_text(v.lead_unit_name)}</a></td>'
+                if show_unit else "")
+        deadline = f'<span class="ducha-label">期限 </span>{_text(v.deadline)}' if v.deadline else "期限未写明"
+        days = (f'<td class="ducha-days"><span class="ducha-label">超期 </span>{_text(v.days_overdue)}'
+                f'<span class="ducha-label"> 天</span></td>' if show_overdue else "")
+        rows.append(f'<tr><td class="ducha-state">{state(v)}</td><td class="ducha-id">{_text(v.id)}</td>'
+                    f'<td class="ducha-title"><a href="{_text(url_root)}items/{v.id}/">{_text(v.title)}</a></td>'
+                    f'{unit}<td class="ducha-deadline">{deadline}</td>{days}</tr>')
+    return Markup("\n".join(rows))
+
+
+def todo_rows(todos, url_root, as_of: dt.date) -> Markup:
+    """The rows of today's list (`internal/today.md.j2`), one per thing the office has to do."""
+    rows = []
+    for t in todos:
+        if t.item:
+            first, unit = f"{item_cell(t.item, url_root)}<br>{light(t.item)}", who(t.item)
+        else:
+            first, unit = _text(t.subject), "督查室"
+        if t.due:
+            wait = f"{_text(t.since)} 起<br><strong>{_text(t.days(as_of))}</strong> 天"
+        else:
+            wait = f"{_text(t.since)} 到期<br>还有 {_text(-t.days(as_of))} 天"
+        forms = "".join(f'<br><a href="{_text(url_root)}forms/{slug}.html">打印{_text(label)}</a>' for label, slug in t.forms)
+        rows.append(f'<tr data-kind="{t.kind}"><td>{first}</td><td><strong>{_text(t.action)}</strong></td>'
+                    f"<td>{_text(t.why)}</td><td>{wait}</td><td>{unit}</td><td>{cmd(t.command)}{forms}</td></tr>")
+    return Markup("\n".join(rows))
+
+
+def escalation_rows(rows, url_root, as_of: dt.date) -> Markup:
+    """The rows of one level of the escalation board (`internal/escalations.md.j2`)."""
+    out = []
+    for v, trig in rows:
+        out.append(f"<tr><td>{item_cell(v, url_root)}</td><td>{_text(trig.why)}</td>"
+                   f"<td>{_text(trig.reached)}<br>{_text((as_of - trig.reached).days)} 天前</td><td>{who(v)}</td>"
+                   f'<td>{_text(v.deadline or "—")}</td><td>{light(v)} {_text(v.state_name)}</td>'
+                   f"<td>{cmd(trig.command)}</td></tr>")
+    return Markup("\n".join(out))
+
+
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -65,7 +137,9 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["block"] = lambda v: Markup(escape.block(v))
     env.filters["page_title"] = lambda v: Markup(escape.page_title(v))
     env.filters["pct"] = pct
-    env.globals.update(light=light, state=state, STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES,
+    env.globals.update(light=light, state=state, cmd=cmd, who=who, item_cell=item_cell, urges=urges, list_rows=list_rows,
+                       todo_rows=todo_rows, escalation_rows=escalation_rows,
+                       STATE_NAMES=STATE_NAMES, CATEGORIES=CATEGORIES, STATES=STATES,
                        FRAGMENT=Markup(MARK), HTML=Markup(HTML_START), END_HTML=Markup(HTML_END))
     return env
 
@@ -103,7 +177,7 @@ class DocsWriter:
         pieces: list[str] = []
 
         def cut(block: re.Match) -> str:
-            pieces.append(block.group(1))
+            pieces.append(block.group(1).strip("\n"))  # the marker's own line holds it: no blank lines added
             return f"\n\n{piece_mark(len(pieces))}\n\n"
 
         markdown = _HTML_BLOCK.sub(cut, markdown)

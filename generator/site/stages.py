@@ -20,6 +20,7 @@ from pathlib import Path
 from ..check import CheckResult, run_rules
 from ..errors import DuchaError
 from ..findings import ERROR, Finding
+from ..history import cache_history
 from ..ledger import Ledger, LedgerScan, scan_ledger
 from ..ledger import load_ledger as read_ledger
 from ..model import LedgerConfig
@@ -27,7 +28,6 @@ from . import builder, outfolder, pages
 from .histories import item_histories
 from .model import INTERNAL, PUBLIC, SiteData, site_data
 from .render import TEMPLATES, write_docs
-from ..history import cache_history
 from .workers import Beside, beside, side_by_side
 
 AUDIENCES = (PUBLIC, INTERNAL)

@@ -188,3 +188,28 @@ def test_item_pages_show_history(tmp_path):
     assert "修订记录" in public and "2025-11-30 → 2025-12-31" in html.unescape(public)
     assert "王芳" not in public and "CANARYxPHONE" not in public and "contact" not in public and "联系人" not in public
     assert "修改历史" in internal and "王芳" in internal and "修改联系人" in internal
+
+
+def test_history_read_into_the_cache_beside_the_ledger(tmp_path, monkeypatch):
+    """The real layout (Git's history cached by a forked process while the ledger loads): the item page
+    shows every commit, the public one starts where the item became public, and a second commit
+    after the first build shows too (only it is read from Git)."""
+    from ..gitrepo import OFFICE, ZJJ, Repo
+
+    monkeypatch.setenv("DUCHA_CACHE_DIR", str(tmp_path / "cache"))
+    repo = Repo(tmp_path / "ledger")
+    path = "items/2025/2025-0001.yaml"
+    repo.write(path, item_yaml("2025-0001", extra="deadline: 2025-11-30\n"))
+    repo.commit("新建事项（不公开）", OFFICE, "2025-03-20T10:00:00+08:00")
+    repo.write(path, item_yaml("2025-0001", extra="public: true\ndeadline: 2025-12-31\n"))
+    repo.commit("公开并调整期限", OFFICE, "2025-03-21T10:00:00+08:00")
+    build_sites(repo.root, tmp_path / "site", D("2025-06-01"), parallel=True)
+    repo.write(path, item_yaml("2025-0001", extra="public: true\ndeadline: 2026-01-31\n",
+                               events=["date: 2025-03-25, type: progress, text: 已开工"]))
+    repo.commit("再次调整期限", ZJJ, "2025-03-26T09:00:00+08:00")
+    result = build_sites(repo.root, tmp_path / "site", D("2025-06-01"), parallel=True)
+    public = html.unescape((result.sites["public"] / "items/2025-0001/index.html").read_text(encoding="utf-8"))
+    internal = html.unescape((result.sites["internal"] / "items/2025-0001/index.html").read_text(encoding="utf-8"))
+    assert "2025-12-31 → 2026-01-31" in public and "2025-12-31 → 2026-01-31" in internal
+    assert "2025-11-30 → 2025-12-31" in internal  # made while not public: internal only
+    assert "2025-11-30 → 2025-12-31" not in public

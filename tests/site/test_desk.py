@@ -346,3 +346,29 @@ def test_the_guide_shows_the_desk_as_built(demo):
     assert "img/desk-today.png" in guide
     example = re.search(r"`(ducha event 2026-0002 circular [^`]+)`", guide).group(1)
     assert example in [cmd for _, _, cmd in today_rows(read(sites["internal"], "index.html"))]
+
+
+def test_report_pages_list_overdue_items_as_a_table_of_working_links(demo):
+    """Section 四 of each report page (HTML handed to MkDocs since issue 19, Markdown before): a
+    five-column table whose rows link the item pages, the id as the link's text."""
+    sites, _ = demo
+    internal = sites["internal"]
+    pages = sorted((internal / "reports").glob("*/index.html"))
+    assert pages
+    rows_seen = 0
+    for path in pages:
+        section = path.read_text(encoding="utf-8").split("四、期末超期未办结事项</h2>", 1)[1].split("<h2", 1)[0]
+        if "<table>" not in section:
+            assert "无。" in section
+            continue
+        heads = re.findall(r"<th>(.*?)</th>", section)
+        assert heads == ["编号", "事项", "主办单位", "办结期限", "超期天数"]
+        for row in re.findall(r"<tr>\s*(<td>.*?)</tr>", section, re.S):
+            cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+            link = re.fullmatch(r'<a href="\.\./\.\./items/([^"/]+)/">(.*?)</a>', cells[0])
+            assert len(cells) == 5 and link, row
+            assert html.unescape(link.group(2)) == link.group(1)
+            assert (internal / "items" / link.group(1) / "index.html").is_file()
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d", cells[3]) and int(cells[4]) > 0
+            rows_seen += 1
+    assert rows_seen
