@@ -34,6 +34,7 @@ PROCESS_STATE = {
     ("generator/cache.py", "_SECRETS"),  # each cache folder's signing key, read once per process
     ("generator/loader.py", "_RESOLVED"),  # memo: how YAML resolves a plain scalar (bounded)
     ("generator/edit.py", "_held"),  # the ledger locks this process holds, with nesting depth
+    ("generator/site/__init__.py", "_SESSIONS"),  # `ducha serve`: its view between rebuilds (MkDocs reloads the hook)
 }
 MUTATORS = {"append", "extend", "insert", "update", "setdefault", "pop", "popitem", "clear", "add", "remove",
             "discard", "__setitem__", "__delitem__"}

@@ -61,7 +61,7 @@ from .stages import (
 
 __all__ = ["AUDIENCES", "SITE_NAMES", "BuildFailed", "BuildResult", "BuildStopped", "HistoryEntry", "ServeJob",
            "build_sites", "error_findings", "fragments_of", "item_histories", "keep_item_pages", "left_out", "prepare_serve",
-           "preview_item_pages", "preview_markdown"]
+           "preview_item_pages", "preview_markdown", "preview_rebuild", "preview_view", "serve_session"]
 
 
 def build_sites(root: Path, out: Path, as_of: dt.date, *, config_file: Path | None = None,
@@ -119,6 +119,14 @@ class ServeJob:
                    Path(data["base"]) if data["base"] else None)
 
 
+def preview_view(job: ServeJob) -> tuple[SiteData, dict]:
+    """What one site of `ducha serve` shows (and the ledger's head): `preview_markdown` without the Markdown."""
+    loaded = load_ledger(job.ledger, use_cache=True)
+    evaluated = evaluate(loaded, job.as_of, use_cache=True)
+    history = read_history(loaded, evaluated, use_cache=True)
+    return audience_view(evaluated, history, job.audience, job.base), evaluated.head
+
+
 def preview_markdown(job: ServeJob) -> SiteData:
     """The Markdown of one site for `ducha serve`, by the build's stages. The docs folder
     is kept between runs, so files no longer written are deleted."""
@@ -130,16 +138,67 @@ def preview_markdown(job: ServeJob) -> SiteData:
     return view
 
 
-def preview_item_pages(view: SiteData, site: Path) -> None:
+@dataclass
+class ServeSession:
+    """What one `ducha serve` process keeps in memory between rebuilds of one site (never on disk).
+
+    An edit is shown in two rebuilds: the first computes the view and writes the item pages only
+    (the page being edited shows as soon as the view is ready); the second, asked for by the first
+    (`follow_up`, set by `serve_hook.on_serve`), writes the Markdown of that same view, so the
+    lists, unit pages, feeds and search index follow a few seconds later. `edits` counts the
+    watcher's events: a view is reused only if no edit came after it was computed.
+    """
+
+    ready: SiteData | None = None  # the view `prepare_serve` wrote the Markdown of: used by the first build
+    pending: tuple[SiteData, dict, int] | None = None  # (view, head, edits) shown but not yet written as Markdown
+    edits: int = 0
+    keys: tuple[SiteData, list, dict] | None = None  # (view, shell parts, item page keys) of the item pages shown for `pending`
+    follow_up: object = None  # a callable that makes the server rebuild once more
+
+
+_SESSIONS: dict[str, ServeSession] = {}
+
+
+def serve_session(job_file: Path) -> ServeSession:
+    """The session of the `ducha serve` whose job is `job_file` (one per site and process)."""
+    return _SESSIONS.setdefault(str(job_file), ServeSession())
+
+
+def preview_rebuild(job_file: Path) -> tuple[SiteData, bool]:
+    """The view for one rebuild of `ducha serve`, its Markdown written when due (`ServeSession`);
+    True when a second rebuild should follow to write the Markdown of this view."""
+    session = serve_session(job_file)
+    job = ServeJob.load(job_file)
+    ready, session.ready = session.ready, None
+    pending, session.pending = session.pending, None
+    if ready is not None:
+        return ready, False
+    if pending is not None and pending[2] == session.edits:
+        view, head, _ = pending
+        write_markdown(view, head, job.audience, job.docs, prune=True)
+        return view, False
+    if not callable(session.follow_up):  # not under a live server (a plain build of the config): all at once
+        return preview_markdown(job), False
+    edits = session.edits
+    view, head = preview_view(job)
+    session.pending = (view, head, edits)
+    return view, True
+
+
+def preview_item_pages(view: SiteData, site: Path, session: ServeSession | None = None) -> None:
     """The item pages of one site for `ducha serve`, after MkDocs built the rest: those of the last
-    rebuild (kept aside by `keep_item_pages`) whose key did not change are kept, the rest rendered."""
+    rebuild (kept aside by `keep_item_pages`) whose key did not change are kept, the rest rendered.
+    The rebuild that follows an edit's (`ServeSession`) shows the same view: its keys are reused."""
     from . import pages
     from .render import TEMPLATES
 
+    known = session.keys[1:] if session is not None and session.keys and session.keys[0] is view else None
     try:
-        pages.update_item_pages(view, site, TEMPLATES)
+        counts = pages.update_item_pages(view, site, TEMPLATES, known)
     except (OSError, pages.ShellMissing) as e:
         raise BuildFailed(f"事项页面生成失败：{e}") from None
+    if session is not None:  # kept for the rebuild that writes this view's Markdown, if one follows
+        session.keys = (view, counts["shell"], counts["keys"]) if session.pending and session.pending[0] is view else None
 
 
 def keep_item_pages(site: Path) -> None:
@@ -158,9 +217,10 @@ def prepare_serve(root: Path, audience: str, as_of: dt.date) -> Path:
     job = ServeJob(root, audience, work / "docs", as_of, site_settings(root))
     job.docs.mkdir(parents=True, exist_ok=True)
     view = preview_markdown(job)
+    serve_session(work / "serve-job.json").ready = view  # the first build of this process shows it as it is
     config = mkdocs_config(view, audience, job.docs, work / "site", job.base)
     # The ledger, not what ducha writes from it (`serve_hook.on_serve` says why).
-    config["watch"] = [str(p) for p in (root / "items", root / "ledger.yaml", root / "inspections",
+    config["extra"]["ducha_watch"] = [str(p) for p in (root / "items", root / "ledger.yaml", root / "inspections",
                                         root / "sources") if p.exists()]
     config["hooks"] = [str(builder.SERVE_HOOK), *config["hooks"]]
     config["strict"] = False  # a half-typed edit should show, not stop the preview

@@ -375,10 +375,12 @@ def keep_item_pages(site: Path) -> None:
         (site / KEPT_KEYS).unlink(missing_ok=True)
 
 
-def update_item_pages(view: SiteData, site: Path, templates: Path) -> dict:
+def update_item_pages(view: SiteData, site: Path, templates: Path, same_view: tuple[list, dict] | None = None) -> dict:
     """`write_item_pages` for a rebuild of `ducha serve`: the pages kept by `keep_item_pages` are put
     back (one rename) and only those whose key changed are rendered and written again; pages of items
-    no longer on the site are removed. Without a usable record, every page is written."""
+    no longer on the site are removed. Without a usable record, every page is written. `same_view`: the
+    (shell parts, keys) returned for this same view by the last rebuild: its keys are not computed again
+    if the shell is the same. The counts returned hold the keys and the shell's parts."""
     import shutil
 
     items, kept, record = site / "items", site / KEPT, site / KEPT_KEYS
@@ -389,10 +391,10 @@ def update_item_pages(view: SiteData, site: Path, templates: Path) -> dict:
         shutil.rmtree(kept, ignore_errors=True)
         counts = write_item_pages(view, site, templates, shell=shell)
         PageKeys.save(record, items, counts["keys"])
-        return counts
+        return {**counts, "shell": shell.parts}
     items.rmdir()
     kept.rename(items)
-    keys = page_keys(view, templates, shell)
+    keys = same_view[1] if same_view is not None and same_view[0] == shell.parts else page_keys(view, templates, shell)
     ids = set(keys)
     for entry in items.iterdir():
         if entry.name not in ids:
@@ -406,4 +408,5 @@ def update_item_pages(view: SiteData, site: Path, templates: Path) -> dict:
         (items / item.id / "index.html").write_bytes(shell.fill(item.id, item.title, content).encode("utf-8"))
     add_to_sitemap(site, [item.id for item in view.items])
     PageKeys.save(record, items, keys)
-    return {"written": len(fresh), "reused": len(view.items) - len(fresh), "rendered": len(fresh), "keys": keys}
+    return {"written": len(fresh), "reused": len(view.items) - len(fresh), "rendered": len(fresh), "keys": keys,
+            "shell": shell.parts}
