@@ -104,8 +104,11 @@ def git_ledger(root: Path) -> Path:
 
 
 def ducha_build(root: Path, out: Path, *extra: str) -> tuple[float, int]:
+    replaces = (out / "public").exists()
     seconds, peak_mb, code = run([sys.executable, "-m", "ducha", "build", "--ledger", str(root),
                                   "--out", str(out), "--as-of", AS_OF, *extra], REPO)
+    if replaces:  # the sites it replaced are being deleted by ducha's detached deleter
+        _DELETED_AT[0] = time.monotonic()
     if code != 0:
         raise SystemExit(f"build of {root} failed (exit {code})")
     return seconds, peak_mb

@@ -281,15 +281,17 @@ class PageKeys:
 
 
 def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path | None = None,
-                     prepared: Prepared | None = None, shell: Shell | None = None) -> dict:
+                     prepared: Prepared | None = None, shell: Shell | None = None, spare: Path | None = None) -> dict:
     """Every item's page into `site` (after MkDocs built the rest of it); the sitemap gets them too.
 
     `prepared`: the pages' contents rendered while MkDocs ran (`prepare_item_pages`); the items
     it left out as unchanged are hard-linked from `previous` (the last build's site of the same
     audience), or rendered now if the page shell changed or the old page is gone. A rendered page
     whose bytes equal the previous site's is hard-linked too, so a full build and an incremental
-    one give the same files. Returns {"written": n, "reused": m, "rendered": r, "keys": `item_keys`,
-    "shell": the shell's digest}."""
+    one give the same files. `spare`: the item folders of an older site of this audience, no longer
+    published (`outfolder.claim_spare`), taken as this site's instead of making a folder per item;
+    the page in each is replaced (a new file or link renamed over it), never written into.
+    Returns {"written": n, "reused": m, "rendered": r, "keys": `item_keys`, "shell": the shell's digest}."""
     shell = shell or read_shell(site)
     digest = shell_digest(shell)
     prepared = prepared or prepare_item_pages(view, templates)
@@ -298,15 +300,17 @@ def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path
         missing = [i for i in view.items if i.id not in contents]
         contents = {**contents, **dict(zip((i.id for i in missing), render_contents(view, templates, missing),
                                            strict=True))}
+    folders = _take_spare(site / "items", spare, {i.id for i in view.items})
     counts: dict = {"written": 0, "reused": 0, "rendered": 0, "keys": prepared.keys, "shell": digest}
     for item in view.items:
         rel = Path("items") / item.id / "index.html"
         target = site / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if item.id not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
         content = contents.get(item.id)
         if content is None:  # same key as the previous site's page: that page is this one
             try:
-                os.link(previous / rel, target)  # type: ignore[operator]
+                _link(previous / rel, target)  # type: ignore[operator]
                 counts["reused"] += 1
                 continue
             except OSError:  # gone, or another file system: render it after all
@@ -315,15 +319,64 @@ def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path
         page = shell.fill(item.id, item.title, content).encode("utf-8")
         if previous is not None and _same(previous / rel, page):
             try:
-                os.link(previous / rel, target)
+                _link(previous / rel, target)
                 counts["reused"] += 1
                 continue
             except OSError:
                 pass  # another file system, or the old site just went: write it
-        target.write_bytes(page)
+        _write(target, page)
         counts["written"] += 1
     add_to_sitemap(site, [item.id for item in view.items])
     return counts
+
+
+def _take_spare(items: Path, spare: Path | None, ids: set[str]) -> set[str]:
+    """Make `spare` the site's `items` folder (MkDocs left it empty, the shell taken out): its folders of
+    items no longer on the site, and anything else in it, removed. Returns the item ids with a folder."""
+    import shutil
+
+    if spare is None:
+        return set()
+    try:
+        items.rmdir()  # fails unless empty: then the spare is not used
+        spare.rename(items)
+    except OSError:
+        return set()
+    kept = set()
+    for entry in os.scandir(items):
+        if entry.name in ids and entry.is_dir(follow_symlinks=False):
+            kept.add(entry.name)
+        elif entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            os.unlink(entry.path)
+    return kept
+
+
+def _link(source: Path, target: Path) -> None:
+    """`target` becomes another name of `source`'s file (nothing to do if it is one already)."""
+    try:
+        a, b = os.stat(source), os.stat(target, follow_symlinks=False)
+        if (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino):
+            return
+    except OSError:
+        pass
+    if not os.path.lexists(target):
+        os.link(source, target)
+        return
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    os.link(source, tmp)
+    os.replace(tmp, target)
+
+
+def _write(target: Path, data: bytes) -> None:
+    """A new file at `target`: a spare's page may be another name of a published page, so never written into."""
+    if not os.path.lexists(target):
+        target.write_bytes(data)
+        return
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
 
 
 def _same(path: Path, data: bytes) -> bool:

@@ -222,11 +222,13 @@ def prepare_item_pages(view: SiteData, previous: Path | None) -> pages.Prepared:
 
 def write_item_pages(view: SiteData, site: Path, previous: Path | None, keys: Path | None = None,
                      prepared: pages.Prepared | None = None) -> dict[str, int]:
-    """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`.
+    """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`,
+    in the item folders of the site `previous` replaced, when kept (`outfolder.claim_spare`).
     `prepared`: their contents, rendered while MkDocs ran (`pages.prepare_item_pages`)."""
     try:
         prepared = prepared or pages.prepare_item_pages(view, TEMPLATES, known_pages(previous, view.audience))
-        counts = pages.write_item_pages(view, site, TEMPLATES, previous, prepared)
+        spare = outfolder.claim_spare(previous, site.parent) if previous is not None else None
+        counts = pages.write_item_pages(view, site, TEMPLATES, previous, prepared, spare=spare)
     except (OSError, pages.ShellMissing) as e:
         raise BuildFailed(f"事项页面生成失败：{e}") from None
     made, shell = counts.pop("keys"), counts.pop("shell")

@@ -303,3 +303,29 @@ def test_failure_in_the_forked_process_stops_the_build(first, tmp_path):
     with pytest.raises(BuildFailed, match="网站生成失败"):
         build_sites(root, out, AS_OF, use_cache=False, parallel=True)
     assert (out / "public/index.html").read_bytes() == before
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_item_folders_of_the_replaced_site_are_reused_and_its_pages_never_written_into(first, tmp_path):
+    """An incremental build takes the item folders of the site the last build replaced (kept as a spare)
+    instead of making one per item. The pages of the site it replaces stay as they were (a page is
+    replaced by a new file, never written into: the spare's pages can be the published site's files),
+    items no longer on the site lose their folder, and the result equals a full build."""
+    root, out = in_place(first, tmp_path)
+    assert (out / ".ducha-spare-public" / "2025-0003" / "index.html").is_file()
+    published = {a: _files(out / a / "items") for a in ("public", "internal")}
+    new_event(root)
+    deleted(root)
+    result = build_sites(root, out, AS_OF, use_cache=False, parallel=False)
+    assert result.rendered == {"public": 1, "internal": 1}
+    for audience in ("public", "internal"):
+        spare = out / f".ducha-spare-{audience}"
+        assert _files(spare) == published[audience], audience  # the replaced site's pages, untouched
+        assert not (out / audience / "items" / "2025-0003").exists()
+        assert not list((out / audience / "items").rglob("*.tmp"))
+    build_sites(root, tmp_path / "full", AS_OF, use_cache=False, parallel=False, full=True)
+    for audience in ("public", "internal"):
+        assert differences(out / audience, tmp_path / "full" / audience) == [], audience
