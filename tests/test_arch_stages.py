@@ -163,7 +163,7 @@ BUILD_STAGES = ["clean_output", "site_settings", "start_history", "load_ledger",
                 "read_history", "work_folder", "build_audiences", "swap_in", "build_result"]
 # Per audience, in its process: the view, then the rest of the site in a forked process beside the item pages.
 SITE_STAGES = ["audience_view", "beside", "prepare_item_pages", "write_item_pages"]
-REST_STAGES = ["write_markdown", "mkdocs_config", "run_mkdocs"]
+REST_STAGES = ["view_reports", "write_markdown", "mkdocs_config", "run_mkdocs"]
 SERVE_STAGES = ["load_ledger", "evaluate", "read_history", "audience_view", "write_markdown"]
 
 

@@ -285,12 +285,14 @@ def revisions(entries, audience: str, as_of: dt.date, units: dict | None = None)
 
 def site_data(result: CheckResult, config: LedgerConfig, audience: str, history: dict | None = None,
               inspections: list | None = None, hidden: set | None = None, sources: dict | None = None,
-              figures_cache: object = None) -> SiteData:
+              figures_cache: object = None, reports: bool = True) -> SiteData:
     """The view of one site as of `result.as_of`.
 
     `history`: (file, item id) → [HistoryEntry]; `hidden`: (file, item id)
     of items kept off the public site (items with error findings);
-    `figures_cache`: a `reports.FiguresCache` for the internal site's reports.
+    `figures_cache`: a `reports.FiguresCache` for the internal site's reports;
+    `reports`: False leaves the internal site's reports to `add_reports` (only
+    their pages need them: the build makes them beside the item pages).
     """
     as_of = result.as_of
     internal = audience == INTERNAL
@@ -344,7 +346,9 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
     data.sources = source_views(sources or {}, items, public=not internal)
     if internal:
         _internal_boards(data, pairs, result)
-        _reports_and_scores(data, result, config, figures_cache)
+        _scores(data, result, config)
+        if reports:
+            add_reports(data, result, config, figures_cache)
         _visits(data, config, inspections or [])
         _signals(data, result, config, history)
     else:
@@ -361,26 +365,37 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
 REPORT_PERIODS = {"monthly": 12, "quarterly": 4, "annual": 2}
 
 
-def _reports_and_scores(data: SiteData, result: CheckResult, config: LedgerConfig, figures_cache: object = None) -> None:
+def _scores(data: SiteData, result: CheckResult, config: LedgerConfig) -> None:
+    """Each unit's annual scores (the desk shows them) and the weights they are made with."""
     from ..assessment import assess, weights_for
     from ..calendar import WorkingCalendar
-    from ..reports import build_report, periods_until
+    from ..reports import periods_until
 
     items = [i for i, _ in result.items]
     if not items:
         return
     first = min(i.assigned for i in items)
     calendar = WorkingCalendar.for_ledger(config)
-    from ..reports import FiguresCache
+    for period in reversed(periods_until("annual", first, data.as_of)[-REPORT_PERIODS["annual"]:]):
+        data.scores[period.label] = assess(items, config, period, calendar)
+    data.weights = weights_for(config)
 
+
+def add_reports(data: SiteData, result: CheckResult, config: LedgerConfig, figures_cache: object = None) -> None:
+    """The internal site's reports: the last 12 months, 4 quarters and 2 years, newest first by kind."""
+    from ..calendar import WorkingCalendar
+    from ..reports import FiguresCache, build_report, periods_until
+
+    items = [i for i, _ in result.items]
+    if not items:
+        return
+    first = min(i.assigned for i in items)
+    calendar = WorkingCalendar.for_ledger(config)
     # Without the user's cache, an unsaved one: each item's figures per period computed once for every report.
     cache: Any = figures_cache if figures_cache is not None else FiguresCache(None, config, enabled=False)
     for kind, count in REPORT_PERIODS.items():
         for period in reversed(periods_until(kind, first, data.as_of)[-count:]):
             data.reports.append(build_report(items, config, period, calendar, cache))
-            if kind == "annual":
-                data.scores[period.label] = assess(items, config, period, calendar)
-    data.weights = weights_for(config)
     if figures_cache is not None:
         figures_cache.save()  # type: ignore[attr-defined]
 

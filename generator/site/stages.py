@@ -26,7 +26,7 @@ from ..ledger import load_ledger as read_ledger
 from ..model import LedgerConfig
 from . import builder, outfolder, pages
 from .histories import item_histories
-from .model import INTERNAL, PUBLIC, SiteData, site_data
+from .model import INTERNAL, PUBLIC, SiteData, add_reports, site_data
 from .render import TEMPLATES, write_docs
 from .workers import Beside, beside, side_by_side
 
@@ -161,22 +161,34 @@ def read_history(loaded: Loaded, evaluated: Evaluated, use_cache: bool) -> dict:
     return item_histories(loaded.root, use_cache)
 
 
-def audience_view(evaluated: Evaluated, history: dict, audience: str, base: Path | None) -> SiteData:
-    """What one site shows: computed in Python, masked for the public (items with error findings left out)."""
+def audience_view(evaluated: Evaluated, history: dict, audience: str, base: Path | None,
+                  reports: bool = True) -> SiteData:
+    """What one site shows: computed in Python, masked for the public (items with error findings left out).
+    `reports`: False leaves the internal site's reports to `view_reports`."""
     hidden = {(i.file, i.id) for i in left_out(evaluated.result)}
-    figures = None
-    if audience == INTERNAL and evaluated.use_cache and evaluated.root is not None:
-        from ..reports import FiguresCache
-
-        figures = FiguresCache(evaluated.root, evaluated.config)
     data = site_data(evaluated.result, evaluated.config, audience, history, evaluated.inspections, hidden=hidden,
-                     sources=evaluated.sources, figures_cache=figures)
+                     sources=evaluated.sources, figures_cache=_figures_cache(evaluated, audience), reports=reports)
     if audience == INTERNAL:  # issue 13: the office's daily desk
         from . import desk
 
         data.desk = desk.build(data, evaluated.result, evaluated.config,
                                edit=desk.edit_link(*builder.edit_settings(base)))
     return data
+
+
+def view_reports(view: SiteData, evaluated: Evaluated) -> None:
+    """The internal site's reports, for a view made without them (`audience_view(..., reports=False)`)."""
+    if view.audience == INTERNAL and not view.reports:
+        add_reports(view, evaluated.result, evaluated.config, _figures_cache(evaluated, view.audience))
+
+
+def _figures_cache(evaluated: Evaluated, audience: str):
+    """The reports' figures kept in the user's cache folder (internal site, with a cache), else None."""
+    if audience != INTERNAL or not evaluated.use_cache or evaluated.root is None:
+        return None
+    from ..reports import FiguresCache
+
+    return FiguresCache(evaluated.root, evaluated.config)
 
 
 def write_markdown(view: SiteData, head: dict, audience: str, docs: Path, prune: bool = False,
@@ -247,7 +259,7 @@ def build_audience(inputs: SiteInputs, audience: str, work: Path, parallel: bool
     """One site, in its own process: its view; then its Markdown and MkDocs build in a forked process
     while this one renders the item pages' contents (they need no page shell); then the item pages.
     Returns its item count, how many item pages were reused from the last build and how many rendered."""
-    view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base)
+    view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base, reports=False)
     previous = inputs.previous.get(audience)
     with beside(build_rest, inputs, view, audience, work, parallel=parallel) as rest:
         prepared = prepare_item_pages(view, previous)
@@ -259,6 +271,7 @@ def build_audience(inputs: SiteInputs, audience: str, work: Path, parallel: bool
 def build_rest(inputs: SiteInputs, view: SiteData, audience: str, work: Path) -> Path:
     """Everything of one site but its item pages: its Markdown, then MkDocs (with the item pages' shell)."""
     docs = work / f"docs-{audience}"
+    view_reports(view, inputs.evaluated)  # only the Markdown needs them: computed here, beside the item pages
     write_markdown(view, inputs.evaluated.head, audience, docs, previous=inputs.previous.get(audience))
     config = mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base,
                            inputs.evaluated.config.site_url)
