@@ -280,29 +280,69 @@ class PageKeys:
             return Known({})
 
 
+@dataclass
+class Staged:
+    """The item folders made ready while MkDocs ran (`stage_item_pages`)."""
+
+    folder: Path  # becomes the site's items/ folder
+    folders: set[str]  # item ids with a folder in it
+    linked: set[str]  # item ids whose page is the previous site's (valid if the shell is `Prepared.shell`)
+
+
+def stage_item_pages(view: SiteData, folder: Path, previous: Path | None = None, prepared: Prepared | None = None,
+                     spare: Path | None = None) -> Staged:
+    """Before the page shell exists: make `folder` the items folder-to-be, from `spare` (the item folders
+    of an older site of this audience, no longer published: `outfolder.claim_spare`) or new, and link
+    into it the previous site's page of every item `prepared` found unchanged (under the previous shell,
+    checked in `write_item_pages`). Pages are replaced by a new link, never written into."""
+    ids = {i.id for i in view.items}
+    folders = _take_spare(folder, spare, ids)
+    folder.mkdir(exist_ok=True)
+    linked: set[str] = set()
+    if previous is None or prepared is None or prepared.shell is None:
+        return Staged(folder, folders, linked)
+    for item in view.items:
+        if item.id in prepared.contents:
+            continue
+        if item.id not in folders:
+            (folder / item.id).mkdir(exist_ok=True)
+            folders.add(item.id)
+        try:
+            _link(previous / "items" / item.id / "index.html", folder / item.id / "index.html")
+            linked.add(item.id)
+        except OSError:  # gone, or another file system: rendered in `write_item_pages`
+            pass
+    return Staged(folder, folders, linked)
+
+
 def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path | None = None,
-                     prepared: Prepared | None = None, shell: Shell | None = None, spare: Path | None = None) -> dict:
+                     prepared: Prepared | None = None, shell: Shell | None = None, staged: Staged | None = None) -> dict:
     """Every item's page into `site` (after MkDocs built the rest of it); the sitemap gets them too.
 
-    `prepared`: the pages' contents rendered while MkDocs ran (`prepare_item_pages`); the items
-    it left out as unchanged are hard-linked from `previous` (the last build's site of the same
-    audience), or rendered now if the page shell changed or the old page is gone. A rendered page
-    whose bytes equal the previous site's is hard-linked too, so a full build and an incremental
-    one give the same files. `spare`: the item folders of an older site of this audience, no longer
-    published (`outfolder.claim_spare`), taken as this site's instead of making a folder per item;
-    the page in each is replaced (a new file or link renamed over it), never written into.
+    `prepared`: the pages' contents rendered while MkDocs ran (`prepare_item_pages`); `staged`: the
+    items folder made meanwhile, with the unchanged pages linked from `previous` (the last build's
+    site of the same audience, `stage_item_pages`). If the page shell changed, or an old page is
+    gone, those pages are rendered now. A rendered page whose bytes equal the previous site's is
+    hard-linked too, so a full build and an incremental one give the same files.
     Returns {"written": n, "reused": m, "rendered": r, "keys": `item_keys`, "shell": the shell's digest}."""
     shell = shell or read_shell(site)
     digest = shell_digest(shell)
     prepared = prepared or prepare_item_pages(view, templates)
     contents = prepared.contents
+    linked = staged.linked if staged is not None and prepared.shell == digest else set()
     if previous is None or prepared.shell != digest:  # what was left out is unchanged only under its shell
         missing = [i for i in view.items if i.id not in contents]
         contents = {**contents, **dict(zip((i.id for i in missing), render_contents(view, templates, missing),
                                            strict=True))}
-    folders = _take_spare(site / "items", spare, {i.id for i in view.items})
-    counts: dict = {"written": 0, "reused": 0, "rendered": 0, "keys": prepared.keys, "shell": digest}
+    folders: set[str] = set()
+    if staged is not None:
+        (site / "items").rmdir()  # MkDocs made it for the shell, which `read_shell` took out
+        staged.folder.rename(site / "items")
+        folders = staged.folders
+    counts: dict = {"written": 0, "reused": len(linked), "rendered": 0, "keys": prepared.keys, "shell": digest}
     for item in view.items:
+        if item.id in linked:
+            continue
         rel = Path("items") / item.id / "index.html"
         target = site / rel
         if item.id not in folders:
@@ -331,14 +371,13 @@ def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path
 
 
 def _take_spare(items: Path, spare: Path | None, ids: set[str]) -> set[str]:
-    """Make `spare` the site's `items` folder (MkDocs left it empty, the shell taken out): its folders of
-    items no longer on the site, and anything else in it, removed. Returns the item ids with a folder."""
+    """Make `spare` the folder `items` (which must not exist): its folders of items no longer on the
+    site, and anything else in it, removed. Returns the item ids with a folder."""
     import shutil
 
     if spare is None:
         return set()
     try:
-        items.rmdir()  # fails unless empty: then the spare is not used
         spare.rename(items)
     except OSError:
         return set()

@@ -232,15 +232,23 @@ def prepare_item_pages(view: SiteData, previous: Path | None) -> pages.Prepared:
         raise BuildFailed(f"事项页面生成失败：{e}") from None
 
 
+def stage_item_pages(view: SiteData, previous: Path | None, prepared: pages.Prepared, work: Path) -> pages.Staged:
+    """While MkDocs runs: the items folder-to-be, in the item folders of the site `previous` replaced when
+    kept (`outfolder.claim_spare`), with the pages unchanged since `previous` linked from it."""
+    try:
+        spare = outfolder.claim_spare(previous, work) if previous is not None else None
+        return pages.stage_item_pages(view, work / f"items-{view.audience}", previous, prepared, spare)
+    except OSError as e:
+        raise BuildFailed(f"事项页面生成失败：{e}") from None
+
+
 def write_item_pages(view: SiteData, site: Path, previous: Path | None, keys: Path | None = None,
-                     prepared: pages.Prepared | None = None) -> dict[str, int]:
-    """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`,
-    in the item folders of the site `previous` replaced, when kept (`outfolder.claim_spare`).
-    `prepared`: their contents, rendered while MkDocs ran (`pages.prepare_item_pages`)."""
+                     prepared: pages.Prepared | None = None, staged: pages.Staged | None = None) -> dict[str, int]:
+    """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`.
+    `prepared`, `staged`: their contents and folders, made while MkDocs ran."""
     try:
         prepared = prepared or pages.prepare_item_pages(view, TEMPLATES, known_pages(previous, view.audience))
-        spare = outfolder.claim_spare(previous, site.parent) if previous is not None else None
-        counts = pages.write_item_pages(view, site, TEMPLATES, previous, prepared, spare=spare)
+        counts = pages.write_item_pages(view, site, TEMPLATES, previous, prepared, staged=staged)
     except (OSError, pages.ShellMissing) as e:
         raise BuildFailed(f"事项页面生成失败：{e}") from None
     made, shell = counts.pop("keys"), counts.pop("shell")
@@ -263,8 +271,9 @@ def build_audience(inputs: SiteInputs, audience: str, work: Path, parallel: bool
     previous = inputs.previous.get(audience)
     with beside(build_rest, inputs, view, audience, work, parallel=parallel) as rest:
         prepared = prepare_item_pages(view, previous)
+        staged = stage_item_pages(view, previous, prepared, work)
         site = rest.result()
-    counts = write_item_pages(view, site, previous, page_keys_file(work, audience, work=True), prepared)
+    counts = write_item_pages(view, site, previous, page_keys_file(work, audience, work=True), prepared, staged)
     return len(view.items), counts["reused"], counts["rendered"]
 
 
