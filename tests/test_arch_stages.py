@@ -161,9 +161,9 @@ def test_the_checks_see_what_they_look_for():
 
 BUILD_STAGES = ["clean_output", "site_settings", "start_history", "load_ledger", "evaluate", "stop_on_errors",
                 "read_history", "work_folder", "build_audiences", "swap_in", "build_result"]
-# Per audience, in its process: the view, then the rest of the site in a forked process beside the item pages.
-SITE_STAGES = ["audience_view", "beside", "prepare_item_pages", "write_item_pages"]
-REST_STAGES = ["view_reports", "write_markdown", "mkdocs_config", "run_mkdocs"]
+# Per audience, in its process: the view, its Markdown, then MkDocs in a forked process beside the item pages.
+SITE_STAGES = ["audience_view", "site_markdown", "beside", "prepare_item_pages", "stage_item_pages", "write_item_pages"]
+REST_STAGES = ["view_reports", "write_markdown", "mkdocs_config"]
 SERVE_STAGES = ["load_ledger", "evaluate", "read_history", "audience_view", "write_markdown"]
 
 
@@ -204,7 +204,7 @@ def test_build_sites_is_the_named_stages_in_order():
     assert _in_order(called, BUILD_STAGES), called
     site = _straight_calls(_function(PACKAGE / "site" / "stages.py", "build_audience").body)
     assert _in_order(site, SITE_STAGES), site
-    rest = _straight_calls(_function(PACKAGE / "site" / "stages.py", "build_rest").body)
+    rest = _straight_calls(_function(PACKAGE / "site" / "stages.py", "site_markdown").body)
     assert _in_order(rest, REST_STAGES), rest
 
 
