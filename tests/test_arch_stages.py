@@ -161,8 +161,9 @@ def test_the_checks_see_what_they_look_for():
 
 BUILD_STAGES = ["clean_output", "site_settings", "start_history", "load_ledger", "evaluate", "stop_on_errors",
                 "read_history", "work_folder", "build_audiences", "swap_in", "build_result"]
-# Per audience, in its process: the view, its Markdown, then MkDocs in a forked process beside the item pages.
-SITE_STAGES = ["audience_view", "site_markdown", "beside", "prepare_item_pages", "stage_item_pages", "write_item_pages"]
+# Per audience, in its process: the view, its Markdown, MkDocs, the item pages.
+SITE_STAGES = ["audience_view", "site_markdown", "run_mkdocs", "prepare_item_pages", "stage_item_pages",
+               "write_item_pages"]
 REST_STAGES = ["view_reports", "write_markdown", "mkdocs_config"]
 SERVE_STAGES = ["load_ledger", "evaluate", "read_history", "audience_view", "write_markdown"]
 

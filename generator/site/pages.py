@@ -12,10 +12,11 @@ and the marker by the content. Item pages sit at the same depth as the
 shell (`items/<id>/`), so every relative link of the shell holds for them.
 The page a reader gets is what MkDocs would have made of the same content.
 
-Item pages take most of a build, so their contents are rendered
-(`prepare_item_pages`) in the site's process while a forked one writes the
-Markdown and runs MkDocs (`stages.build_audience`); the shell is needed only
-to put them together (`write_item_pages`).
+Their contents are rendered without the shell (`prepare_item_pages`) and
+kept compressed; the folders are made ready and the unchanged pages linked
+(`stage_item_pages`), in the folders of the site the last build replaced when
+it kept them (`outfolder.claim_spare`); the shell is needed only to put the
+changed pages together (`write_item_pages`).
 
 Incremental builds: when the last build of the same ducha, templates and
 settings is given as `previous`, a page whose bytes equal the previous
@@ -199,7 +200,7 @@ def page_keys(view: SiteData, templates: Path, shell: Shell) -> dict[str, str]:
 
 @dataclass
 class Prepared:
-    """The item pages' contents, rendered before MkDocs made the page shell (`prepare_item_pages`)."""
+    """The item pages' contents, rendered without the page shell (`prepare_item_pages`)."""
 
     keys: dict[str, str]  # item id -> `item_keys`
     contents: dict[str, bytes]  # item id -> content (`_pack`ed), for the items not known unchanged
@@ -217,8 +218,8 @@ class Known:
 def prepare_item_pages(view: SiteData, templates: Path, known: Known | None = None) -> Prepared:
     """Render the content of every item page whose input differs from `known` (all without it).
 
-    Needs no page shell, so it runs while MkDocs builds the rest of the site (`stages.build_audience`);
-    `write_item_pages` then renders the rest too if the shell turned out to differ from `known.shell`."""
+    Needs no page shell; `write_item_pages` renders the rest too if the shell turned out to differ from
+    `known.shell`."""
     keys = item_keys(view, templates)
     same = {i for i, k in keys.items() if known.keys.get(i) == k} if known and known.shell else set()
     fresh = [i for i in view.items if i.id not in same]
@@ -292,7 +293,7 @@ class PageKeys:
 
 @dataclass
 class Staged:
-    """The item folders made ready while MkDocs ran (`stage_item_pages`)."""
+    """The item folders made ready before the shell is read (`stage_item_pages`)."""
 
     folder: Path  # becomes the site's items/ folder
     folders: set[str]  # item ids with a folder in it
@@ -329,8 +330,8 @@ def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path
                      prepared: Prepared | None = None, shell: Shell | None = None, staged: Staged | None = None) -> dict:
     """Every item's page into `site` (after MkDocs built the rest of it); the sitemap gets them too.
 
-    `prepared`: the pages' contents rendered while MkDocs ran (`prepare_item_pages`); `staged`: the
-    items folder made meanwhile, with the unchanged pages linked from `previous` (the last build's
+    `prepared`: the pages' contents rendered without the shell (`prepare_item_pages`); `staged`: the
+    items folder made ready, with the unchanged pages linked from `previous` (the last build's
     site of the same audience, `stage_item_pages`). If the page shell changed, or an old page is
     gone, those pages are rendered now. A rendered page whose bytes equal the previous site's is
     hard-linked too, so a full build and an incremental one give the same files.

@@ -1,8 +1,8 @@
 """The stages of `ducha build` and `ducha serve`, one plain function each.
 
     site_settings → load_ledger → evaluate → stop_on_errors → read_history → previous_build
-    → (per site) audience_view → [write_markdown → run_mkdocs, beside prepare_item_pages]
-      → write_item_pages
+    → (per site) audience_view → view_reports → write_markdown → run_mkdocs
+      → prepare_item_pages → stage_item_pages → write_item_pages
     → swap_in → record_build
 
 Each takes its inputs as arguments and returns its output (a dataclass or a
@@ -245,7 +245,7 @@ def stage_item_pages(view: SiteData, previous: Path | None, prepared: pages.Prep
 def write_item_pages(view: SiteData, site: Path, previous: Path | None, keys: Path | None = None,
                      prepared: pages.Prepared | None = None, staged: pages.Staged | None = None) -> dict[str, int]:
     """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`.
-    `prepared`, `staged`: their contents and folders, made while MkDocs ran."""
+    `prepared`, `staged`: their contents and folders, made before the shell is read."""
     try:
         prepared = prepared or pages.prepare_item_pages(view, TEMPLATES, known_pages(previous, view.audience))
         counts = pages.write_item_pages(view, site, TEMPLATES, previous, prepared, staged=staged)
@@ -264,19 +264,17 @@ def page_keys_file(folder: Path, audience: str, work: bool = False) -> Path:
 
 
 def build_audience(inputs: SiteInputs, audience: str, work: Path, parallel: bool = True) -> tuple[int, int, int]:
-    """One site, in its own process: its view and its Markdown; then MkDocs in a forked process while this
-    one renders the item pages' contents (they need no page shell); then the item pages. (MkDocs reads
-    only the Markdown files, so the forked process copies none of the view: splitting earlier, with the
-    Markdown written beside the item pages, was 1-2 s faster at 10,000 items but held the view twice,
-    1.2 GB.) Returns its item count, how many item pages were reused from the last build and how many rendered."""
+    """One site, in its own process: its view, its Markdown, MkDocs (the other pages and the item pages'
+    shell), then the item pages. (Running MkDocs in a forked process beside the item pages' contents was
+    measured at 10,000 items: no faster on two cores, and up to 1.2 GB, the view held twice.)
+    Returns its item count, how many item pages were reused from the last build and how many rendered."""
     view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base, reports=False)
     keep_heap()  # the view lives as long as this process: the collector need not scan it again
     previous = inputs.previous.get(audience)
     config = site_markdown(inputs, view, audience, work)
-    with beside(run_mkdocs, config, work / f"mkdocs-{audience}.yml", parallel=parallel) as rest:
-        prepared = prepare_item_pages(view, previous)
-        staged = stage_item_pages(view, previous, prepared, work)
-        site = rest.result()
+    site = run_mkdocs(config, work / f"mkdocs-{audience}.yml")
+    prepared = prepare_item_pages(view, previous)
+    staged = stage_item_pages(view, previous, prepared, work)
     counts = write_item_pages(view, site, previous, page_keys_file(work, audience, work=True), prepared, staged)
     return len(view.items), counts["reused"], counts["rendered"]
 

@@ -279,7 +279,7 @@ def test_edited_report_figures_are_refused(tmp_path):
 
 
 def test_side_by_side_build_equals_one_process_build(first, tmp_path):
-    """The real layout (each site's Markdown and MkDocs in a forked process beside its item pages):
+    """The real layout (each site in a process of its own, Git's history cached beside the ledger's loading):
     an incremental build renders only the changed item's pages and equals a full build."""
     root, out = in_place(first, tmp_path)
     new_event(root)
@@ -291,8 +291,8 @@ def test_side_by_side_build_equals_one_process_build(first, tmp_path):
         assert differences(out / audience, tmp_path / "full" / audience) == [], audience
 
 
-def test_failure_in_the_forked_process_stops_the_build(first, tmp_path):
-    """A theme override that fails while MkDocs renders (in the forked process): the build fails with a
+def test_failure_in_a_site_process_stops_the_build(first, tmp_path):
+    """A theme override that fails while MkDocs renders (in a site's process): the build fails with a
     message, nothing waits forever, and the last good sites stay."""
     root, out = in_place(first, tmp_path)
     before = (out / "public/index.html").read_bytes()
