@@ -233,7 +233,7 @@ def prepare_item_pages(view: SiteData, previous: Path | None) -> pages.Prepared:
 
 
 def stage_item_pages(view: SiteData, previous: Path | None, prepared: pages.Prepared, work: Path) -> pages.Staged:
-    """While MkDocs runs: the items folder-to-be, in the item folders of the site `previous` replaced when
+    """Before the page shell is read: the items folder-to-be, in the item folders of the site `previous` replaced when
     kept (`outfolder.claim_spare`), with the pages unchanged since `previous` linked from it."""
     try:
         spare = outfolder.claim_spare(previous, work) if previous is not None else None
