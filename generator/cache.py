@@ -410,11 +410,13 @@ class Digester:
     else counts by its type and `repr`. A value that cannot be written down
     faithfully (a cycle, a dict keyed by tuples) gets a random digest: a
     wasted render or computation, never a stale one. Use one Digester only
-    while the objects it saw are alive (it remembers them by id)."""
+    while the objects it saw are alive (it remembers them by id).
+    `omit`: {dataclass: field names} left out wherever one of that type appears."""
 
-    def __init__(self, memo_depth: int = 2) -> None:
+    def __init__(self, memo_depth: int = 2, omit: dict[type, frozenset[str]] | None = None) -> None:
         # Objects less deep than this (an item, its signals, a desk row) are digested once each.
         self.memo_depth = memo_depth
+        self.omit = omit or {}
         self.memo: dict[int, str] = {}
         self.active: set[int] = set()
 
@@ -437,6 +439,9 @@ class Digester:
             fields = getattr(o, "__dict__", None)
             if fields is None:
                 fields = {f.name: getattr(o, f.name) for f in dataclasses.fields(o)}
+            omitted = self.omit.get(type(o))
+            if omitted:
+                fields = {name: value for name, value in fields.items() if name not in omitted}
             written = [kind[1], kind[2], fields]
             if len(self.active) >= self.memo_depth:  # small parts (an event, a piece of evidence): written out
                 return written

@@ -161,10 +161,12 @@ def test_the_checks_see_what_they_look_for():
 
 BUILD_STAGES = ["clean_output", "site_settings", "start_history", "load_ledger", "evaluate", "stop_on_errors",
                 "read_history", "work_folder", "build_audiences", "swap_in", "build_result"]
-# Per audience, in its process: the view, its Markdown, MkDocs, the item pages.
-SITE_STAGES = ["audience_view", "site_markdown", "run_mkdocs", "prepare_item_pages", "stage_item_pages",
+# Per audience, in its process: the view (the internal site's signals and reports made beside it), its Markdown,
+# MkDocs, the item pages.
+SITE_STAGES = ["start_extras", "audience_view", "stage_item_pages", "content_keys", "take_extras", "site_markdown",
+               "run_mkdocs", "prepare_item_pages",
                "write_item_pages"]
-REST_STAGES = ["view_reports", "write_markdown", "mkdocs_config"]
+REST_STAGES = ["write_markdown", "mkdocs_config"]
 SERVE_STAGES = ["load_ledger", "evaluate", "read_history", "audience_view", "write_markdown"]
 
 

@@ -20,7 +20,7 @@ and shared by every signal that needs it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
@@ -182,15 +182,20 @@ class PageView:
 
     as_of: dt.date
     notes: list[str]
-    groups: list[tuple[str, str, str, list[Signal], int]]  # code, title, explanation, shown signals, total
+    # code, title, explanation, shown signals (each with the evidence lines shown, and how many more it has), total
+    groups: list[tuple[str, str, str, list[tuple[Signal, int]], int]]
     units: list[tuple[str, int, int, str]]  # unit name, warnings, infos, "title ×n" list
     items: list[tuple[str, str, str, str]]  # item id, title, lead unit name, signal titles
     known: frozenset[str]  # item ids that have a page
-    shown_evidence: int = SHOWN_EVIDENCE
 
 
 # A page of tens of thousands of entries helps nobody: each group shows this many (the command lists all).
 SHOWN_PER_GROUP = 300
+
+
+def shown_part(signal: Signal, evidence: int = SHOWN_EVIDENCE) -> Signal:
+    """A copy of `signal` with only the evidence lines a page shows (a signal may name 10,000 items)."""
+    return replace(signal, evidence=signal.evidence[:evidence])
 
 
 def page_view(result: SignalResult, items: list[Item], config: LedgerConfig, as_of: dt.date) -> PageView:
@@ -204,7 +209,8 @@ def page_view(result: SignalResult, items: list[Item], config: LedgerConfig, as_
     for code, module in SIGNALS.items():
         found = [s for s in result.signals if s.code == code]
         if found:
-            groups.append((code, module.TITLE, explanation(code), found[:SHOWN_PER_GROUP], len(found)))
+            shown = [(shown_part(s), max(0, len(s.evidence) - SHOWN_EVIDENCE)) for s in found[:SHOWN_PER_GROUP]]
+            groups.append((code, module.TITLE, explanation(code), shown, len(found)))
     per_unit: dict[str, list[Signal]] = {}
     for s in result.signals:
         if s.unit:

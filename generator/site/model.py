@@ -285,14 +285,15 @@ def revisions(entries, audience: str, as_of: dt.date, units: dict | None = None)
 
 def site_data(result: CheckResult, config: LedgerConfig, audience: str, history: dict | None = None,
               inspections: list | None = None, hidden: set | None = None, sources: dict | None = None,
-              figures_cache: object = None, reports: bool = True) -> SiteData:
+              figures_cache: object = None, reports: bool = True, signals: bool = True) -> SiteData:
     """The view of one site as of `result.as_of`.
 
     `history`: (file, item id) → [HistoryEntry]; `hidden`: (file, item id)
     of items kept off the public site (items with error findings);
     `figures_cache`: a `reports.FiguresCache` for the internal site's reports;
-    `reports`: False leaves the internal site's reports to `add_reports` (only
-    their pages need them: the build makes them beside the item pages).
+    `reports`, `signals`: False leaves the internal site's reports to
+    `add_reports` and its signals to `add_signals` (the build computes them
+    in a process beside the one that makes the view: `internal_extras`).
     """
     as_of = result.as_of
     internal = audience == INTERNAL
@@ -350,7 +351,8 @@ def site_data(result: CheckResult, config: LedgerConfig, audience: str, history:
         if reports:
             add_reports(data, result, config, figures_cache)
         _visits(data, config, inspections or [])
-        _signals(data, result, config, history)
+        if signals:
+            add_signals(data, internal_signals(result, config, as_of, history))
     else:
         # Issue 15, defence in depth: every public output (pages, search
         # index, CSV/JSON, feed, calendars, site name) is made from this
@@ -382,33 +384,47 @@ def _scores(data: SiteData, result: CheckResult, config: LedgerConfig) -> None:
 
 
 def add_reports(data: SiteData, result: CheckResult, config: LedgerConfig, figures_cache: object = None) -> None:
+    """The internal site's reports (`report_list`) added to its view."""
+    data.reports.extend(report_list(result, config, data.as_of, figures_cache))
+
+
+def report_list(result: CheckResult, config: LedgerConfig, as_of: dt.date, figures_cache: object = None) -> list:
     """The internal site's reports: the last 12 months, 4 quarters and 2 years, newest first by kind."""
     from ..calendar import WorkingCalendar
     from ..reports import FiguresCache, build_report, periods_until
 
     items = [i for i, _ in result.items]
     if not items:
-        return
+        return []
     first = min(i.assigned for i in items)
     calendar = WorkingCalendar.for_ledger(config)
     # Without the user's cache, an unsaved one: each item's figures per period computed once for every report.
     cache: Any = figures_cache if figures_cache is not None else FiguresCache(None, config, enabled=False)
-    for kind, count in REPORT_PERIODS.items():
-        for period in reversed(periods_until(kind, first, data.as_of)[-count:]):
-            data.reports.append(build_report(items, config, period, calendar, cache))
+    reports = [build_report(items, config, period, calendar, cache)
+               for kind, count in REPORT_PERIODS.items()
+               for period in reversed(periods_until(kind, first, as_of)[-count:])]
     if figures_cache is not None:
         figures_cache.save()  # type: ignore[attr-defined]
+    return reports
 
 
-def _signals(data: SiteData, result: CheckResult, config: LedgerConfig, history: dict | None) -> None:
-    """Integrity signals (issue 20), from the history the site already read: internal only."""
-    from ..signals import page_view, records_from_histories, run_signals, signals_by_item
+def internal_signals(result: CheckResult, config: LedgerConfig, as_of: dt.date, history: dict | None) -> tuple:
+    """Integrity signals (issue 20), from the history the site already read: internal only.
+    Returns (the 真实性提示 page's `signals.PageView`, {item id: [Signal]}) for `add_signals`: an item
+    page shows its signals without their evidence, so they come without it (one copy per signal)."""
+    from ..signals import page_view, records_from_histories, run_signals, shown_part, signals_by_item
 
     records = records_from_histories(history) if history else None
     items = [i for i, _ in result.items]
-    found = run_signals(items, config, data.as_of, records=records)
-    data.signals = page_view(found, items, config, data.as_of)
-    named = signals_by_item(found.signals)
+    found = run_signals(items, config, as_of, records=records)
+    bare = {id(s): shown_part(s, 0) for s in found.signals}
+    named = {item: [bare[id(s)] for s in signals] for item, signals in signals_by_item(found.signals).items()}
+    return page_view(found, items, config, as_of), named
+
+
+def add_signals(data: SiteData, signals: tuple) -> None:
+    """The `internal_signals` on the view: its signals page and each item's own."""
+    data.signals, named = signals
     for view in data.items:
         view.signals = named.get(view.id, [])
 

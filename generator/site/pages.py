@@ -12,11 +12,12 @@ and the marker by the content. Item pages sit at the same depth as the
 shell (`items/<id>/`), so every relative link of the shell holds for them.
 The page a reader gets is what MkDocs would have made of the same content.
 
-Their contents are rendered without the shell (`prepare_item_pages`) and
-kept compressed; the folders are made ready and the unchanged pages linked
-(`stage_item_pages`), in the folders of the site the last build replaced when
-it kept them (`outfolder.claim_spare`); the shell is needed only to put the
-changed pages together (`write_item_pages`).
+Before the shell exists, the folders are made ready with every page of the
+last build linked in (`stage_item_pages`), in the folders of the site the
+last build replaced when it kept them (`outfolder.claim_spare`), and each
+page's key says whether it changed (`prepare_item_pages`); once the shell is
+read, the changed pages are rendered and written, one at a time, each
+replacing its link (`write_item_pages`).
 
 Incremental builds: when the last build of the same ducha, templates and
 settings is given as `previous`, a page whose bytes equal the previous
@@ -36,7 +37,7 @@ import hashlib
 import json
 import os
 import re
-import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,25 +152,29 @@ def read_shell(site: Path) -> Shell:
     return shell
 
 
-def render_contents(view: SiteData, templates: Path, items: list | None = None) -> list[str]:
-    """The content (HTML below the title) of every item's page (or of `items`), in the order of `view.items`."""
+def render_contents(view: SiteData, templates: Path, items: list | None = None) -> Iterator[str]:
+    """The content (HTML below the title) of every item's page (or of `items`), in the order of `view.items`,
+    one at a time: ten thousand pages at once are ~160 MB of Python strings."""
     template = environment(templates).get_template("item.html.j2")
     internal = view.audience == INTERNAL
-    return [template.render(data=view, internal=internal, url_root=ITEM_URL_ROOT, item=item)
-            for item in (view.items if items is None else items)]
+    for item in (view.items if items is None else items):
+        yield template.render(data=view, internal=internal, url_root=ITEM_URL_ROOT, item=item)
 
 
-def item_keys(view: SiteData, templates: Path) -> dict[str, str]:
-    """{item id: a digest of everything its page is made from, the page shell aside}.
+def content_keys(view: SiteData, templates: Path) -> dict[str, str]:
+    """{item id: a digest of everything its page is made from, but the page shell and the item's signals}.
 
     `item.html.j2` (and what it includes) reads `item`, `internal`, `url_root`,
     `data.item_visits[item.id]`, `data.leaders`, `data.desk.items[item.id]` and
     `data.desk.edit_host`: the digest covers every field of these (`Digester`),
     every template, ducha's code and libraries (`cache.code_key`), the audience
-    and the as-of day. The shell is known only once MkDocs ran; `page_keys` adds it."""
+    and the as-of day, but the `signals` of item views (the template reads only
+    the page's own item's: `item_keys` adds them). So the build can work this out
+    while the signals are still being found (`stages.build_audience`)."""
     from ..cache import Digester, code_key
+    from .model import ItemView
 
-    digest = Digester()
+    digest = Digester(omit={ItemView: frozenset({"signals"})})
     common = hashlib.sha256()
     for part in (code_key(), view.audience, view.as_of.isoformat(), digest(view.leaders),
                  digest(getattr(view.desk, "edit_host", None))):
@@ -186,6 +191,17 @@ def item_keys(view: SiteData, templates: Path) -> dict[str, str]:
     return keys
 
 
+def item_keys(view: SiteData, templates: Path, content: dict[str, str] | None = None) -> dict[str, str]:
+    """{item id: a digest of everything its page is made from, the page shell aside}: its `content_keys`
+    (`content`, if worked out before) and its signals. The shell is known only once MkDocs ran;
+    `page_keys` adds it."""
+    from ..cache import Digester
+
+    content = content_keys(view, templates) if content is None else content
+    digest = Digester()
+    return {i.id: hashlib.sha256(f"{content[i.id]}\0{digest(i.signals)}".encode()).hexdigest() for i in view.items}
+
+
 def shell_digest(shell: Shell) -> str:
     from ..cache import Digester
 
@@ -200,10 +216,10 @@ def page_keys(view: SiteData, templates: Path, shell: Shell) -> dict[str, str]:
 
 @dataclass
 class Prepared:
-    """The item pages' contents, rendered without the page shell (`prepare_item_pages`)."""
+    """Which item pages must be rendered (`prepare_item_pages`)."""
 
     keys: dict[str, str]  # item id -> `item_keys`
-    contents: dict[str, bytes]  # item id -> content (`_pack`ed), for the items not known unchanged
+    fresh: set[str]  # ids of the items not known unchanged
     shell: str | None  # the shell digest under which the items left out are unchanged
 
 
@@ -215,25 +231,15 @@ class Known:
     shell: str | None = None
 
 
-def prepare_item_pages(view: SiteData, templates: Path, known: Known | None = None) -> Prepared:
-    """Render the content of every item page whose input differs from `known` (all without it).
-
-    Needs no page shell; `write_item_pages` renders the rest too if the shell turned out to differ from
-    `known.shell`."""
-    keys = item_keys(view, templates)
+def prepare_item_pages(view: SiteData, templates: Path, known: Known | None = None,
+                       content: dict[str, str] | None = None) -> Prepared:
+    """The keys of the item pages, and which of them differ from `known` (all without it): those are
+    rendered by `write_item_pages`, each as it is written (ten thousand pages at once are ~160 MB as
+    Python strings). `write_item_pages` renders the rest too if the shell turned out to differ from
+    `known.shell`. `content`: the `content_keys`, if worked out before."""
+    keys = item_keys(view, templates, content)
     same = {i for i, k in keys.items() if known.keys.get(i) == k} if known and known.shell else set()
-    fresh = [i for i in view.items if i.id not in same]
-    # Kept compressed until written: ten thousand pages of Chinese text are ~160 MB as Python strings, ~30 MB so.
-    contents = {i.id: _pack(c) for i, c in zip(fresh, render_contents(view, templates, fresh), strict=True)}
-    return Prepared(keys, contents, known.shell if known and same else None)
-
-
-def _pack(content: str) -> bytes:
-    return zlib.compress(content.encode("utf-8"), 1)
-
-
-def _unpack(content: str | bytes) -> str:
-    return zlib.decompress(content).decode("utf-8") if isinstance(content, bytes) else content
+    return Prepared(keys, {i.id for i in view.items if i.id not in same}, known.shell if known and same else None)
 
 
 class PageKeys:
@@ -293,35 +299,37 @@ class PageKeys:
 
 @dataclass
 class Staged:
-    """The item folders made ready before the shell is read (`stage_item_pages`)."""
+    """The item folders made ready before the page contents are known (`stage_item_pages`)."""
 
     folder: Path  # becomes the site's items/ folder
     folders: set[str]  # item ids with a folder in it
-    linked: set[str]  # item ids whose page is the previous site's (valid if the shell is `Prepared.shell`)
+    linked: set[str]  # item ids whose page in it is the previous site's (until `write_item_pages` replaces it)
 
 
-def stage_item_pages(view: SiteData, folder: Path, previous: Path | None = None, prepared: Prepared | None = None,
-                     spare: Path | None = None) -> Staged:
-    """Before the page shell exists: make `folder` the items folder-to-be, from `spare` (the item folders
-    of an older site of this audience, no longer published: `outfolder.claim_spare`) or new, and link
-    into it the previous site's page of every item `prepared` found unchanged (under the previous shell,
-    checked in `write_item_pages`). Pages are replaced by a new link, never written into."""
+def stage_item_pages(view: SiteData, folder: Path, previous: Path | None = None, spare: Path | None = None) -> Staged:
+    """Before any page is known to be unchanged: make `folder` the items folder-to-be, from `spare` (the
+    item folders of an older site of this audience, no longer published: `outfolder.claim_spare`) or new,
+    and link into it the previous site's page of every item of `view`. Most pages are unchanged, and the
+    build does this while it waits for other work; `write_item_pages` replaces the pages that changed
+    (by a new file, never written into)."""
     ids = {i.id for i in view.items}
     folders = _take_spare(folder, spare, ids)
     folder.mkdir(exist_ok=True)
     linked: set[str] = set()
-    if previous is None or prepared is None or prepared.shell is None:
+    if previous is None:
         return Staged(folder, folders, linked)
+    pages = os.fspath(previous / "items")
     for item in view.items:
-        if item.id in prepared.contents:
-            continue
         if item.id not in folders:
-            (folder / item.id).mkdir(exist_ok=True)
+            try:
+                (folder / item.id).mkdir()
+            except FileExistsError:
+                pass
             folders.add(item.id)
         try:
-            _link(previous / "items" / item.id / "index.html", folder / item.id / "index.html")
+            _link(os.path.join(pages, item.id, "index.html"), os.path.join(folder, item.id, "index.html"))
             linked.add(item.id)
-        except OSError:  # gone, or another file system: rendered in `write_item_pages`
+        except OSError:  # a new item, or another file system: rendered in `write_item_pages`
             pass
     return Staged(folder, folders, linked)
 
@@ -330,27 +338,26 @@ def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path
                      prepared: Prepared | None = None, shell: Shell | None = None, staged: Staged | None = None) -> dict:
     """Every item's page into `site` (after MkDocs built the rest of it); the sitemap gets them too.
 
-    `prepared`: the pages' contents rendered without the shell (`prepare_item_pages`); `staged`: the
-    items folder made ready, with the unchanged pages linked from `previous` (the last build's
-    site of the same audience, `stage_item_pages`). If the page shell changed, or an old page is
+    `prepared`: which pages to render (`prepare_item_pages`); `staged`: the
+    items folder made ready, with the pages of `previous` (the last build's site of the same
+    audience) linked in (`stage_item_pages`). If the page shell changed, or an old page is
     gone, those pages are rendered now. A rendered page whose bytes equal the previous site's is
     hard-linked too, so a full build and an incremental one give the same files.
     Returns {"written": n, "reused": m, "rendered": r, "keys": `item_keys`, "shell": the shell's digest}."""
     shell = shell or read_shell(site)
     digest = shell_digest(shell)
     prepared = prepared or prepare_item_pages(view, templates)
-    contents: dict[str, str | bytes] = dict(prepared.contents)
-    linked = staged.linked if staged is not None and prepared.shell == digest else set()
-    if previous is None or prepared.shell != digest:  # what was left out is unchanged only under its shell
-        missing = [i for i in view.items if i.id not in contents]
-        contents = {**contents, **dict(zip((i.id for i in missing), render_contents(view, templates, missing),
-                                           strict=True))}
+    # What was left out is unchanged only under its shell: else every page is rendered.
+    fresh = prepared.fresh if previous is not None and prepared.shell == digest else {i.id for i in view.items}
+    # The staged links stand for the pages found unchanged, under the shell they were found unchanged with.
+    linked = staged.linked - fresh if staged is not None else set()
     folders: set[str] = set()
     if staged is not None:
         (site / "items").rmdir()  # MkDocs made it for the shell, which `read_shell` took out
         staged.folder.rename(site / "items")
         folders = staged.folders
     counts: dict = {"written": 0, "reused": len(linked), "rendered": 0, "keys": prepared.keys, "shell": digest}
+    rendered = render_contents(view, templates, [i for i in view.items if i.id in fresh])
     for item in view.items:
         if item.id in linked:
             continue
@@ -358,16 +365,17 @@ def write_item_pages(view: SiteData, site: Path, templates: Path, previous: Path
         target = site / rel
         if item.id not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
-        content = contents.get(item.id)
-        if content is None:  # same key as the previous site's page: that page is this one
+        if item.id in fresh:
+            content = next(rendered)
+        else:  # same key as the previous site's page: that page is this one
             try:
                 _link(previous / rel, target)  # type: ignore[operator]
                 counts["reused"] += 1
                 continue
             except OSError:  # gone, or another file system: render it after all
-                content = render_contents(view, templates, [item])[0]
+                content = next(render_contents(view, templates, [item]))
         counts["rendered"] += 1
-        page = shell.fill(item.id, item.title, _unpack(content)).encode("utf-8")
+        page = shell.fill(item.id, item.title, content).encode("utf-8")
         if previous is not None and _same(previous / rel, page):
             try:
                 _link(previous / rel, target)
@@ -403,7 +411,7 @@ def _take_spare(items: Path, spare: Path | None, ids: set[str]) -> set[str]:
     return kept
 
 
-def _link(source: Path, target: Path) -> None:
+def _link(source: str | Path, target: str | Path) -> None:
     """`target` becomes another name of `source`'s file (nothing to do if it is one already)."""
     try:
         a, b = os.stat(source), os.stat(target, follow_symlinks=False)
@@ -414,7 +422,8 @@ def _link(source: Path, target: Path) -> None:
     if not os.path.lexists(target):
         os.link(source, target)
         return
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    head, name = os.path.split(target)
+    tmp = os.path.join(head, f".{name}.{os.getpid()}.tmp")
     os.link(source, tmp)
     os.replace(tmp, target)
 

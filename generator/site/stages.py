@@ -1,8 +1,8 @@
 """The stages of `ducha build` and `ducha serve`, one plain function each.
 
     site_settings → load_ledger → evaluate → stop_on_errors → read_history → previous_build
-    → (per site) audience_view → view_reports → write_markdown → run_mkdocs
-      → prepare_item_pages → stage_item_pages → write_item_pages
+    → (per site) start_extras → audience_view → stage_item_pages → content_keys → take_extras
+      → write_markdown → run_mkdocs → prepare_item_pages → write_item_pages
     → swap_in → record_build
 
 Each takes its inputs as arguments and returns its output (a dataclass or a
@@ -26,9 +26,9 @@ from ..ledger import load_ledger as read_ledger
 from ..model import LedgerConfig
 from . import builder, outfolder, pages
 from .histories import item_histories
-from .model import INTERNAL, PUBLIC, SiteData, add_reports, site_data
+from .model import INTERNAL, PUBLIC, SiteData, add_signals, internal_signals, report_list, site_data
 from .render import TEMPLATES, write_docs
-from .workers import Beside, beside, keep_heap, side_by_side
+from .workers import Beside, Handover, beside, keep_heap, side_by_side
 
 AUDIENCES = (PUBLIC, INTERNAL)
 SITE_NAMES = {PUBLIC: "{name}", INTERNAL: "{name}（内部）"}
@@ -162,12 +162,13 @@ def read_history(loaded: Loaded, evaluated: Evaluated, use_cache: bool) -> dict:
 
 
 def audience_view(evaluated: Evaluated, history: dict, audience: str, base: Path | None,
-                  reports: bool = True) -> SiteData:
+                  extras: bool = True) -> SiteData:
     """What one site shows: computed in Python, masked for the public (items with error findings left out).
-    `reports`: False leaves the internal site's reports to `view_reports`."""
+    `extras`: False leaves the internal site's signals and reports to `take_extras`."""
     hidden = {(i.file, i.id) for i in left_out(evaluated.result)}
     data = site_data(evaluated.result, evaluated.config, audience, history, evaluated.inspections, hidden=hidden,
-                     sources=evaluated.sources, figures_cache=_figures_cache(evaluated, audience), reports=reports)
+                     sources=evaluated.sources, figures_cache=_figures_cache(evaluated, audience), reports=extras,
+                     signals=extras)
     if audience == INTERNAL:  # issue 13: the office's daily desk
         from . import desk
 
@@ -176,10 +177,31 @@ def audience_view(evaluated: Evaluated, history: dict, audience: str, base: Path
     return data
 
 
-def view_reports(view: SiteData, evaluated: Evaluated) -> None:
-    """The internal site's reports, for a view made without them (`audience_view(..., reports=False)`)."""
-    if view.audience == INTERNAL and not view.reports:
-        add_reports(view, evaluated.result, evaluated.config, _figures_cache(evaluated, view.audience))
+def internal_extras(evaluated: Evaluated, history: dict) -> Handover:
+    """The internal site's signals and reports. They read only the evaluated ledger and its history,
+    not the view, and take about as long as the view: `start_extras` makes them beside it."""
+    result, as_of = evaluated.result, evaluated.result.as_of
+    signals = internal_signals(result, evaluated.config, as_of, history)
+    reports = report_list(result, evaluated.config, as_of, _figures_cache(evaluated, INTERNAL))
+    return Handover((signals, reports), [item for item, _ in result.items])
+
+
+def start_extras(evaluated: Evaluated, history: dict, audience: str, parallel: bool = True) -> Beside:
+    """Start `internal_extras` for the internal site, in a process of its own (`workers.beside`);
+    `take_extras` puts them on the view made meanwhile (`audience_view(..., extras=False)`)."""
+    if audience != INTERNAL:
+        return beside(_nothing, parallel=False)
+    return beside(internal_extras, evaluated, history, parallel=parallel)
+
+
+def take_extras(view: SiteData, extras: Beside, evaluated: Evaluated) -> None:
+    """Wait for `start_extras`' signals and reports and add them to `view`."""
+    handover = extras.result()
+    if handover is None:
+        return
+    signals, reports = handover.value([item for item, _ in evaluated.result.items])
+    add_signals(view, signals)
+    view.reports.extend(reports)
 
 
 def _figures_cache(evaluated: Evaluated, audience: str):
@@ -224,20 +246,27 @@ def known_pages(previous: Path | None, audience: str) -> pages.Known | None:
     return pages.PageKeys.load_known(page_keys_file(previous.parent, audience), previous / "index.html")
 
 
-def prepare_item_pages(view: SiteData, previous: Path | None) -> pages.Prepared:
-    """The contents of the item pages not known unchanged since the `previous` site (no shell needed)."""
+def prepare_item_pages(view: SiteData, previous: Path | None, content: dict[str, str] | None = None) -> pages.Prepared:
+    """The keys of the item pages, and which are not known unchanged since the `previous` site.
+    `content`: their `pages.content_keys`, if worked out before."""
     try:
-        return pages.prepare_item_pages(view, TEMPLATES, known_pages(previous, view.audience))
+        return pages.prepare_item_pages(view, TEMPLATES, known_pages(previous, view.audience), content)
     except OSError as e:
         raise BuildFailed(f"事项页面生成失败：{e}") from None
 
 
-def stage_item_pages(view: SiteData, previous: Path | None, prepared: pages.Prepared, work: Path) -> pages.Staged:
-    """Before the page shell is read: the items folder-to-be, in the item folders of the site `previous` replaced when
-    kept (`outfolder.claim_spare`), with the pages unchanged since `previous` linked from it."""
+def content_keys(view: SiteData) -> dict[str, str]:
+    """What each item page is made from but its signals (`pages.content_keys`): the internal site works
+    this out while its signals are being found."""
+    return pages.content_keys(view, TEMPLATES)
+
+
+def stage_item_pages(view: SiteData, previous: Path | None, work: Path) -> pages.Staged:
+    """The items folder-to-be, in the item folders of the site `previous` replaced when kept
+    (`outfolder.claim_spare`), with every page of `previous` linked in (`pages.stage_item_pages`)."""
     try:
         spare = outfolder.claim_spare(previous, work) if previous is not None else None
-        return pages.stage_item_pages(view, work / f"items-{view.audience}", previous, prepared, spare)
+        return pages.stage_item_pages(view, work / f"items-{view.audience}", previous, spare)
     except OSError as e:
         raise BuildFailed(f"事项页面生成失败：{e}") from None
 
@@ -245,7 +274,7 @@ def stage_item_pages(view: SiteData, previous: Path | None, prepared: pages.Prep
 def write_item_pages(view: SiteData, site: Path, previous: Path | None, keys: Path | None = None,
                      prepared: pages.Prepared | None = None, staged: pages.Staged | None = None) -> dict[str, int]:
     """Each item's page, in the page shell MkDocs rendered (`pages.py`); unchanged ones linked from `previous`.
-    `prepared`, `staged`: their contents and folders, made before the shell is read."""
+    `prepared`, `staged`: which to render, and their folders made ready before."""
     try:
         prepared = prepared or pages.prepare_item_pages(view, TEMPLATES, known_pages(previous, view.audience))
         counts = pages.write_item_pages(view, site, TEMPLATES, previous, prepared, staged=staged)
@@ -264,17 +293,22 @@ def page_keys_file(folder: Path, audience: str, work: bool = False) -> Path:
 
 
 def build_audience(inputs: SiteInputs, audience: str, work: Path, parallel: bool = True) -> tuple[int, int, int]:
-    """One site, in its own process: its view, its Markdown, MkDocs (the other pages and the item pages'
-    shell), then the item pages. (Running MkDocs in a forked process beside the item pages' contents was
-    measured at 10,000 items: no faster on two cores, and up to 1.2 GB, the view held twice.)
+    """One site, in its own process: its view (the internal site's signals and reports made beside it,
+    in a third process), its Markdown, MkDocs (the other pages and the item pages' shell), then the item
+    pages. (Running MkDocs in a forked process beside the item pages' contents was measured at 10,000
+    items: no faster on two cores, and up to 1.2 GB, the view held twice.)
     Returns its item count, how many item pages were reused from the last build and how many rendered."""
-    view = audience_view(inputs.evaluated, inputs.history, audience, inputs.base, reports=False)
-    keep_heap()  # the view lives as long as this process: the collector need not scan it again
+    evaluated = inputs.evaluated
+    with start_extras(evaluated, inputs.history, audience, parallel) as extras:
+        view = audience_view(evaluated, inputs.history, audience, inputs.base, extras=False)
+        keep_heap()  # the view lives as long as this process: the collector need not scan it again
+        staged = stage_item_pages(view, inputs.previous.get(audience), work)  # while the signals are found
+        content = content_keys(view)
+        take_extras(view, extras, evaluated)
     previous = inputs.previous.get(audience)
     config = site_markdown(inputs, view, audience, work)
     site = run_mkdocs(config, work / f"mkdocs-{audience}.yml")
-    prepared = prepare_item_pages(view, previous)
-    staged = stage_item_pages(view, previous, prepared, work)
+    prepared = prepare_item_pages(view, previous, content)
     counts = write_item_pages(view, site, previous, page_keys_file(work, audience, work=True), prepared, staged)
     return len(view.items), counts["reused"], counts["rendered"]
 
@@ -282,7 +316,6 @@ def build_audience(inputs: SiteInputs, audience: str, work: Path, parallel: bool
 def site_markdown(inputs: SiteInputs, view: SiteData, audience: str, work: Path) -> dict:
     """Everything of one site but its item pages, as Markdown (with the item pages' shell); its MkDocs config."""
     docs = work / f"docs-{audience}"
-    view_reports(view, inputs.evaluated)  # only the Markdown needs them
     write_markdown(view, inputs.evaluated.head, audience, docs, previous=inputs.previous.get(audience))
     return mkdocs_config(view, audience, docs, work / f"site-{audience}", inputs.base, inputs.evaluated.config.site_url)
 
