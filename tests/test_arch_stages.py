@@ -167,7 +167,8 @@ SITE_STAGES = ["start_extras", "audience_view", "stage_item_pages", "content_key
                "run_mkdocs", "prepare_item_pages",
                "write_item_pages"]
 REST_STAGES = ["write_markdown", "mkdocs_config"]
-SERVE_STAGES = ["load_ledger", "evaluate", "read_history", "audience_view", "write_markdown"]
+# `session_history`: the build's `read_history`, kept by `ducha serve` while the head commit stays.
+SERVE_STAGES = ["load_ledger", "evaluate", "session_history", "audience_view", "write_markdown"]
 
 
 def _function(path: Path, name: str) -> ast.FunctionDef:

@@ -119,20 +119,33 @@ class ServeJob:
                    Path(data["base"]) if data["base"] else None)
 
 
-def preview_view(job: ServeJob) -> tuple[SiteData, dict]:
-    """What one site of `ducha serve` shows (and the ledger's head): `preview_markdown` without the Markdown."""
+def preview_view(job: ServeJob, session: ServeSession | None = None) -> tuple[SiteData, dict]:
+    """What one site of `ducha serve` shows (and the ledger's head): `preview_markdown` without the Markdown.
+    With a `session`, the Git history is read again only when the ledger's head commit moved."""
     loaded = load_ledger(job.ledger, use_cache=True)
     evaluated = evaluate(loaded, job.as_of, use_cache=True)
-    history = read_history(loaded, evaluated, use_cache=True)
+    history = session_history(loaded, evaluated, session)
     return audience_view(evaluated, history, job.audience, job.base), evaluated.head
 
 
-def preview_markdown(job: ServeJob) -> SiteData:
+def session_history(loaded, evaluated, session: ServeSession | None) -> dict:
+    """`read_history`, kept in the `session` for its head commit: an edit being previewed is not committed,
+    and the history is made of commits only."""
+    commit = evaluated.head["commit"]
+    if session is not None and commit and session.history is not None and session.history[0] == commit:
+        return session.history[1]
+    history = read_history(loaded, evaluated, use_cache=True)
+    if session is not None and commit:
+        session.history = (commit, history)
+    return history
+
+
+def preview_markdown(job: ServeJob, session: ServeSession | None = None) -> SiteData:
     """The Markdown of one site for `ducha serve`, by the build's stages. The docs folder
     is kept between runs, so files no longer written are deleted."""
     loaded = load_ledger(job.ledger, use_cache=True)
     evaluated = evaluate(loaded, job.as_of, use_cache=True)
-    history = read_history(loaded, evaluated, use_cache=True)
+    history = session_history(loaded, evaluated, session)
     view = audience_view(evaluated, history, job.audience, job.base)
     write_markdown(view, evaluated.head, job.audience, job.docs, prune=True)
     return view
@@ -154,6 +167,7 @@ class ServeSession:
     edits: int = 0
     keys: tuple[SiteData, list, dict] | None = None  # (view, shell parts, item page keys) of the item pages shown for `pending`
     follow_up: object = None  # a callable that makes the server rebuild once more
+    history: tuple[str, dict] | None = None  # (head commit, the ledger's Git history at it)
 
 
 _SESSIONS: dict[str, ServeSession] = {}
@@ -180,7 +194,7 @@ def preview_rebuild(job_file: Path) -> tuple[SiteData, bool]:
     if not callable(session.follow_up):  # not under a live server (a plain build of the config): all at once
         return preview_markdown(job), False
     edits = session.edits
-    view, head = preview_view(job)
+    view, head = preview_view(job, session)
     session.pending = (view, head, edits)
     return view, True
 
@@ -216,8 +230,9 @@ def prepare_serve(root: Path, audience: str, as_of: dt.date) -> Path:
     work = (open_folder(root) or Path(tempfile.mkdtemp(prefix="ducha-serve-"))) / "serve" / audience
     job = ServeJob(root, audience, work / "docs", as_of, site_settings(root))
     job.docs.mkdir(parents=True, exist_ok=True)
-    view = preview_markdown(job)
-    serve_session(work / "serve-job.json").ready = view  # the first build of this process shows it as it is
+    session = serve_session(work / "serve-job.json")
+    session.ready = preview_markdown(job, session)  # the first build of this process shows it as it is
+    view = session.ready
     config = mkdocs_config(view, audience, job.docs, work / "site", job.base)
     # The ledger, not what ducha writes from it (`serve_hook.on_serve` says why).
     config["extra"]["ducha_watch"] = [str(p) for p in (root / "items", root / "ledger.yaml", root / "inspections",

@@ -1,4 +1,5 @@
 """`ducha serve`: a real preview server that picks up an edited item file."""
+import os
 import socket
 import subprocess
 import sys
@@ -71,12 +72,14 @@ def test_rebuild_keeps_unchanged_item_pages_and_equals_a_fresh_build(tmp_path):
         build(load_config(config_file=str(config_file), site_dir=str(site)), serve_url="http://127.0.0.1:8000/")
 
     rebuild(tmp_path / "live")
-    first = (tmp_path / "live/items/2025-0002/index.html").stat().st_ino
+    kept = tmp_path / "live/items/2025-0002/index.html"
+    first = kept.stat().st_ino
+    os.utime(kept, (946684800, 946684800))  # a page written again would get the time of the rebuild
     new_event(root)
     made_non_public(root)
-    rebuild(tmp_path / "live")
+    rebuild(tmp_path / "live")  # the first rebuild after the start: its keys are the start's
     rebuild(tmp_path / "fresh")
-    assert (tmp_path / "live/items/2025-0002/index.html").stat().st_ino == first  # kept, not written again
+    assert kept.stat().st_ino == first and kept.stat().st_mtime == 946684800  # kept, not written again
     assert "CANARYxNEWxEVENT" in (tmp_path / "live/items/2025-0001/index.html").read_text(encoding="utf-8")
     assert not (tmp_path / "live/items/2025-0004").exists()
     assert differences(tmp_path / "live/items", tmp_path / "fresh/items") == []
@@ -174,3 +177,37 @@ def test_an_edit_shows_its_item_page_first_and_the_lists_on_the_rebuild_that_fol
     assert "EDITxTHREE" in item_page.read_text(encoding="utf-8")
     rebuild()
     assert "EDITxTHREE" in all_list.read_text(encoding="utf-8")
+
+
+def test_the_history_is_read_again_only_when_the_head_commit_moves(tmp_path, git_home):
+    """`ducha serve` keeps the Git history between rebuilds (an edit being previewed is not committed);
+    a new commit is read: its change shows in the item page's history."""
+    import datetime as dt
+
+    from ducha.site import ServeJob, preview_view, serve_session
+
+    root = write_ledger(tmp_path / "ledger", {"items/2025/2025-0001.yaml": item_yaml("2025-0001", extra="public: true\n")})
+
+    def git(*args):
+        import os
+
+        when = {"GIT_AUTHOR_DATE": "2025-05-21T10:00:00+08:00", "GIT_COMMITTER_DATE": "2025-05-21T10:00:00+08:00"}
+        subprocess.run(["git", "-C", str(root), "-c", "user.name=办公室", "-c", "user.email=office@example.gov.cn",
+                        *args], check=True, capture_output=True, env={**os.environ, **when})
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "first")
+    job = ServeJob(root, "internal", tmp_path / "docs", dt.date(2025, 6, 1), None)
+    session = serve_session(tmp_path / "job.json")
+    view, _ = preview_view(job, session)
+    kept = session.history
+    assert kept is not None and len(view.items[0].revisions) == 1
+    path = root / "items/2025/2025-0001.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "events:\n  - {date: 2025-05-20, type: progress, text: 已开工}\n",
+                    encoding="utf-8")
+    view, _ = preview_view(job, session)  # edited, not committed: the same history object
+    assert session.history is kept and len(view.items[0].revisions) == 1
+    git("commit", "-q", "-am", "progress")
+    view, _ = preview_view(job, session)
+    assert session.history is not kept and len(view.items[0].revisions) == 2
