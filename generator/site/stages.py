@@ -298,14 +298,13 @@ def build_audience(inputs: SiteInputs, audience: str, work: Path, parallel: bool
     pages. (Running MkDocs in a forked process beside the item pages' contents was measured at 10,000
     items: no faster on two cores, and up to 1.2 GB, the view held twice.)
     Returns its item count, how many item pages were reused from the last build and how many rendered."""
-    evaluated = inputs.evaluated
+    evaluated, previous = inputs.evaluated, inputs.previous.get(audience)
     with start_extras(evaluated, inputs.history, audience, parallel) as extras:
         view = audience_view(evaluated, inputs.history, audience, inputs.base, extras=False)
         keep_heap()  # the view lives as long as this process: the collector need not scan it again
-        staged = stage_item_pages(view, inputs.previous.get(audience), work)  # while the signals are found
+        staged = stage_item_pages(view, previous, work)  # while the signals are found
         content = content_keys(view)
         take_extras(view, extras, evaluated)
-    previous = inputs.previous.get(audience)
     config = site_markdown(inputs, view, audience, work)
     site = run_mkdocs(config, work / f"mkdocs-{audience}.yml")
     prepared = prepare_item_pages(view, previous, content)
