@@ -25,7 +25,7 @@ JUDGED_BY_NONE = "none"  # the ledger existed before but no readable ledger.yaml
 JUDGED_BY_NOTHING_YET = "pre"  # no ledger.yaml yet (e.g. a README-only first commit): nothing to judge
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     """One change made by a commit (against its first parent)."""
 

@@ -50,3 +50,20 @@ def test_unknown_classes_and_shapes_are_refused():
                  b'{"@d":"not a date"}', b'{"@m":[1]}', b'[' * 100000, b"\xff"):
         with pytest.raises(CodecError):
             codec.loads(data)
+
+
+def test_repeated_short_texts_are_decoded_as_one_object_long_ones_are_not():
+    # A 10,000-item ledger's history repeats a few hundred paths, ids, kinds and field names 70,000
+    # times: one object each keeps it in half the memory.
+    long_text = "进展" * 30
+    event = {"date": "2025-03-01", "type": "progress", "text": long_text}
+    record = CommitRecord("a" * 40, (), "li@x", "李明", dt.datetime(2025, 3, 20, 10), dt.datetime(2025, 3, 20, 10),
+                          "进展", [Change("event_added", "items/a.yaml", "2025-0001", new=dict(event), index=i)
+                                   for i in range(2)])
+    codec = Codec(CommitRecord)
+    first, second = codec.loads(codec.dumps(record)).changes
+    assert (first.path is second.path) and (first.item is second.item) and (first.kind is second.kind)
+    assert [a is b for a, b in zip(first.new, second.new)] == [True, True, True]  # the keys
+    assert first.new["type"] is second.new["type"]
+    assert first.new["text"] == long_text and first.new["text"] is not second.new["text"]
+    assert codec.loads(codec.dumps(record)) == record
