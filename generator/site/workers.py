@@ -19,9 +19,18 @@ class WorkerFailed(Exception):
     """A site's process failed; the message is its error's text."""
 
 
-def side_by_side(target: Callable[..., Any], calls: dict[str, tuple], parallel: bool = True) -> dict[str, Any]:
+# How much a process that `side_by_side` asks to yield lowers its priority (`os.nice`): at 10 the
+# scheduler gives it about a tenth of a core while the others want both.
+YIELD_NICENESS = 10
+
+
+def side_by_side(target: Callable[..., Any], calls: dict[str, tuple], parallel: bool = True,
+                 yielding: frozenset[str] = frozenset()) -> dict[str, Any]:
     """{key: target(*args)} for each of `calls`, in one process per call (in
-    this process when not `parallel` or on one core). Raises the first failure."""
+    this process when not `parallel` or on one core). Raises the first failure.
+    `yielding`: keys whose processes run at a lower priority. They take the
+    cores the others leave idle (while those wait, or after they end), so the
+    longest call is not slowed by shorter ones that have time to spare."""
     if not parallel or (os.cpu_count() or 1) < 2:
         return {key: target(*args) for key, args in calls.items()}
     context = multiprocessing.get_context()  # the platform's start method: fork on Linux, spawn on Windows and macOS
@@ -30,7 +39,8 @@ def side_by_side(target: Callable[..., Any], calls: dict[str, tuple], parallel: 
     try:
         for key, args in calls.items():
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_run, args=(send, target, *args))
+            process = context.Process(target=_run, args=(send, target, *args),
+                                      kwargs={"niceness": YIELD_NICENESS if key in yielding else 0})
             process.start()
             send.close()  # so that a process that dies shows as end of file
             started.append((key, process, receive))
@@ -65,7 +75,12 @@ def _freeze() -> None:
     gc.freeze()
 
 
-def _run(send, target: Callable[..., Any], *args: Any) -> None:
+def _run(send, target: Callable[..., Any], *args: Any, niceness: int = 0) -> None:
+    if niceness and hasattr(os, "nice"):
+        try:
+            os.nice(niceness)
+        except OSError:  # not allowed here: run at the usual priority
+            pass
     try:
         result = (True, target(*args))
     except (Exception, SystemExit) as e:  # MkDocs ends a failed strict build with an exception
