@@ -32,6 +32,9 @@ slower (`perf` shows the time in `recently_deleted`). Both the floor and
 ducha create about the same number of files, so every timed run starts
 with no large deletion in the previous 35 s (`settle`); a journaled file
 system never waits.
+A large page cache (over 10 GB after hours of builds) keeps the inode-table
+lookups of that check slow even after 35 s; the README's figures were taken
+right after `sync; echo 3 > /proc/sys/vm/drop_caches` (root only).
 """
 from __future__ import annotations
 
